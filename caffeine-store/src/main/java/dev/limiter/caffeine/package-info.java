@@ -1,0 +1,8 @@
+/**
+ * A single-node {@link dev.limiter.spi.RateLimitStore} on a bounded Caffeine cache: {@link
+ * dev.limiter.caffeine.CaffeineStore}.
+ */
+@NullMarked
+package dev.limiter.caffeine;
+
+import org.jspecify.annotations.NullMarked;

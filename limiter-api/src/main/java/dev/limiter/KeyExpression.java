@@ -1,0 +1,213 @@
+package dev.limiter;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A parsed key expression: terms joined by {@code +}, each a list of alternatives joined by {@code
+ * |}, each alternative one key part.
+ *
+ * <p>The resolved key is the terms' values joined by {@code +}, with {@code \}, {@code +} and
+ * {@code =} in values escaped by {@code \}; a value taken from an alternative other than a term's
+ * first is written {@code part=value}, so that a header can never pose as another part's key.
+ * Keys longer than {@value #MAX_KEY_LENGTH} characters become {@code =sha256:} and the hex digest;
+ * no plain value starts with an unescaped {@code =}, so a digest never equals a sent key.
+ */
+final class KeyExpression {
+
+  /** Keys longer than this many characters are stored by their SHA-256 digest. */
+  static final int MAX_KEY_LENGTH = 256;
+
+  private static final String PARTS =
+      "ip, apiKey, principal, global, header:NAME, query:NAME or path:NAME";
+
+  enum Kind { IP, API_KEY, PRINCIPAL, GLOBAL, HEADER, QUERY, PATH }
+
+  record Part(Kind kind, String argument, String text) {}
+
+  private final String text;
+  private final Part[][] terms;
+
+  private KeyExpression(String text, Part[][] terms) {
+    this.text = text;
+    this.terms = terms;
+  }
+
+  /**
+   * Parses an expression.
+   *
+   * @throws IllegalArgumentException naming the part that is not understood
+   */
+  static KeyExpression parse(String text) {
+    if (text.isBlank()) {
+      throw new IllegalArgumentException("key must not be empty; use " + PARTS);
+    }
+    String[] termTexts = text.split("\\+", -1);
+    Part[][] terms = new Part[termTexts.length][];
+    for (int t = 0; t < termTexts.length; t++) {
+      String[] alternatives = termTexts[t].split("\\|", -1);
+      terms[t] = new Part[alternatives.length];
+      for (int a = 0; a < alternatives.length; a++) {
+        terms[t][a] = part(text, alternatives[a].strip());
+      }
+    }
+    return new KeyExpression(text, terms);
+  }
+
+  private static Part part(String expression, String part) {
+    switch (part) {
+      case "ip": return new Part(Kind.IP, "", part);
+      case "apiKey": return new Part(Kind.API_KEY, "", part);
+      case "principal": return new Part(Kind.PRINCIPAL, "", part);
+      case "global": return new Part(Kind.GLOBAL, "", part);
+      default: break;
+    }
+    int colon = part.indexOf(':');
+    if (colon > 0 && colon < part.length() - 1) {
+      String argument = part.substring(colon + 1).strip();
+      Kind kind =
+          switch (part.substring(0, colon).strip()) {
+            case "header" -> Kind.HEADER;
+            case "query" -> Kind.QUERY;
+            case "path" -> Kind.PATH;
+            default -> null;
+          };
+      if (kind != null && !argument.isEmpty()) {
+        return new Part(kind, argument, part);
+      }
+    }
+    throw new IllegalArgumentException(
+        String.format(
+            Locale.ROOT,
+            "unknown key part \"%s\" in \"%s\"; use %s, combined with + (all of) or | (first present)",
+            part, expression, PARTS));
+  }
+
+  /**
+   * Resolves the key for a request.
+   *
+   * @return the key, or null when a term has no alternative present
+   */
+  @Nullable String resolve(RequestView request, String apiKeyHeader, ClientAddress clientAddress) {
+    StringBuilder key = null;
+    String single = null;
+    for (Part[] term : terms) {
+      String value = null;
+      int chosen = 0;
+      for (; chosen < term.length; chosen++) {
+        value = value(term[chosen], request, apiKeyHeader, clientAddress);
+        if (value != null && !value.isEmpty()) {
+          break;
+        }
+      }
+      if (chosen == term.length) {
+        return null;
+      }
+      if (terms.length == 1 && chosen == 0 && plain(value)) {
+        single = value;
+        break;
+      }
+      if (key == null) {
+        key = new StringBuilder(value.length() + 16);
+      } else {
+        key.append('+');
+      }
+      if (chosen > 0) {
+        key.append(term[chosen].text()).append('=');
+      }
+      appendEscaped(key, value);
+    }
+    String resolved = single != null ? single : key.toString();
+    return resolved.length() > MAX_KEY_LENGTH ? digest(resolved) : resolved;
+  }
+
+  /** Describes the term that did not resolve, for the 4xx answer; null if every term resolves. */
+  @Nullable MissingKey missing(String policy, RequestView request, String apiKeyHeader, ClientAddress clientAddress) {
+    for (Part[] term : terms) {
+      boolean present = false;
+      boolean credentials = false;
+      List<String> wanted = new ArrayList<>(term.length);
+      for (Part part : term) {
+        String value = value(part, request, apiKeyHeader, clientAddress);
+        if (value != null && !value.isEmpty()) {
+          present = true;
+          break;
+        }
+        credentials |= part.kind() == Kind.API_KEY || part.kind() == Kind.PRINCIPAL;
+        wanted.add(describe(part, apiKeyHeader));
+      }
+      if (!present) {
+        return new MissingKey(policy, String.join(" or ", wanted), credentials ? 401 : 400);
+      }
+    }
+    return null;
+  }
+
+  private static @Nullable String value(
+      Part part, RequestView request, String apiKeyHeader, ClientAddress clientAddress) {
+    return switch (part.kind()) {
+      case IP -> clientAddress.resolve(request);
+      case API_KEY -> request.header(apiKeyHeader);
+      case PRINCIPAL -> request.principal();
+      case GLOBAL -> "global";
+      case HEADER -> request.header(part.argument());
+      case QUERY -> request.queryParameter(part.argument());
+      case PATH -> request.pathParameter(part.argument());
+    };
+  }
+
+  private static String describe(Part part, String apiKeyHeader) {
+    return switch (part.kind()) {
+      case IP -> "the client address";
+      case API_KEY -> "an API key in header " + apiKeyHeader;
+      case PRINCIPAL -> "an authenticated user";
+      case GLOBAL -> "nothing";
+      case HEADER -> "header " + part.argument();
+      case QUERY -> "query parameter " + part.argument();
+      case PATH -> "path parameter " + part.argument();
+    };
+  }
+
+  private static boolean plain(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\\' || c == '+' || c == '=') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void appendEscaped(StringBuilder out, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\\' || c == '+' || c == '=') {
+        out.append('\\');
+      }
+      out.append(c);
+    }
+  }
+
+  private static String digest(String key) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      StringBuilder out = new StringBuilder(8 + 64).append("=sha256:");
+      for (byte b : hash) {
+        out.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+      }
+      return out.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+}

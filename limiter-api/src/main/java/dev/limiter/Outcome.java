@@ -1,0 +1,13 @@
+package dev.limiter;
+
+/**
+ * What the engine answers for one request: a {@link Decision}, or a {@link MissingKey} when the
+ * request does not carry what its limits are keyed on.
+ *
+ * <pre>{@code
+ * Outcome outcome = limiter.check(limits, request);
+ * if (outcome instanceof MissingKey missing) { ... answer missing.status() ... }
+ * else if (outcome instanceof Decision decision && !decision.allowed()) { ... answer 429 ... }
+ * }</pre>
+ */
+public sealed interface Outcome permits Decision, MissingKey {}

@@ -1,0 +1,265 @@
+package dev.limiter;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Configuration of the limiter: {@code ratelimit.*} keys from a properties file, values set in
+ * code, environment variables and system properties, later ones winning.
+ *
+ * <p>Sources, lowest precedence first:
+ *
+ * <ol>
+ *   <li>{@code ratelimit.properties} at the class-path root, or the file that {@code
+ *       ratelimit.config} names (as a system property or {@code RATELIMIT_CONFIG});
+ *   <li>values set with {@link Builder#set} (the servlet filter's init-params, the JAX-RS
+ *       feature's builder);
+ *   <li>environment variables: the key upper-cased with every character other than a letter or a
+ *       digit turned into {@code _}, so {@code ratelimit.search-burst.max} is {@code
+ *       RATELIMIT_SEARCH_BURST_MAX};
+ *   <li>system properties, by the key itself.
+ * </ol>
+ *
+ * <p>Keys the engine reads: {@code ratelimit.<policy>.max} and {@code ratelimit.<policy>.window}
+ * (overrides by policy name), {@code ratelimit.store}, {@code ratelimit.api-key-header} (default
+ * {@code X-API-Key}), {@code ratelimit.trusted-proxies}, {@code ratelimit.headers}. Stores and
+ * adapters document their own.
+ */
+public final class RateLimitConfig {
+
+  /** The file read from the class path when {@code ratelimit.config} is not set. */
+  public static final String DEFAULT_RESOURCE = "ratelimit.properties";
+
+  private final Map<String, String> file;
+  private final Map<String, String> programmatic;
+  private final Map<String, String> environment;
+  private final Map<String, String> systemProperties;
+
+  private RateLimitConfig(Builder builder) {
+    this.file = Map.copyOf(builder.file);
+    this.programmatic = Map.copyOf(builder.values);
+    this.environment = builder.environment;
+    this.systemProperties = builder.systemProperties;
+  }
+
+  /**
+   * Loads the configuration from the default sources: the properties file, the process
+   * environment and the system properties.
+   *
+   * @return the configuration
+   * @throws IllegalArgumentException if {@code ratelimit.config} names a file that cannot be read
+   */
+  public static RateLimitConfig load() {
+    return builder().build();
+  }
+
+  /**
+   * Returns a builder that reads the default sources and takes values set in code.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the value of {@code key} from the source of highest precedence that has it.
+   *
+   * @param key a key such as {@code ratelimit.search.max}
+   * @return the value, stripped of surrounding white space, or empty
+   */
+  public Optional<String> get(String key) {
+    Objects.requireNonNull(key, "key");
+    String value = systemProperties.get(key);
+    if (value == null) {
+      value = environment.get(environmentName(key));
+    }
+    if (value == null) {
+      value = programmatic.get(key);
+    }
+    if (value == null) {
+      value = file.get(key);
+    }
+    return value == null ? Optional.empty() : Optional.of(value.strip());
+  }
+
+  /**
+   * Returns the value of {@code key}, or {@code defaultValue} when no source has it.
+   *
+   * @param key the key
+   * @param defaultValue the value to use when the key is absent
+   * @return the value
+   */
+  public String get(String key, String defaultValue) {
+    return get(key).orElse(defaultValue);
+  }
+
+  /**
+   * Returns the value of {@code key} as a long.
+   *
+   * @param key the key
+   * @param defaultValue the value to use when the key is absent
+   * @return the value
+   * @throws IllegalArgumentException naming the key and the value when it is not a whole number
+   */
+  public long getLong(String key, long defaultValue) {
+    Optional<String> value = get(key);
+    if (value.isEmpty()) {
+      return defaultValue;
+    }
+    try {
+      return Long.parseLong(value.get());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          String.format(Locale.ROOT, "configuration %s=\"%s\" is not a whole number", key, value.get()));
+    }
+  }
+
+  /**
+   * Returns the environment variable name that stands for {@code key}.
+   *
+   * @param key a key such as {@code ratelimit.search-burst.max}
+   * @return the variable name, such as {@code RATELIMIT_SEARCH_BURST_MAX}
+   */
+  public static String environmentName(String key) {
+    StringBuilder name = new StringBuilder(key.length());
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      name.append(Character.isLetterOrDigit(c) && c < 128 ? Character.toUpperCase(c) : '_');
+    }
+    return name.toString();
+  }
+
+  /** Builds a {@link RateLimitConfig}; the default sources are always read. */
+  public static final class Builder {
+    private final Map<String, String> values = new TreeMap<>();
+    private Map<String, String> file = Map.of();
+    private Map<String, String> environment = System.getenv();
+    private Map<String, String> systemProperties = systemProperties();
+    private @Nullable Path path;
+    private boolean fileSet;
+
+    private Builder() {}
+
+    /**
+     * Sets a value, above the properties file and below the environment and system properties.
+     *
+     * @param key the key, such as {@code ratelimit.headers}
+     * @param value the value
+     * @return this builder
+     */
+    public Builder set(String key, String value) {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(value, "value");
+      values.put(key, value);
+      return this;
+    }
+
+    /**
+     * Reads this properties file instead of {@code ratelimit.properties} on the class path.
+     *
+     * @param file the file
+     * @return this builder
+     */
+    public Builder file(Path file) {
+      this.path = Objects.requireNonNull(file, "file");
+      this.fileSet = true;
+      return this;
+    }
+
+    /**
+     * Replaces the environment, for tests.
+     *
+     * @param environment the variables
+     * @return this builder
+     */
+    public Builder environment(Map<String, String> environment) {
+      this.environment = Map.copyOf(environment);
+      return this;
+    }
+
+    /**
+     * Replaces the system properties, for tests.
+     *
+     * @param properties the properties
+     * @return this builder
+     */
+    public Builder systemProperties(Map<String, String> properties) {
+      this.systemProperties = Map.copyOf(properties);
+      return this;
+    }
+
+    /**
+     * Builds the configuration, reading the properties file.
+     *
+     * @return the configuration
+     * @throws IllegalArgumentException if a named file cannot be read
+     */
+    public RateLimitConfig build() {
+      Path named = path;
+      if (!fileSet) {
+        String configured = systemProperties.get("ratelimit.config");
+        if (configured == null) {
+          configured = environment.get(environmentName("ratelimit.config"));
+        }
+        named = configured == null || configured.isBlank() ? null : Path.of(configured.strip());
+      }
+      file = named != null ? readFile(named) : readResource();
+      return new RateLimitConfig(this);
+    }
+
+    private static Map<String, String> readFile(Path path) {
+      try (InputStream in = Files.newInputStream(path)) {
+        return read(in);
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "cannot read the rate-limit configuration file " + path.toAbsolutePath()
+                + " named by ratelimit.config: " + e.getMessage(), e);
+      }
+    }
+
+    private static Map<String, String> readResource() {
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      if (loader == null) {
+        loader = RateLimitConfig.class.getClassLoader();
+      }
+      try (InputStream in = loader.getResourceAsStream(DEFAULT_RESOURCE)) {
+        return in == null ? Map.of() : read(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + DEFAULT_RESOURCE + " from the class path", e);
+      }
+    }
+
+    private static Map<String, String> read(InputStream in) throws IOException {
+      Properties properties = new Properties();
+      properties.load(in);
+      Map<String, String> map = new HashMap<>();
+      for (String name : properties.stringPropertyNames()) {
+        map.put(name, properties.getProperty(name));
+      }
+      return map;
+    }
+
+    private static Map<String, String> systemProperties() {
+      Map<String, String> map = new HashMap<>();
+      Properties properties = System.getProperties();
+      for (String name : properties.stringPropertyNames()) {
+        if (name.startsWith("ratelimit.")) {
+          map.put(name, properties.getProperty(name));
+        }
+      }
+      return map;
+    }
+  }
+}

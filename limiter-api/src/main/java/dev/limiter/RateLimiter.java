@@ -1,0 +1,417 @@
+package dev.limiter;
+
+import dev.limiter.annotation.RateLimit;
+import dev.limiter.spi.RateLimitStore;
+import dev.limiter.spi.Step;
+import dev.limiter.spi.StepResult;
+import dev.limiter.spi.StoreProvider;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The engine: decides requests against their limits through a {@link RateLimitStore}.
+ *
+ * <pre>{@code
+ * try (RateLimiter limiter = RateLimiter.builder().store(CaffeineStore.builder().build()).build()) {
+ *   EndpointLimits limits = limiter.limits(List.of(RateLimitPolicy.of("account", "60m", 1000, "apiKey")));
+ *   Decision decision = limiter.acquire(limits, "key-123");
+ *   if (!decision.allowed()) {
+ *     // answer 429, retry after decision.retryAfter()
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>All limits of a request are decided together: a request that any limit rejects consumes
+ * nothing from the others. Limits are taken in order and given back when a later one rejects, so
+ * concurrent requests can only find the limiter briefly stricter, never looser.
+ *
+ * <p>Keys: a policy's counter is shared by requests with the same resolved key, which is the key
+ * expression's values joined by {@code +}. Keys longer than 256 characters are kept as their
+ * SHA-256 digest so that memory per key stays bounded.
+ *
+ * <p>Thread-safe; build one per application and close it on shutdown.
+ */
+public final class RateLimiter implements AutoCloseable {
+
+  private final RateLimitStore store;
+  private final boolean ownsStore;
+  private final RateLimitConfig config;
+  private final LimitResolver limitResolver;
+  private final String apiKeyHeader;
+  private final ClientAddress clientAddress;
+  private final Map<String, Registration> registered = new ConcurrentHashMap<>();
+
+  private record Registration(RateLimitPolicy policy, String where) {}
+
+  private RateLimiter(Builder builder) {
+    this.config = builder.config != null ? builder.config : RateLimitConfig.load();
+    this.ownsStore = builder.store == null;
+    this.store = builder.store != null ? builder.store : discoverStore(config);
+    this.limitResolver = builder.limitResolver;
+    this.apiKeyHeader = config.get("ratelimit.api-key-header", "X-API-Key");
+    this.clientAddress = ClientAddress.trusting(config.get("ratelimit.trusted-proxies", ""));
+  }
+
+  /**
+   * Returns a builder.
+   *
+   * @return a builder with the defaults: the store found on the class path, configuration from
+   *     {@link RateLimitConfig#load()}, every key limited to its policy's {@code max}
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a limiter with the defaults that {@link #builder()} describes.
+   *
+   * @return a limiter
+   * @throws IllegalStateException if no store, or several and none named, are on the class path
+   */
+  public static RateLimiter ofDefaults() {
+    return builder().build();
+  }
+
+  /**
+   * Returns the configuration this limiter was built with.
+   *
+   * @return the configuration
+   */
+  public RateLimitConfig config() {
+    return config;
+  }
+
+  /**
+   * Returns the name of the header that carries the API key for the {@code apiKey} key part.
+   *
+   * @return the header name, {@code X-API-Key} unless configured
+   */
+  public String apiKeyHeader() {
+    return apiKeyHeader;
+  }
+
+  /**
+   * Reads the {@link RateLimit} annotations on {@code type} and on {@code method} and returns the
+   * endpoint's limits, with configuration overrides applied: the class's limits first, then the
+   * method's.
+   *
+   * @param type the resource or servlet class
+   * @param method the method that serves the request, or null for the class's limits alone
+   * @return the limits, empty when neither carries an annotation
+   * @throws IllegalArgumentException naming the class, the method and the attribute when an
+   *     annotation is invalid, or naming both places when one policy name is declared twice with
+   *     different settings
+   */
+  public EndpointLimits limitsFor(Class<?> type, @Nullable Method method) {
+    Objects.requireNonNull(type, "type");
+    List<RateLimitPolicy> policies = new ArrayList<>();
+    List<String> places = new ArrayList<>();
+    for (RateLimit annotation : type.getAnnotationsByType(RateLimit.class)) {
+      policies.add(RateLimitPolicy.from(annotation, type, null));
+      places.add(RateLimitPolicy.where(type, null));
+    }
+    if (method != null) {
+      for (RateLimit annotation : method.getAnnotationsByType(RateLimit.class)) {
+        policies.add(RateLimitPolicy.from(annotation, type, method));
+        places.add(RateLimitPolicy.where(type, method));
+      }
+    }
+    return build(policies, places);
+  }
+
+  /**
+   * Returns limits for policies built in code, with configuration overrides applied.
+   *
+   * @param policies the policies, taken in this order
+   * @return the limits
+   * @throws IllegalArgumentException if two policies share a name, or an override is invalid
+   */
+  public EndpointLimits limits(List<RateLimitPolicy> policies) {
+    Objects.requireNonNull(policies, "policies");
+    List<String> places = new ArrayList<>();
+    for (int i = 0; i < policies.size(); i++) {
+      places.add("code");
+    }
+    return build(policies, places);
+  }
+
+  private EndpointLimits build(List<RateLimitPolicy> declared, List<String> places) {
+    List<RateLimitPolicy> policies = new ArrayList<>(declared.size());
+    for (int i = 0; i < declared.size(); i++) {
+      RateLimitPolicy policy = override(Objects.requireNonNull(declared.get(i), "policy"));
+      for (RateLimitPolicy earlier : policies) {
+        if (earlier.name().equals(policy.name())) {
+          throw new IllegalArgumentException(
+              String.format(
+                  Locale.ROOT,
+                  "policy \"%s\" is declared twice on %s; give each limit of an endpoint its own name",
+                  policy.name(), places.get(i)));
+        }
+      }
+      register(policy, places.get(i));
+      policies.add(policy);
+    }
+    return new EndpointLimits(policies);
+  }
+
+  private void register(RateLimitPolicy policy, String where) {
+    Registration existing = registered.putIfAbsent(policy.name(), new Registration(policy, where));
+    if (existing != null) {
+      RateLimitPolicy other = existing.policy();
+      boolean same =
+          other.window().equals(policy.window())
+              && other.max() == policy.max()
+              && other.algorithm() == policy.algorithm();
+      if (!same) {
+        throw new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "policy \"%s\" is declared as %s on %s and as %s on %s; limits that share a name"
+                    + " share one counter, so give them the same window, max and algorithm or"
+                    + " different names",
+                policy.name(), other, existing.where(), policy, where));
+      }
+    }
+  }
+
+  private RateLimitPolicy override(RateLimitPolicy policy) {
+    String prefix = "ratelimit." + policy.name() + ".";
+    RateLimitPolicy result = policy;
+    Optional<String> window = config.get(prefix + "window");
+    if (window.isPresent()) {
+      try {
+        result = result.withWindow(Windows.parse(window.get()));
+      } catch (IllegalArgumentException e) {
+        throw invalidOverride(prefix + "window", e);
+      }
+    }
+    Optional<String> max = config.get(prefix + "max");
+    if (max.isPresent()) {
+      try {
+        result = result.withMax(Long.parseLong(max.get()));
+      } catch (IllegalArgumentException e) {
+        throw invalidOverride(prefix + "max", e);
+      }
+    }
+    return result;
+  }
+
+  private static IllegalArgumentException invalidOverride(String key, IllegalArgumentException e) {
+    return new IllegalArgumentException(
+        String.format(
+            Locale.ROOT,
+            "Invalid override %s (environment %s): %s",
+            key, RateLimitConfig.environmentName(key),
+            e instanceof NumberFormatException ? "not a whole number" : e.getMessage()),
+        e);
+  }
+
+  /**
+   * Decides a request: resolves each limit's key from the request and takes one request's units
+   * from every limit, or from none.
+   *
+   * @param limits the endpoint's limits
+   * @param request the request
+   * @return a {@link Decision}, or a {@link MissingKey} when the request lacks a key part (then
+   *     nothing was counted)
+   */
+  public Outcome check(EndpointLimits limits, RequestView request) {
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(request, "request");
+    String[] keys = new String[limits.size()];
+    for (int i = 0; i < keys.length; i++) {
+      String key = limits.key(i).resolve(request, apiKeyHeader, clientAddress);
+      if (key == null) {
+        MissingKey missing =
+            limits.key(i).missing(limits.policy(i).name(), request, apiKeyHeader, clientAddress);
+        return Objects.requireNonNull(missing, "a key that does not resolve has a missing part");
+      }
+      keys[i] = key;
+    }
+    return decide(limits, keys);
+  }
+
+  /**
+   * Decides a request whose keys the caller resolved: one key per policy, in order.
+   *
+   * @param limits the limits
+   * @param keys one non-empty key per policy
+   * @return the decision
+   * @throws IllegalArgumentException if the number of keys does not match or a key is empty
+   */
+  public Decision acquire(EndpointLimits limits, String... keys) {
+    Objects.requireNonNull(limits, "limits");
+    if (keys.length != limits.size()) {
+      throw new IllegalArgumentException(
+          "expected " + limits.size() + " keys, one per policy, got " + keys.length);
+    }
+    String[] copy = Arrays.copyOf(keys, keys.length);
+    for (int i = 0; i < copy.length; i++) {
+      if (copy[i] == null || copy[i].isEmpty()) {
+        throw new IllegalArgumentException("key " + i + " for policy " + limits.policy(i).name() + " is empty");
+      }
+    }
+    return decide(limits, copy);
+  }
+
+  private Decision decide(EndpointLimits limits, String[] keys) {
+    int n = limits.size();
+    StepResult[] results = new StepResult[n];
+    long[] applied = new long[n];
+    boolean allowed = true;
+    for (int i = 0; i < n; i++) {
+      RateLimitPolicy policy = limits.policy(i);
+      long limit = limitResolver.limit(policy, keys[i]);
+      if (limit < 0 || limit > Step.MAX_LIMIT) {
+        throw new IllegalStateException(
+            String.format(
+                Locale.ROOT,
+                "the LimitResolver returned %d for policy %s; a limit is from 0 to %d",
+                limit, policy.name(), Step.MAX_LIMIT));
+      }
+      applied[i] = limit;
+      Step step = Step.acquire(policy.algorithm(), limits.windowNanos(i), limit, policy.cost());
+      results[i] = store.apply(storeKey(policy, keys[i]), step);
+      allowed &= results[i].allowed();
+    }
+    if (!allowed) {
+      for (int i = n - 1; i >= 0; i--) {
+        if (results[i].allowed()) {
+          RateLimitPolicy policy = limits.policy(i);
+          Step giveBack =
+              Step.release(
+                  policy.algorithm(), limits.windowNanos(i), applied[i], policy.cost(),
+                  results[i].stampNanos());
+          results[i] = store.apply(storeKey(policy, keys[i]), giveBack);
+        }
+      }
+    }
+    List<LimitStatus> statuses = new ArrayList<>(n);
+    long epochNanos = 0;
+    for (int i = 0; i < n; i++) {
+      StepResult r = results[i];
+      statuses.add(
+          new LimitStatus(
+              limits.policy(i).name(), r.limit(), limits.windowNanos(i), r.remaining(),
+              r.resetAfterNanos(), r.retryAfterNanos(), r.allowed()));
+      epochNanos = Math.max(epochNanos, r.stampNanos());
+    }
+    return Decision.of(allowed, statuses, epochNanos);
+  }
+
+  private static String storeKey(RateLimitPolicy policy, String key) {
+    return policy.name() + ':' + key;
+  }
+
+  /** Closes the store if this limiter created it; a store passed to the builder stays open. */
+  @Override
+  public void close() {
+    if (ownsStore) {
+      store.close();
+    }
+  }
+
+  private static RateLimitStore discoverStore(RateLimitConfig config) {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    if (loader == null) {
+      loader = RateLimiter.class.getClassLoader();
+    }
+    List<StoreProvider> providers = new ArrayList<>();
+    for (StoreProvider provider : ServiceLoader.load(StoreProvider.class, loader)) {
+      providers.add(provider);
+    }
+    List<String> names = providers.stream().map(StoreProvider::name).toList();
+    Optional<String> named = config.get("ratelimit.store");
+    if (named.isPresent()) {
+      for (StoreProvider provider : providers) {
+        if (provider.name().equalsIgnoreCase(named.get())) {
+          return provider.create(config);
+        }
+      }
+      throw new IllegalStateException(
+          String.format(
+              Locale.ROOT,
+              "ratelimit.store=%s, but the stores on the class path are %s; add the module"
+                  + " %s-store or name one of those",
+              named.get(), names, named.get().toLowerCase(Locale.ROOT)));
+    }
+    if (providers.size() == 1) {
+      return providers.get(0).create(config);
+    }
+    if (providers.isEmpty()) {
+      throw new IllegalStateException(
+          "no rate-limit store on the class path: add dev.limiter:caffeine-store (one node) or"
+              + " dev.limiter:hazelcast-store (a cluster), or pass a store to RateLimiter.builder().store(...)");
+    }
+    throw new IllegalStateException(
+        String.format(
+            Locale.ROOT,
+            "several rate-limit stores are on the class path: %s; choose one with ratelimit.store"
+                + " (system property, RATELIMIT_STORE or ratelimit.properties)",
+            names));
+  }
+
+  /** Builds a {@link RateLimiter}. */
+  public static final class Builder {
+    private @Nullable RateLimitStore store;
+    private @Nullable RateLimitConfig config;
+    private LimitResolver limitResolver = LimitResolver.policyMax();
+
+    private Builder() {}
+
+    /**
+     * Uses this store instead of the one found on the class path. The limiter does not close it.
+     *
+     * @param store the store
+     * @return this builder
+     */
+    public Builder store(RateLimitStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Uses this configuration instead of {@link RateLimitConfig#load()}.
+     *
+     * @param config the configuration
+     * @return this builder
+     */
+    public Builder config(RateLimitConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Gives per-key limits (plan tiers, a key's own limit).
+     *
+     * @param limitResolver the resolver
+     * @return this builder
+     */
+    public Builder limitResolver(LimitResolver limitResolver) {
+      this.limitResolver = Objects.requireNonNull(limitResolver, "limitResolver");
+      return this;
+    }
+
+    /**
+     * Builds the limiter.
+     *
+     * @return the limiter
+     * @throws IllegalStateException if no store was given and none can be chosen from the class
+     *     path
+     * @throws IllegalArgumentException if a configuration value is invalid
+     */
+    public RateLimiter build() {
+      return new RateLimiter(this);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package dev.limiter.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/** The container of repeated {@link RateLimit} annotations; write {@code @RateLimit} twice instead. */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.METHOD, ElementType.TYPE})
+public @interface RateLimits {
+
+  /**
+   * The repeated limits.
+   *
+   * @return the limits
+   */
+  RateLimit[] value();
+}

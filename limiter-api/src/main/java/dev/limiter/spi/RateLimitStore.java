@@ -1,0 +1,42 @@
+package dev.limiter.spi;
+
+/**
+ * Where rate-limit state lives: one atomic read-modify-write per key.
+ *
+ * <p>An implementation keeps a {@code long[]} per key and, for each call of {@link #apply}, does
+ * the following as one atomic step with respect to every other call for the same key:
+ *
+ * <pre>{@code
+ * long now = clock.epochNanos();           // the store's clock, read where the state lives
+ * long[] state = step.prepare(stored);     // stored may be null; may return a fresh array
+ * StepResult result = step.applyTo(state, now);
+ * store state for key, expiring it after step.expiryNanos() without updates
+ * return result;
+ * }</pre>
+ *
+ * <p>The expiry only lets idle keys go: an entry that expires holds no units any more, so an
+ * implementation may keep it longer (whole-second TTLs rounded up, size-bounded caches) but never
+ * drop it sooner. Implementations never see HTTP and never interpret the state.
+ *
+ * <p>Implementations must be thread-safe. Stores that talk to a network also decide what happens
+ * when it cannot answer; they return a result in any case rather than throwing to say "no".
+ */
+public interface RateLimitStore extends AutoCloseable {
+
+  /**
+   * Applies {@code step} atomically to the state stored under {@code key} and returns its result.
+   *
+   * @param key the store key: the policy name and the resolved request key, never empty
+   * @param step the algorithm step to apply
+   * @return the step's result, computed on the state as it was at the time of the update
+   * @throws StoreException if the store cannot answer and has no configured fallback
+   */
+  StepResult apply(String key, Step step);
+
+  /**
+   * Releases the store's resources. Stores built around resources they were given (a cache, a
+   * cluster member) leave those resources running.
+   */
+  @Override
+  default void close() {}
+}

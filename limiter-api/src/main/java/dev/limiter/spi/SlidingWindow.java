@@ -1,0 +1,121 @@
+package dev.limiter.spi;
+
+/**
+ * {@link dev.limiter.Algorithm#SLIDING_WINDOW} on a ring of sub-window counters.
+ *
+ * <p>Invariant: with slot length {@code s = ceil(window / N)} and {@code N = SUB_WINDOWS}, the
+ * ring holds the counts of the current slot {@code k} and the {@code N} slots before it, so what
+ * it sums covers {@code [(k - N) s, now]}, which contains {@code [now - window, now]}. A request
+ * is admitted only if that sum plus its cost fits the limit, so no interval of length {@code
+ * window} ever holds more than the limit. A unit taken at time {@code t} in slot {@code j} stops
+ * counting at {@code (j + N + 1) s}, at most {@code s} after {@code t + window}: capacity comes back
+ * at most one sub-window late, never early.
+ *
+ * <p>State: {@code [tag, newest slot, counters packed two 32-bit values per long]}.
+ */
+final class SlidingWindow {
+
+  static final int SLOTS = Step.SUB_WINDOWS + 1;
+  static final int STATE_LENGTH = 2 + (SLOTS + 1) / 2;
+
+  private SlidingWindow() {}
+
+  static long slotNanos(long windowNanos) {
+    return (windowNanos + Step.SUB_WINDOWS - 1) / Step.SUB_WINDOWS;
+  }
+
+  static StepResult apply(Step step, long[] state, long now) {
+    long slotNanos = slotNanos(step.windowNanos());
+    long current = advance(state, Math.floorDiv(now, slotNanos));
+    long used = sum(state);
+    long limit = step.limit();
+    long cost = step.cost();
+    if (step.release()) {
+      long slot = Math.floorDiv(step.stampNanos(), slotNanos);
+      if (slot <= current && slot > current - SLOTS) {
+        int index = index(slot);
+        long given = Math.min(cost, count(state, index));
+        setCount(state, index, count(state, index) - given);
+        used -= given;
+      }
+      return result(true, limit, used, 0, resetAfter(state, current, slotNanos, now), now);
+    }
+    if (cost > limit) {
+      return step.never(limit - Math.min(used, limit), resetAfter(state, current, slotNanos, now), now);
+    }
+    if (cost <= limit - used) {
+      int index = index(current);
+      setCount(state, index, count(state, index) + cost);
+      used += cost;
+      return result(true, limit, used, 0, resetAfter(state, current, slotNanos, now), now);
+    }
+    long needed = used + cost - limit;
+    long retryAt = 0;
+    long freed = 0;
+    for (long slot = current - SLOTS + 1; slot <= current; slot++) {
+      freed += count(state, index(slot));
+      if (freed >= needed) {
+        retryAt = (slot + SLOTS) * slotNanos;
+        break;
+      }
+    }
+    return result(false, limit, used, retryAt - now, resetAfter(state, current, slotNanos, now), now);
+  }
+
+  private static StepResult result(
+      boolean allowed, long limit, long used, long retryAfter, long resetAfter, long now) {
+    long remaining = Math.max(0, limit - used);
+    return new StepResult(allowed, limit, remaining, resetAfter, retryAfter, now);
+  }
+
+  /** Moves the ring forward to {@code slot}, clearing slots that left it; returns the current slot. */
+  private static long advance(long[] state, long slot) {
+    long newest = state[1];
+    if (slot <= newest) {
+      return newest; // the clock stood still or stepped back: keep counting in the newest slot
+    }
+    if (slot - newest >= SLOTS) {
+      for (int i = 2; i < STATE_LENGTH; i++) {
+        state[i] = 0;
+      }
+    } else {
+      for (long s = newest + 1; s <= slot; s++) {
+        setCount(state, index(s), 0);
+      }
+    }
+    state[1] = slot;
+    return slot;
+  }
+
+  private static long resetAfter(long[] state, long current, long slotNanos, long now) {
+    for (long slot = current; slot > current - SLOTS; slot--) {
+      if (count(state, index(slot)) != 0) {
+        return Math.max(0, (slot + SLOTS) * slotNanos - now);
+      }
+    }
+    return 0;
+  }
+
+  private static long sum(long[] state) {
+    long total = 0;
+    for (int i = 0; i < SLOTS; i++) {
+      total += count(state, i);
+    }
+    return total;
+  }
+
+  private static int index(long slot) {
+    return (int) Math.floorMod(slot, (long) SLOTS);
+  }
+
+  private static long count(long[] state, int index) {
+    long word = state[2 + (index >> 1)];
+    return (word >>> ((index & 1) << 5)) & 0xFFFF_FFFFL;
+  }
+
+  private static void setCount(long[] state, int index, long value) {
+    int shift = (index & 1) << 5;
+    int word = 2 + (index >> 1);
+    state[word] = (state[word] & ~(0xFFFF_FFFFL << shift)) | ((value & 0xFFFF_FFFFL) << shift);
+  }
+}

@@ -1,0 +1,159 @@
+package dev.limiter.spi;
+
+import dev.limiter.Algorithm;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One algorithm step for one key: take {@code cost} units under a limit, or give them back.
+ *
+ * <p>A step is plain data (so a distributed store can ship it to where the state lives) plus the
+ * algorithm that interprets the state. Stores call {@link #prepare} and {@link #applyTo} inside
+ * their atomic per-key update, as {@link RateLimitStore} describes; nothing else touches the state.
+ *
+ * <p>The state is a {@code long[]} whose first element identifies the algorithm and the window it
+ * was written for. When either changes, {@link #prepare} starts the key afresh; when only the limit
+ * changes (a plan upgrade, an override), the units already used still count against the new limit.
+ *
+ * @param algorithm how units are counted
+ * @param windowNanos the window, in nanoseconds, at least one millisecond
+ * @param limit units per window, 0 (every request is rejected) to {@value #MAX_LIMIT}
+ * @param cost units the request takes, at least 1
+ * @param release whether this step gives units back instead of taking them
+ * @param stampNanos for a release, {@link StepResult#stampNanos()} of the step that took the units;
+ *     0 for an acquire
+ */
+public record Step(
+    Algorithm algorithm, long windowNanos, long limit, long cost, boolean release, long stampNanos) {
+
+  /** The largest limit a step accepts: counters are 32-bit. */
+  public static final long MAX_LIMIT = Integer.MAX_VALUE;
+
+  /** The number of sub-windows a {@link Algorithm#SLIDING_WINDOW} window is counted in. */
+  public static final int SUB_WINDOWS = 10;
+
+  /** The shortest window, one millisecond. */
+  public static final long MIN_WINDOW_NANOS = 1_000_000L;
+
+  /** The longest window, 3660 days. */
+  public static final long MAX_WINDOW_NANOS = 3660L * 86_400L * 1_000_000_000L;
+
+  /** Validates the components. */
+  public Step {
+    Objects.requireNonNull(algorithm, "algorithm");
+    if (windowNanos < MIN_WINDOW_NANOS || windowNanos > MAX_WINDOW_NANOS) {
+      throw new IllegalArgumentException(
+          "windowNanos must be between 1 ms and 3660 days, was " + windowNanos);
+    }
+    if (limit < 0 || limit > MAX_LIMIT) {
+      throw new IllegalArgumentException("limit must be between 0 and " + MAX_LIMIT + ", was " + limit);
+    }
+    if (cost < 1 || cost > MAX_LIMIT) {
+      throw new IllegalArgumentException("cost must be between 1 and " + MAX_LIMIT + ", was " + cost);
+    }
+    if (!release && stampNanos != 0) {
+      throw new IllegalArgumentException("an acquire step has stampNanos 0, was " + stampNanos);
+    }
+  }
+
+  /**
+   * Returns a step that takes {@code cost} units if all of them are available, and nothing
+   * otherwise.
+   *
+   * @param algorithm how units are counted
+   * @param windowNanos the window in nanoseconds
+   * @param limit units per window
+   * @param cost units to take
+   * @return the step
+   * @throws IllegalArgumentException if a value is out of range
+   */
+  public static Step acquire(Algorithm algorithm, long windowNanos, long limit, long cost) {
+    return new Step(algorithm, windowNanos, limit, cost, false, 0);
+  }
+
+  /**
+   * Returns a step that gives back {@code cost} units taken by an earlier acquire, so that a
+   * request rejected by another of its limits consumes nothing. Units whose time has passed are
+   * not given back twice.
+   *
+   * @param algorithm how units are counted
+   * @param windowNanos the window in nanoseconds
+   * @param limit units per window
+   * @param cost units to give back
+   * @param stampNanos {@link StepResult#stampNanos()} of the acquire
+   * @return the step
+   * @throws IllegalArgumentException if a value is out of range
+   */
+  public static Step release(
+      Algorithm algorithm, long windowNanos, long limit, long cost, long stampNanos) {
+    return new Step(algorithm, windowNanos, limit, cost, true, stampNanos);
+  }
+
+  /**
+   * Returns the array to update for this step: {@code stored} when it was written for this
+   * step's algorithm and window, else a fresh state.
+   *
+   * @param stored the state kept for the key, or null if there is none
+   * @return the state to pass to {@link #applyTo}; a store keeps this array for the key
+   */
+  public long[] prepare(long @Nullable [] stored) {
+    long tag = tag();
+    if (stored != null && stored.length == stateLength() && stored[0] == tag) {
+      return stored;
+    }
+    long[] fresh = new long[stateLength()];
+    fresh[0] = tag;
+    return fresh;
+  }
+
+  /**
+   * Applies this step to {@code state}, updating it in place.
+   *
+   * @param state an array returned by {@link #prepare}
+   * @param nowNanos the store's time in nanoseconds since the epoch
+   * @return what the step decided
+   * @throws IllegalArgumentException if {@code state} was not prepared for this step
+   */
+  public StepResult applyTo(long[] state, long nowNanos) {
+    if (state.length != stateLength() || state[0] != tag()) {
+      throw new IllegalArgumentException("state was not prepared for " + this);
+    }
+    return switch (algorithm) {
+      case SLIDING_WINDOW -> SlidingWindow.apply(this, state, nowNanos);
+      case FIXED_WINDOW -> FixedWindow.apply(this, state, nowNanos);
+      case TOKEN_BUCKET -> TokenBucket.apply(this, state, nowNanos);
+    };
+  }
+
+  /**
+   * Returns how long a key's state must be kept after its last update; after that it holds no
+   * units and may be dropped.
+   *
+   * @return nanoseconds of idleness after which the state equals a fresh one
+   */
+  public long expiryNanos() {
+    return switch (algorithm) {
+      case SLIDING_WINDOW -> SlidingWindow.SLOTS * SlidingWindow.slotNanos(windowNanos);
+      case FIXED_WINDOW -> windowNanos;
+      case TOKEN_BUCKET -> limit == 0 ? windowNanos : limit * TokenBucket.intervalNanos(this) + 1;
+    };
+  }
+
+  private int stateLength() {
+    return switch (algorithm) {
+      case SLIDING_WINDOW -> SlidingWindow.STATE_LENGTH;
+      case FIXED_WINDOW -> FixedWindow.STATE_LENGTH;
+      case TOKEN_BUCKET -> TokenBucket.STATE_LENGTH;
+    };
+  }
+
+  private long tag() {
+    return (windowNanos << 2) | algorithm.ordinal();
+  }
+
+  /** The result for a request that can never be served under this limit (cost above limit). */
+  StepResult never(long remaining, long resetAfterNanos, long nowNanos) {
+    return new StepResult(
+        false, limit, Math.min(limit, remaining), resetAfterNanos, windowNanos, nowNanos);
+  }
+}
