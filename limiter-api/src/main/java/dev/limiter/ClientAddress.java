@@ -64,13 +64,11 @@ final class ClientAddress {
     if (networks.isEmpty() || !trusted(literal(peer))) {
       return peer;
     }
-    List<String> hops = hops(request);
     String client = peer;
-    for (int i = hops.size() - 1; i >= 0; i--) {
-      String hop = hops.get(i);
+    for (String hop : hopsRightToLeft(request)) {
       byte[] address = literal(hop);
       if (address == null) {
-        return client; // garbage in the chain: the last hop we could trust told us nothing useful
+        return client; // garbage in the chain: stop at the last hop a trusted proxy vouched for
       }
       client = hop;
       if (!trusted(address)) {
@@ -80,27 +78,32 @@ final class ClientAddress {
     return client;
   }
 
-  private static List<String> hops(RequestView request) {
+  /** The forwarded hops, nearest first, at most {@value #MAX_HOPS} of them. */
+  private static List<String> hopsRightToLeft(RequestView request) {
+    String value = request.header("Forwarded");
+    boolean rfc7239 = value != null;
+    if (value == null) {
+      value = request.header("X-Forwarded-For");
+    }
     List<String> hops = new ArrayList<>();
-    String forwarded = request.header("Forwarded");
-    if (forwarded != null) {
-      for (String element : forwarded.split(",", MAX_HOPS + 1)) {
-        for (String pair : element.split(";")) {
-          String p = pair.strip();
-          if (p.regionMatches(true, 0, "for=", 0, 4)) {
-            hops.add(stripPort(unquote(p.substring(4).strip())));
-          }
-        }
-      }
-    } else {
-      String forwardedFor = request.header("X-Forwarded-For");
-      if (forwardedFor != null) {
-        for (String hop : forwardedFor.split(",", MAX_HOPS + 1)) {
-          hops.add(stripPort(hop.strip()));
-        }
+    int end = value == null ? -1 : value.length();
+    while (end >= 0 && hops.size() < MAX_HOPS) {
+      int comma = value.lastIndexOf(',', end - 1);
+      String element = value.substring(comma + 1, end);
+      hops.add(rfc7239 ? forParameter(element) : stripPort(element.strip()));
+      end = comma;
+    }
+    return hops;
+  }
+
+  private static String forParameter(String element) {
+    for (String pair : element.split(";", 8)) {
+      String p = pair.strip();
+      if (p.regionMatches(true, 0, "for=", 0, 4)) {
+        return stripPort(unquote(p.substring(4).strip()));
       }
     }
-    return hops.size() > MAX_HOPS ? hops.subList(hops.size() - MAX_HOPS, hops.size()) : hops;
+    return "";
   }
 
   private static String unquote(String value) {

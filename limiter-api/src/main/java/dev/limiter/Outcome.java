@@ -1,8 +1,9 @@
 package dev.limiter;
 
 /**
- * What the engine answers for one request: a {@link Decision}, or a {@link MissingKey} when the
- * request does not carry what its limits are keyed on.
+ * What the engine answers for one request: a {@link Decision}; a {@link MissingKey} when the
+ * request does not carry what its limits are keyed on; a {@link StoreUnavailable} when the store
+ * cannot decide and is configured to refuse.
  *
  * <pre>{@code
  * Outcome outcome = limiter.check(limits, request);
@@ -10,4 +11,4 @@ package dev.limiter;
  * else if (outcome instanceof Decision decision && !decision.allowed()) { ... answer 429 ... }
  * }</pre>
  */
-public sealed interface Outcome permits Decision, MissingKey {}
+public sealed interface Outcome permits Decision, MissingKey, StoreUnavailable {}

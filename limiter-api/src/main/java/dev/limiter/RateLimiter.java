@@ -3,6 +3,7 @@ package dev.limiter;
 import dev.limiter.annotation.RateLimit;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.Step;
+import dev.limiter.spi.StoreException;
 import dev.limiter.spi.StepResult;
 import dev.limiter.spi.StoreProvider;
 import java.lang.reflect.Method;
@@ -222,8 +223,8 @@ public final class RateLimiter implements AutoCloseable {
    *
    * @param limits the endpoint's limits
    * @param request the request
-   * @return a {@link Decision}, or a {@link MissingKey} when the request lacks a key part (then
-   *     nothing was counted)
+   * @return a {@link Decision}; a {@link MissingKey} when the request lacks a key part; a {@link
+   *     StoreUnavailable} when the store cannot decide (in both of those cases nothing was counted)
    */
   public Outcome check(EndpointLimits limits, RequestView request) {
     Objects.requireNonNull(limits, "limits");
@@ -238,7 +239,7 @@ public final class RateLimiter implements AutoCloseable {
       }
       keys[i] = key;
     }
-    return decide(limits, keys);
+    return decide(limits, keys, false);
   }
 
   /**
@@ -248,6 +249,7 @@ public final class RateLimiter implements AutoCloseable {
    * @param keys one non-empty key per policy
    * @return the decision
    * @throws IllegalArgumentException if the number of keys does not match or a key is empty
+   * @throws StoreException if the store cannot decide; nothing was counted
    */
   public Decision acquire(EndpointLimits limits, String... keys) {
     Objects.requireNonNull(limits, "limits");
@@ -261,10 +263,14 @@ public final class RateLimiter implements AutoCloseable {
         throw new IllegalArgumentException("key " + i + " for policy " + limits.policy(i).name() + " is empty");
       }
     }
-    return decide(limits, copy);
+    return (Decision) decide(limits, copy, true);
   }
 
-  private Decision decide(EndpointLimits limits, String[] keys) {
+  /**
+   * Takes the units from every limit, or from none. On a store failure, gives back what was
+   * taken and either rethrows or answers {@link StoreUnavailable}.
+   */
+  private Outcome decide(EndpointLimits limits, String[] keys, boolean rethrow) {
     int n = limits.size();
     StepResult[] results = new StepResult[n];
     long[] applied = new long[n];
@@ -281,20 +287,19 @@ public final class RateLimiter implements AutoCloseable {
       }
       applied[i] = limit;
       Step step = Step.acquire(policy.algorithm(), limits.windowNanos(i), limit, policy.cost());
-      results[i] = store.apply(storeKey(policy, keys[i]), step);
+      try {
+        results[i] = store.apply(storeKey(policy, keys[i]), step);
+      } catch (StoreException e) {
+        giveBack(limits, keys, applied, results, i);
+        if (rethrow) {
+          throw e;
+        }
+        return new StoreUnavailable(policy.name(), e.retryAfter());
+      }
       allowed &= results[i].allowed();
     }
     if (!allowed) {
-      for (int i = n - 1; i >= 0; i--) {
-        if (results[i].allowed()) {
-          RateLimitPolicy policy = limits.policy(i);
-          Step giveBack =
-              Step.release(
-                  policy.algorithm(), limits.windowNanos(i), applied[i], policy.cost(),
-                  results[i].stampNanos());
-          results[i] = store.apply(storeKey(policy, keys[i]), giveBack);
-        }
-      }
+      giveBack(limits, keys, applied, results, n);
     }
     List<LimitStatus> statuses = new ArrayList<>(n);
     long epochNanos = 0;
@@ -307,6 +312,25 @@ public final class RateLimiter implements AutoCloseable {
       epochNanos = Math.max(epochNanos, r.stampNanos());
     }
     return Decision.of(allowed, statuses, epochNanos);
+  }
+
+  /** Gives back the units taken by the first {@code count} limits; a failure here is ignored. */
+  private void giveBack(
+      EndpointLimits limits, String[] keys, long[] applied, @Nullable StepResult[] results, int count) {
+    for (int i = count - 1; i >= 0; i--) {
+      StepResult taken = results[i];
+      if (taken != null && taken.allowed()) {
+        RateLimitPolicy policy = limits.policy(i);
+        Step release =
+            Step.release(
+                policy.algorithm(), limits.windowNanos(i), applied[i], policy.cost(), taken.stampNanos());
+        try {
+          results[i] = store.apply(storeKey(policy, keys[i]), release);
+        } catch (StoreException e) {
+          // the units return on their own when the window passes: stricter for a while, never looser
+        }
+      }
+    }
   }
 
   private static String storeKey(RateLimitPolicy policy, String key) {

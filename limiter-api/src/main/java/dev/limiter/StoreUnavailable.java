@@ -1,0 +1,23 @@
+package dev.limiter;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The store could not decide the request and its failure mode is to refuse it; adapters answer
+ * {@code 503 Service Unavailable} with {@code Retry-After}. Nothing was counted.
+ *
+ * @param policy the limit whose store call failed
+ * @param retryAfter when the store expects to answer again
+ */
+public record StoreUnavailable(String policy, Duration retryAfter) implements Outcome {
+
+  /** Validates the components. */
+  public StoreUnavailable {
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(retryAfter, "retryAfter");
+    if (retryAfter.isNegative() || retryAfter.isZero()) {
+      throw new IllegalArgumentException("retryAfter must be positive, was " + retryAfter);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.limiter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RateLimitConfigTest {
+
+  @TempDir Path dir;
+
+  private Path file(String content) throws Exception {
+    Path file = dir.resolve("limits.properties");
+    Files.writeString(file, content);
+    return file;
+  }
+
+  @Test
+  void laterSourcesWin() throws Exception {
+    Path file = file("ratelimit.a.max=1\nratelimit.b.max=1\nratelimit.c.max=1\nratelimit.d.max=1\n");
+    RateLimitConfig config =
+        RateLimitConfig.builder()
+            .file(file)
+            .set("ratelimit.b.max", "2")
+            .set("ratelimit.c.max", "2")
+            .set("ratelimit.d.max", "2")
+            .environment(Map.of("RATELIMIT_C_MAX", "3", "RATELIMIT_D_MAX", "3"))
+            .systemProperties(Map.of("ratelimit.d.max", " 4 "))
+            .build();
+    assertThat(config.get("ratelimit.a.max")).contains("1");
+    assertThat(config.get("ratelimit.b.max")).contains("2");
+    assertThat(config.get("ratelimit.c.max")).contains("3");
+    assertThat(config.get("ratelimit.d.max")).contains("4");
+    assertThat(config.get("ratelimit.e.max")).isEmpty();
+    assertThat(config.get("ratelimit.e.max", "x")).isEqualTo("x");
+  }
+
+  @Test
+  void environmentNamesUpperCaseAndReplaceSeparators() {
+    assertThat(RateLimitConfig.environmentName("ratelimit.search-burst.max")).isEqualTo("RATELIMIT_SEARCH_BURST_MAX");
+    assertThat(RateLimitConfig.environmentName("ratelimit.Search#find.window")).isEqualTo("RATELIMIT_SEARCH_FIND_WINDOW");
+  }
+
+  @Test
+  void ratelimitConfigNamesTheFile() throws Exception {
+    Path file = file("ratelimit.headers=ietf\n");
+    RateLimitConfig fromProperty =
+        RateLimitConfig.builder()
+            .environment(Map.of())
+            .systemProperties(Map.of("ratelimit.config", file.toString()))
+            .build();
+    assertThat(fromProperty.get("ratelimit.headers")).contains("ietf");
+    RateLimitConfig fromEnvironment =
+        RateLimitConfig.builder()
+            .environment(Map.of("RATELIMIT_CONFIG", file.toString()))
+            .systemProperties(Map.of())
+            .build();
+    assertThat(fromEnvironment.get("ratelimit.headers")).contains("ietf");
+  }
+
+  @Test
+  void aNamedFileThatCannotBeReadFailsClearly() {
+    Path missing = dir.resolve("nope.properties");
+    assertThatThrownBy(
+            () ->
+                RateLimitConfig.builder()
+                    .environment(Map.of())
+                    .systemProperties(Map.of("ratelimit.config", missing.toString()))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot read the rate-limit configuration file")
+        .hasMessageContaining("nope.properties");
+  }
+
+  @Test
+  void readsRatelimitPropertiesFromTheClassPath() {
+    RateLimitConfig config =
+        RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build();
+    assertThat(config.get("ratelimit.from-classpath.max")).contains("7");
+  }
+
+  @Test
+  void wholeNumbersAreCheckedNamingTheKey() {
+    RateLimitConfig config =
+        RateLimitConfig.builder()
+            .environment(Map.of())
+            .systemProperties(Map.of())
+            .set("ratelimit.caffeine.maximum-size", "lots")
+            .build();
+    assertThat(config.getLong("ratelimit.other", 5)).isEqualTo(5);
+    assertThatThrownBy(() -> config.getLong("ratelimit.caffeine.maximum-size", 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("configuration ratelimit.caffeine.maximum-size=\"lots\" is not a whole number");
+  }
+}

@@ -1,0 +1,288 @@
+package dev.limiter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.limiter.annotation.RateLimit;
+import dev.limiter.spi.RateLimitStore;
+import dev.limiter.spi.StoreException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RateLimiterTest {
+
+  private final ManualClock clock = ManualClock.at(Instant.parse("2026-03-01T10:00:00Z"));
+  private final MapStore store = new MapStore(clock);
+
+  private static RateLimitConfig config(Map<String, String> systemProperties, Map<String, String> environment) {
+    return RateLimitConfig.builder().environment(environment).systemProperties(systemProperties).build();
+  }
+
+  private RateLimiter limiter(Map<String, String> systemProperties) {
+    return RateLimiter.builder().store(store).config(config(systemProperties, Map.of())).build();
+  }
+
+  @RateLimit(name = "api", window = "1h", max = 100, key = "apiKey")
+  static class Resource {
+    @RateLimit(name = "search-burst", window = "1s", max = 2, key = "apiKey")
+    @RateLimit(name = "search", window = "1m", max = 3, key = "apiKey")
+    public void search() {}
+
+    @RateLimit(name = "shared", window = "1m", max = 2, key = "apiKey")
+    public void first() {}
+
+    @RateLimit(name = "shared", window = "1m", max = 2, key = "apiKey", cost = 2)
+    public void second() {}
+
+    @RateLimit(name = "shared", window = "1m", max = 3, key = "apiKey")
+    public void conflicting() {}
+
+    @RateLimit(name = "twice", window = "1m", max = 3, key = "apiKey")
+    @RateLimit(name = "twice", window = "1m", max = 3, key = "ip")
+    public void twice() {}
+
+    @RateLimit(name = "pair", window = "1m", max = 3, key = "apiKey+query:to")
+    public void message() {}
+
+    @RateLimit(name = "links", window = "1m", max = 1, key = "apiKey|ip")
+    public void links() {}
+
+    public void plain() {}
+  }
+
+  static class Unannotated {
+    public void plain() {}
+  }
+
+  private static TestRequest withKey(String key) {
+    return TestRequest.from("192.0.2.1").header("X-API-Key", key);
+  }
+
+  @Test
+  void classLimitsComeFirstThenTheMethods() throws Exception {
+    EndpointLimits limits = limiter(Map.of()).limitsFor(Resource.class, Resource.class.getMethod("search"));
+    assertThat(limits.policies()).extracting(RateLimitPolicy::name).containsExactly("api", "search-burst", "search");
+    assertThat(limiter(Map.of()).limitsFor(Unannotated.class, Unannotated.class.getMethod("plain")).isEmpty()).isTrue();
+  }
+
+  @Test
+  void decidesAllLimitsTogetherAndReportsTheClosestToRejecting() throws Exception {
+    RateLimiter limiter = limiter(Map.of());
+    EndpointLimits limits = limiter.limitsFor(Resource.class, Resource.class.getMethod("search"));
+    Decision first = (Decision) limiter.check(limits, withKey("k"));
+    assertThat(first.allowed()).isTrue();
+    assertThat(first.policy()).isEqualTo("search-burst");
+    assertThat(first.remaining()).isEqualTo(1);
+    assertThat(first.limits()).extracting(LimitStatus::remaining).containsExactly(99L, 1L, 2L);
+    assertThat(first.epochNanos()).isEqualTo(clock.epochNanos());
+
+    limiter.check(limits, withKey("k"));
+    Decision third = (Decision) limiter.check(limits, withKey("k"));
+    assertThat(third.allowed()).isFalse();
+    assertThat(third.policy()).isEqualTo("search-burst");
+    assertThat(third.violatedPolicies()).containsExactly("search-burst");
+    // the rejected request took nothing from the limits that admitted it
+    assertThat(third.limits()).extracting(LimitStatus::remaining).containsExactly(98L, 0L, 1L);
+
+    clock.advance(Duration.ofSeconds(2));
+    Decision fourth = (Decision) limiter.check(limits, withKey("k"));
+    assertThat(fourth.allowed()).isTrue();
+    assertThat(fourth.policy()).isEqualTo("search");
+    assertThat(fourth.remaining()).isZero();
+    clock.advance(Duration.ofSeconds(2));
+    Decision fifth = (Decision) limiter.check(limits, withKey("k"));
+    assertThat(fifth.allowed()).isFalse();
+    assertThat(fifth.violatedPolicies()).containsExactly("search");
+    assertThat(fifth.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(66));
+  }
+
+  @Test
+  void whenSeveralLimitsRejectTheLongestWaitIsReportedAndAllAreListed() {
+    RateLimiter limiter = limiter(Map.of());
+    EndpointLimits limits =
+        limiter.limits(
+            List.of(RateLimitPolicy.of("per-second", "1s", 1, "apiKey"), RateLimitPolicy.of("per-minute", "1m", 1, "apiKey")));
+    assertThat(limiter.acquire(limits, "k", "k").allowed()).isTrue();
+    Decision d = limiter.acquire(limits, "k", "k");
+    assertThat(d.allowed()).isFalse();
+    assertThat(d.violatedPolicies()).containsExactly("per-second", "per-minute");
+    assertThat(d.policy()).isEqualTo("per-minute");
+    assertThat(d.retryAfter()).isGreaterThan(Duration.ofSeconds(59));
+  }
+
+  @Test
+  void sharedNamesShareOneCounterAcrossMethods() throws Exception {
+    RateLimiter limiter = limiter(Map.of());
+    EndpointLimits first = limiter.limitsFor(Resource.class, Resource.class.getMethod("first"));
+    EndpointLimits second = limiter.limitsFor(Resource.class, Resource.class.getMethod("second"));
+    assertThat(((Decision) limiter.check(second, withKey("k"))).allowed()).isTrue();
+    Decision d = (Decision) limiter.check(first, withKey("k"));
+    assertThat(d.allowed()).isFalse();
+    assertThat(d.violatedPolicies()).containsExactly("shared");
+  }
+
+  @Test
+  void conflictingSettingsUnderOneNameFailNamingBothPlaces() throws Exception {
+    RateLimiter limiter = limiter(Map.of());
+    limiter.limitsFor(Resource.class, Resource.class.getMethod("first"));
+    assertThatThrownBy(() -> limiter.limitsFor(Resource.class, Resource.class.getMethod("conflicting")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("policy \"shared\" is declared as")
+        .hasMessageContaining("RateLimiterTest$Resource#first")
+        .hasMessageContaining("RateLimiterTest$Resource#conflicting");
+  }
+
+  @Test
+  void oneNameTwiceOnAnEndpointFails() {
+    assertThatThrownBy(() -> limiter(Map.of()).limitsFor(Resource.class, Resource.class.getMethod("twice")))
+        .hasMessageContaining("policy \"twice\" is declared twice on dev.limiter.RateLimiterTest$Resource#twice");
+  }
+
+  @Test
+  void aMissingKeyIsAnsweredAndNothingIsCounted() throws Exception {
+    RateLimiter limiter = limiter(Map.of());
+    EndpointLimits pair = limiter.limitsFor(Resource.class, Resource.class.getMethod("message"));
+    assertThat(limiter.check(pair, withKey("k"))).isEqualTo(new MissingKey("pair", "query parameter to", 400));
+    assertThat(limiter.check(pair, TestRequest.from("192.0.2.1").query("to", "bob")))
+        .isEqualTo(new MissingKey("api", "an API key in header X-API-Key", 401));
+    assertThat(store.size()).isZero();
+  }
+
+  @Test
+  void perPairKeysCountEachPairSeparately() throws Exception {
+    RateLimiter limiter = limiter(Map.of("ratelimit.api.max", "1000"));
+    EndpointLimits pair = limiter.limitsFor(Resource.class, Resource.class.getMethod("message"));
+    for (int i = 0; i < 3; i++) {
+      assertThat(((Decision) limiter.check(pair, withKey("k").query("to", "bob"))).allowed()).isTrue();
+    }
+    assertThat(((Decision) limiter.check(pair, withKey("k").query("to", "bob"))).allowed()).isFalse();
+    assertThat(((Decision) limiter.check(pair, withKey("k").query("to", "carol"))).allowed()).isTrue();
+    assertThat(store.has("pair:k+bob")).isTrue();
+  }
+
+  @Test
+  void anonymousCallersAreLimitedByAddressBesideKeyedOnes() {
+    RateLimiter limiter = limiter(Map.of());
+    EndpointLimits links = limiter.limits(List.of(RateLimitPolicy.of("links", "1m", 1, "apiKey|ip")));
+    assertThat(((Decision) limiter.check(links, TestRequest.from("203.0.113.4"))).allowed()).isTrue();
+    assertThat(((Decision) limiter.check(links, TestRequest.from("203.0.113.4"))).allowed()).isFalse();
+    assertThat(((Decision) limiter.check(links, TestRequest.from("203.0.113.5"))).allowed()).isTrue();
+    assertThat(((Decision) limiter.check(links, withKey("k"))).allowed()).isTrue();
+    assertThat(store.has("links:ip=203.0.113.4")).isTrue();
+    assertThat(store.has("links:k")).isTrue();
+  }
+
+  @Test
+  void overridesComeFromConfigurationByPolicyName() throws Exception {
+    RateLimiter limiter =
+        RateLimiter.builder()
+            .store(store)
+            .config(config(Map.of("ratelimit.search.max", "7"), Map.of("RATELIMIT_SEARCH_BURST_WINDOW", "10s")))
+            .build();
+    EndpointLimits limits = limiter.limitsFor(Resource.class, Resource.class.getMethod("search"));
+    assertThat(limits.policies().get(2).max()).isEqualTo(7);
+    assertThat(limits.policies().get(1).window()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(limits.policies().get(0).max()).isEqualTo(100);
+  }
+
+  @Test
+  void invalidOverridesNameTheKey() {
+    assertThatThrownBy(
+            () -> limiter(Map.of("ratelimit.search.max", "many")).limitsFor(Resource.class, Resource.class.getMethod("search")))
+        .hasMessage("Invalid override ratelimit.search.max (environment RATELIMIT_SEARCH_MAX): not a whole number");
+    assertThatThrownBy(
+            () -> limiter(Map.of("ratelimit.search.window", "1 minute")).limitsFor(Resource.class, Resource.class.getMethod("search")))
+        .hasMessageStartingWith("Invalid override ratelimit.search.window (environment RATELIMIT_SEARCH_WINDOW): \"1 minute\" is not a window");
+  }
+
+  @Test
+  void perKeyLimitsComeFromTheLimitResolverAndUsedUnitsCarryOver() {
+    long[] bonus = {0};
+    RateLimiter limiter =
+        RateLimiter.builder()
+            .store(store)
+            .config(config(Map.of(), Map.of()))
+            .limitResolver((policy, key) -> key.startsWith("gold-") ? policy.max() * 10 : policy.max() + bonus[0])
+            .build();
+    EndpointLimits limits = limiter.limits(List.of(RateLimitPolicy.of("hourly", "1h", 2, "apiKey")));
+    for (int i = 0; i < 20; i++) {
+      assertThat(limiter.acquire(limits, "gold-1").allowed()).isTrue();
+    }
+    Decision gold = limiter.acquire(limits, "gold-1");
+    assertThat(gold.allowed()).isFalse();
+    assertThat(gold.limit()).isEqualTo(20);
+    limiter.acquire(limits, "basic");
+    limiter.acquire(limits, "basic");
+    assertThat(limiter.acquire(limits, "basic").allowed()).isFalse();
+    bonus[0] = 1; // an upgrade: the two used units still count against the new limit of 3
+    Decision upgraded = limiter.acquire(limits, "basic");
+    assertThat(upgraded.allowed()).isTrue();
+    assertThat(upgraded.limit()).isEqualTo(3);
+    assertThat(upgraded.remaining()).isZero();
+  }
+
+  @Test
+  void aLimitResolverOutOfRangeIsABugNamedClearly() {
+    RateLimiter limiter =
+        RateLimiter.builder().store(store).config(config(Map.of(), Map.of())).limitResolver((p, k) -> -1).build();
+    EndpointLimits limits = limiter.limits(List.of(RateLimitPolicy.of("p", "1h", 2, "apiKey")));
+    assertThatThrownBy(() -> limiter.acquire(limits, "k"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the LimitResolver returned -1 for policy p; a limit is from 0 to 2147483647");
+  }
+
+  @Test
+  void acquireChecksItsKeys() {
+    RateLimiter limiter = limiter(Map.of());
+    EndpointLimits limits = limiter.limits(List.of(RateLimitPolicy.of("p", "1h", 2, "apiKey")));
+    assertThatThrownBy(() -> limiter.acquire(limits, "a", "b")).hasMessage("expected 1 keys, one per policy, got 2");
+    assertThatThrownBy(() -> limiter.acquire(limits, "")).hasMessage("key 0 for policy p is empty");
+  }
+
+  @Test
+  void theApiKeyHeaderAndTrustedProxiesAreConfigurable() {
+    RateLimiter limiter =
+        limiter(Map.of("ratelimit.api-key-header", "Authorization-Key", "ratelimit.trusted-proxies", "10.0.0.0/8"));
+    EndpointLimits byKey = limiter.limits(List.of(RateLimitPolicy.of("k", "1h", 1, "apiKey")));
+    EndpointLimits byIp = limiter.limits(List.of(RateLimitPolicy.of("i", "1h", 1, "ip")));
+    assertThat(limiter.apiKeyHeader()).isEqualTo("Authorization-Key");
+    assertThat(limiter.check(byKey, TestRequest.from("10.0.0.1").header("Authorization-Key", "abc")))
+        .isInstanceOf(Decision.class);
+    limiter.check(byIp, TestRequest.from("10.0.0.1").header("X-Forwarded-For", "203.0.113.50"));
+    assertThat(store.has("i:203.0.113.50")).isTrue();
+  }
+
+  @Test
+  void aStoreThatCannotDecideYieldsStoreUnavailableAndGivesBackWhatWasTaken() {
+    RateLimitStore failing =
+        (key, step) -> {
+          if (key.startsWith("second:")) {
+            throw new StoreException("cluster unreachable", new RuntimeException("timeout"), Duration.ofSeconds(3));
+          }
+          return store.apply(key, step);
+        };
+    RateLimiter limiter = RateLimiter.builder().store(failing).config(config(Map.of(), Map.of())).build();
+    EndpointLimits limits =
+        limiter.limits(List.of(RateLimitPolicy.of("first", "1h", 1, "apiKey"), RateLimitPolicy.of("second", "1h", 1, "apiKey")));
+    assertThat(limiter.check(limits, withKey("k"))).isEqualTo(new StoreUnavailable("second", Duration.ofSeconds(3)));
+    assertThat(limiter.check(limits, withKey("k"))).isEqualTo(new StoreUnavailable("second", Duration.ofSeconds(3)));
+    EndpointLimits firstOnly = limiter.limits(List.of(RateLimitPolicy.of("first", "1h", 1, "apiKey")));
+    assertThat(limiter.acquire(firstOnly, "k").remaining()).isZero(); // the one unit was still there
+    assertThatThrownBy(() -> limiter.acquire(limits, "k2", "k2"))
+        .isInstanceOf(StoreException.class)
+        .hasMessage("cluster unreachable");
+  }
+
+  @Test
+  void withoutAStoreOnTheClassPathStartupSaysWhatToAdd() {
+    assertThatThrownBy(() -> RateLimiter.builder().config(config(Map.of(), Map.of())).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no rate-limit store on the class path: add dev.limiter:caffeine-store");
+    assertThatThrownBy(
+            () -> RateLimiter.builder().config(config(Map.of("ratelimit.store", "redis"), Map.of())).build())
+        .hasMessageContaining("ratelimit.store=redis, but the stores on the class path are []");
+  }
+}
