@@ -1,0 +1,110 @@
+package dev.limiter.jaxrs;
+
+import dev.limiter.EndpointLimits;
+import dev.limiter.Outcome;
+import dev.limiter.RateLimiter;
+import dev.limiter.StoreUnavailable;
+import dev.limiter.http.HttpContract;
+import dev.limiter.http.RateLimitResponse;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Enforces the limits of one resource method: the request filter decides and refuses, the response
+ * filter adds the rate-limit header fields to responses it let through.
+ *
+ * <p>The decision travels from one filter to the other as a request property. The client address
+ * comes the same way from {@link ServletAddressFilter}, where a servlet container provides it.
+ */
+final class EndpointFilter implements ContainerRequestFilter, ContainerResponseFilter {
+
+  /** The request property that carries the {@link RateLimitResponse} to the response filter. */
+  static final String RESPONSE_PROPERTY = "dev.limiter.jaxrs.RateLimitResponse";
+
+  private static final String EXPOSE = "Access-Control-Expose-Headers";
+
+  private final RateLimiter limiter;
+  private final EndpointLimits limits;
+  private final HttpContract contract;
+
+  EndpointFilter(RateLimiter limiter, EndpointLimits limits, HttpContract contract) {
+    this.limiter = limiter;
+    this.limits = limits;
+    this.contract = contract;
+  }
+
+  @Override
+  public void filter(ContainerRequestContext request) {
+    Outcome outcome = limiter.check(limits, new JaxrsRequest(request, remoteAddress(request)));
+    RateLimitResponse response = respond(outcome, request.getHeaderString("Origin") != null);
+    if (response.proceed()) {
+      if (!response.headers().isEmpty()) {
+        request.setProperty(RESPONSE_PROPERTY, response);
+      }
+      return;
+    }
+    Response.ResponseBuilder refusal = Response.status(response.status());
+    response.headers().forEach(refusal::header);
+    // bytes, not a String, so that no message body writer re-encodes or adds a charset
+    String body = response.body() == null ? "" : response.body();
+    refusal.header("Content-Type", response.contentType());
+    refusal.entity(body.getBytes(StandardCharsets.UTF_8));
+    request.abortWith(refusal.build());
+  }
+
+  @Override
+  public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+    if (!(request.getProperty(RESPONSE_PROPERTY) instanceof RateLimitResponse allowed)) {
+      return; // a refusal carries its fields already
+    }
+    request.removeProperty(RESPONSE_PROPERTY);
+    MultivaluedMap<String, Object> headers = response.getHeaders();
+    for (Map.Entry<String, String> field : allowed.headers().entrySet()) {
+      if (field.getKey().equalsIgnoreCase(EXPOSE)) {
+        headers.add(field.getKey(), field.getValue()); // keep what a CORS filter exposes
+      } else {
+        headers.putSingle(field.getKey(), field.getValue());
+      }
+    }
+  }
+
+  /**
+   * Returns the address of the socket peer, or an empty string when the runtime does not say, in
+   * which case keys on {@code ip} do not resolve and the request is answered with a 400.
+   */
+  private static String remoteAddress(ContainerRequestContext request) {
+    return request.getProperty(ServletAddressFilter.ADDRESS_PROPERTY) instanceof String address
+        ? address
+        : "";
+  }
+
+  /**
+   * Maps the outcome through the contract. StoreUnavailable is mapped here until HttpContract
+   * answers it; remove this method's first branch and {@link #storeUnavailable} then.
+   */
+  private RateLimitResponse respond(Outcome outcome, boolean browser) {
+    if (outcome instanceof StoreUnavailable unavailable) {
+      return storeUnavailable(unavailable);
+    }
+    return contract.respond(outcome, browser);
+  }
+
+  private static RateLimitResponse storeUnavailable(StoreUnavailable unavailable) {
+    long nanos = unavailable.retryAfter().toNanos();
+    long seconds = Math.max(1, nanos / 1_000_000_000L + (nanos % 1_000_000_000L == 0 ? 0 : 1));
+    String body =
+        "{\"type\":\"https://limiter.dev/problems/store-unavailable\",\"title\":\"Service Unavailable\","
+            + "\"status\":503,\"detail\":\"The rate-limit store cannot decide; retry in " + seconds
+            + (seconds == 1 ? " second." : " seconds.") + "\",\"policy\":\"" + unavailable.policy()
+            + "\",\"retry_after\":" + seconds + "}";
+    return new RateLimitResponse(
+        false, 503, Map.of("Retry-After", Long.toString(seconds), "Cache-Control", "no-store"),
+        "application/problem+json", body);
+  }
+}

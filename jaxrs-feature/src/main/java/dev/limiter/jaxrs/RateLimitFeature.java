@@ -1,0 +1,286 @@
+package dev.limiter.jaxrs;
+
+import dev.limiter.EndpointLimits;
+import dev.limiter.LimitResolver;
+import dev.limiter.RateLimitConfig;
+import dev.limiter.RateLimiter;
+import dev.limiter.annotation.RateLimit;
+import dev.limiter.http.HttpContract;
+import dev.limiter.spi.RateLimitStore;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.DynamicFeature;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.FeatureContext;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Enforces {@link RateLimit} on the resource methods of a Jakarta REST application.
+ *
+ * <p>Register the class, and the feature finds its store on the class path and reads its
+ * configuration from {@code ratelimit.properties}, the environment and system properties:
+ *
+ * <pre>{@code
+ * public class ShopApplication extends ResourceConfig {      // or a jakarta.ws.rs.core.Application
+ *   public ShopApplication() {
+ *     register(SearchResource.class);
+ *     register(RateLimitFeature.class);
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Or register an instance built with an explicit store or limiter and options:
+ *
+ * <pre>{@code
+ * RateLimitStore store = CaffeineStore.builder().maximumSize(100_000).build();
+ * register(RateLimitFeature.builder()
+ *     .store(store)
+ *     .limitResolver((policy, key) -> key.startsWith("gold-") ? policy.max() * 10 : policy.max())
+ *     .build());
+ * }</pre>
+ *
+ * <p>At deployment the feature reads the {@code @RateLimit} annotations of each resource method
+ * and of its class, once, and adds filters to the methods that have limits; other methods are left
+ * alone and their responses carry no rate-limit header fields. An invalid annotation fails the
+ * deployment with a message naming the class, the method and the attribute.
+ *
+ * <p>On each request to a limited method:
+ *
+ * <ul>
+ *   <li>The request filter runs at priority {@link #PRIORITY}, after authentication and
+ *       authorization filters, so that keys on {@code principal} see the {@link
+ *       jakarta.ws.rs.core.SecurityContext} they set. {@code path:NAME} reads the matched path
+ *       parameters, {@code query:NAME} the decoded query parameters, {@code header:NAME} and {@code
+ *       apiKey} the request's header fields.
+ *   <li>{@code ip} is the socket peer as the servlet container reports it ({@code
+ *       HttpServletRequest.getRemoteAddr()}); Jakarta REST has no portable way to learn it, so
+ *       outside a servlet container {@code ip} does not resolve and such requests are answered
+ *       with a 400. Forwarded addresses count only from the proxies in {@code
+ *       ratelimit.trusted-proxies}.
+ *   <li>A request over a limit is answered with 429, a request without its key with 400 or 401,
+ *       as the {@link HttpContract} says; an admitted request's response gets the contract's
+ *       header fields.
+ * </ul>
+ *
+ * <p>The feature does not close its limiter: Jakarta REST gives features no shutdown callback. A
+ * feature registered by class builds a limiter around the store it finds, which for Caffeine holds
+ * only memory and goes with the application. To close a store that holds connections, build the
+ * {@link RateLimiter} yourself, pass it to {@link Builder#limiter}, and close it when the
+ * application stops.
+ *
+ * <p>Thread-safe.
+ */
+public final class RateLimitFeature implements DynamicFeature {
+
+  /**
+   * The priority of the request and response filters: {@code Priorities.AUTHORIZATION + 100}, after
+   * authentication and authorization, before filters at {@code Priorities.USER}.
+   */
+  public static final int PRIORITY = Priorities.AUTHORIZATION + 100;
+
+  private static final String SERVLET_REQUEST = "jakarta.servlet.http.HttpServletRequest";
+
+  private final RateLimiter limiter;
+  private final HttpContract contract;
+  private final boolean servletApi;
+
+  /**
+   * Creates the feature with the defaults, for {@code register(RateLimitFeature.class)}: the
+   * store found on the class path, configuration from {@link RateLimitConfig#load()} and the
+   * contract of {@link HttpContract#from(RateLimitConfig)}.
+   *
+   * @throws IllegalStateException if no store, or several and none named, are on the class path
+   * @throws IllegalArgumentException if a configuration value is invalid
+   */
+  public RateLimitFeature() {
+    this(new Builder());
+  }
+
+  private RateLimitFeature(Builder builder) {
+    RateLimiter given = builder.limiter;
+    if (given == null) {
+      RateLimiter.Builder engine = RateLimiter.builder();
+      if (builder.store != null) {
+        engine.store(builder.store);
+      }
+      if (builder.config != null) {
+        engine.config(builder.config);
+      }
+      if (builder.limitResolver != null) {
+        engine.limitResolver(builder.limitResolver);
+      }
+      given = engine.build();
+    }
+    this.limiter = given;
+    this.contract =
+        builder.httpContract != null ? builder.httpContract : HttpContract.from(limiter.config());
+    this.servletApi = servletApiPresent();
+  }
+
+  /**
+   * Returns a builder.
+   *
+   * @return a builder whose defaults are those of {@link #RateLimitFeature()}
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Adds the rate-limit filters to {@code resourceInfo}'s method if it or its class carries {@link
+   * RateLimit}. Called by the runtime at deployment.
+   *
+   * @param resourceInfo the resource method
+   * @param context where the filters are registered
+   * @throws IllegalArgumentException naming the class, the method and the attribute when an
+   *     annotation is invalid, which fails the deployment
+   */
+  @Override
+  public void configure(ResourceInfo resourceInfo, FeatureContext context) {
+    Class<?> type = resourceInfo.getResourceClass();
+    Method method = resourceInfo.getResourceMethod();
+    if (type == null || method == null) {
+      return;
+    }
+    EndpointLimits limits = limiter.limitsFor(type, annotated(type, method));
+    if (limits.isEmpty()) {
+      return;
+    }
+    if (servletApi) {
+      context.register(ServletAddressFilter.class, PRIORITY - 1);
+    }
+    context.register(
+        new EndpointFilter(limiter, limits, contract),
+        Map.of(ContainerRequestFilter.class, PRIORITY, ContainerResponseFilter.class, PRIORITY));
+  }
+
+  /**
+   * Returns the method whose annotations apply. Runtimes may report the method that carries the
+   * Jakarta REST annotations, on an interface or a superclass; a {@code @RateLimit} on the
+   * resource class's own override of it counts then.
+   */
+  private static Method annotated(Class<?> type, Method method) {
+    if (method.getDeclaringClass() == type || method.getAnnotationsByType(RateLimit.class).length > 0) {
+      return method;
+    }
+    try {
+      Method own = type.getMethod(method.getName(), method.getParameterTypes());
+      return own.getAnnotationsByType(RateLimit.class).length > 0 ? own : method;
+    } catch (NoSuchMethodException e) {
+      return method;
+    }
+  }
+
+  private static boolean servletApiPresent() {
+    try {
+      Class.forName(SERVLET_REQUEST, false, RateLimitFeature.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /**
+   * Returns a description of this feature for logs.
+   *
+   * @return the header dialect and whether client addresses come from a servlet container
+   */
+  @Override
+  public String toString() {
+    return "RateLimitFeature[" + contract + ", servletAddress=" + servletApi + "]";
+  }
+
+  /**
+   * Builds a {@link RateLimitFeature}. Give either a {@link #limiter} or the parts to build one
+   * from ({@link #store}, {@link #config}, {@link #limitResolver}), not both.
+   */
+  public static final class Builder {
+    private @Nullable RateLimiter limiter;
+    private @Nullable RateLimitStore store;
+    private @Nullable RateLimitConfig config;
+    private @Nullable LimitResolver limitResolver;
+    private @Nullable HttpContract httpContract;
+
+    private Builder() {}
+
+    /**
+     * Uses this limiter, with its store, configuration and limit resolver. The feature does not
+     * close it.
+     *
+     * @param limiter the limiter
+     * @return this builder
+     */
+    public Builder limiter(RateLimiter limiter) {
+      this.limiter = Objects.requireNonNull(limiter, "limiter");
+      return this;
+    }
+
+    /**
+     * Uses this store instead of the one found on the class path. The feature does not close it.
+     *
+     * @param store the store
+     * @return this builder
+     */
+    public Builder store(RateLimitStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Uses this configuration instead of {@link RateLimitConfig#load()}, for policy overrides,
+     * the API-key header, trusted proxies and, unless {@link #httpContract} is given, the header
+     * dialect ({@code ratelimit.headers}).
+     *
+     * @param config the configuration
+     * @return this builder
+     */
+    public Builder config(RateLimitConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Gives per-key limits, such as plan tiers.
+     *
+     * @param limitResolver the resolver
+     * @return this builder
+     */
+    public Builder limitResolver(LimitResolver limitResolver) {
+      this.limitResolver = Objects.requireNonNull(limitResolver, "limitResolver");
+      return this;
+    }
+
+    /**
+     * Uses this contract for header fields and refusals instead of the one the configuration
+     * describes.
+     *
+     * @param httpContract the contract
+     * @return this builder
+     */
+    public Builder httpContract(HttpContract httpContract) {
+      this.httpContract = Objects.requireNonNull(httpContract, "httpContract");
+      return this;
+    }
+
+    /**
+     * Builds the feature, and its limiter unless one was given.
+     *
+     * @return the feature
+     * @throws IllegalStateException if a limiter was given together with a store, configuration
+     *     or limit resolver, or if no store was given and none can be chosen from the class path
+     * @throws IllegalArgumentException if a configuration value is invalid
+     */
+    public RateLimitFeature build() {
+      if (limiter != null && (store != null || config != null || limitResolver != null)) {
+        throw new IllegalStateException(
+            "a limiter was given together with a store, config or limitResolver; the limiter"
+                + " already has its own, so set those on RateLimiter.builder() or drop limiter(...)");
+      }
+      return new RateLimitFeature(this);
+    }
+  }
+}
