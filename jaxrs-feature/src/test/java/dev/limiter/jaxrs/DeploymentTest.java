@@ -1,0 +1,170 @@
+package dev.limiter.jaxrs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.limiter.RateLimitConfig;
+import dev.limiter.RateLimiter;
+import dev.limiter.caffeine.CaffeineStore;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.FeatureContext;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.glassfish.jersey.internal.MapPropertiesDelegate;
+import org.glassfish.jersey.server.ApplicationHandler;
+import org.glassfish.jersey.server.ContainerRequest;
+import org.glassfish.jersey.server.ContainerResponse;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.junit.jupiter.api.Test;
+
+/** How the feature is registered and built, and what fails deployment. */
+class DeploymentTest {
+
+  private static RateLimitConfig emptyConfig() {
+    return RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build();
+  }
+
+  private static RateLimitFeature feature() {
+    return RateLimitFeature.builder().store(CaffeineStore.ofDefaults()).config(emptyConfig()).build();
+  }
+
+  @Test
+  void registeredByClassItFindsTheStoreOnTheClassPath() throws Exception {
+    try (TestServer server =
+        TestServer.start(new ResourceConfig(Resources.Api.class).register(RateLimitFeature.class))) {
+      HttpResponse<String> response = server.get("/hello", "X-API-Key", "by-class-1");
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("X-RateLimit-Limit")).hasValue("3");
+      assertThat(response.headers().firstValue("X-RateLimit-Remaining")).hasValue("2");
+    }
+  }
+
+  @Test
+  void anInvalidAnnotationFailsTheStartNamingClassMethodAndAttribute() {
+    Throwable failure =
+        catchThrowable(() -> TestServer.start(new ResourceConfig(Resources.Broken.class).register(feature())));
+
+    assertThat(failure).isNotNull();
+    List<String> messages = new ArrayList<>();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      messages.add(String.valueOf(t.getMessage()));
+    }
+    assertThat(messages)
+        .anySatisfy(
+            message ->
+                assertThat(message)
+                    .contains("Invalid @RateLimit on dev.limiter.jaxrs.Resources$Broken#broken")
+                    .contains("attribute window")
+                    .contains("60x"));
+  }
+
+  @Test
+  void withoutAServletContainerIpDoesNotResolveAndOtherKeysWork() throws Exception {
+    ApplicationHandler jersey =
+        new ApplicationHandler(
+            new ResourceConfig(Resources.Api.class)
+                .register(feature())
+                .property(ServerProperties.WADL_FEATURE_DISABLE, true));
+
+    ContainerResponse hello = inMemory(jersey, "/hello", "X-API-Key", "in-memory-1");
+    assertThat(hello.getStatus()).isEqualTo(200);
+    assertThat(hello.getHeaderString("X-RateLimit-Remaining")).isEqualTo("2");
+
+    ContainerResponse byIp = inMemory(jersey, "/by-ip");
+    assertThat(byIp.getStatus()).isEqualTo(400);
+    assertThat(new String((byte[]) byIp.getEntity(), StandardCharsets.UTF_8))
+        .contains("The request lacks the client address");
+  }
+
+  private static ContainerResponse inMemory(ApplicationHandler jersey, String path, String... headers)
+      throws Exception {
+    ContainerRequest request =
+        new ContainerRequest(
+            URI.create("http://localhost/"), URI.create("http://localhost" + path), "GET", null,
+            new MapPropertiesDelegate(), jersey.getConfiguration());
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return jersey.apply(request, new ByteArrayOutputStream()).get();
+  }
+
+  @Test
+  void aLimitOnTheImplementationCountsWhenTheRuntimeReportsTheInterfaceMethod() throws Exception {
+    Method declared = Resources.Contract.class.getMethod("get");
+
+    assertThat(registrations(feature(), Resources.ContractResource.class, declared)).isEqualTo(1);
+    assertThat(registrations(feature(), Resources.Api.class, Resources.Api.class.getMethod("plain")))
+        .isZero();
+  }
+
+  /** Calls configure as a runtime would and counts the filter instances it registers. */
+  private static int registrations(RateLimitFeature feature, Class<?> type, Method method) {
+    ResourceInfo info =
+        new ResourceInfo() {
+          @Override
+          public Method getResourceMethod() {
+            return method;
+          }
+
+          @Override
+          public Class<?> getResourceClass() {
+            return type;
+          }
+        };
+    int[] instances = {0};
+    FeatureContext context =
+        (FeatureContext)
+            Proxy.newProxyInstance(
+                FeatureContext.class.getClassLoader(),
+                new Class<?>[] {FeatureContext.class},
+                (proxy, called, args) -> {
+                  if (called.getName().equals("register") && !(args[0] instanceof Class)) {
+                    instances[0]++;
+                  }
+                  return proxy;
+                });
+    feature.configure(info, context);
+    return instances[0];
+  }
+
+  @Test
+  void theBuilderRefusesALimiterTogetherWithItsParts() {
+    try (RateLimiter limiter =
+        RateLimiter.builder().store(CaffeineStore.ofDefaults()).config(emptyConfig()).build()) {
+      assertThatThrownBy(
+              () -> RateLimitFeature.builder().limiter(limiter).store(CaffeineStore.ofDefaults()).build())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("RateLimiter.builder()");
+      assertThat(RateLimitFeature.builder().limiter(limiter).build()).isNotNull();
+    }
+    assertThatThrownBy(() -> RateLimitFeature.builder().store(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("store");
+  }
+
+  @Test
+  void anInvalidHeaderDialectFailsTheBuild() {
+    RateLimitConfig config =
+        RateLimitConfig.builder()
+            .environment(Map.of())
+            .systemProperties(Map.of())
+            .set("ratelimit.headers", "fancy")
+            .build();
+
+    assertThatThrownBy(
+            () -> RateLimitFeature.builder().store(CaffeineStore.ofDefaults()).config(config).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ratelimit.headers")
+        .hasMessageContaining("fancy");
+  }
+}
