@@ -7,14 +7,18 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.RateLimiter;
 import dev.limiter.caffeine.CaffeineStore;
+import dev.limiter.spi.RateLimitStore;
+import dev.limiter.spi.StoreException;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.FeatureContext;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +30,10 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.junit.jupiter.api.Test;
 
-/** How the feature is registered and built, and what fails deployment. */
+/**
+ * How the feature is registered and built, what fails deployment, and answers that need no HTTP
+ * server (Jersey in memory, where no servlet request exists).
+ */
 class DeploymentTest {
 
   private static RateLimitConfig emptyConfig() {
@@ -84,6 +91,29 @@ class DeploymentTest {
     assertThat(byIp.getStatus()).isEqualTo(400);
     assertThat(new String((byte[]) byIp.getEntity(), StandardCharsets.UTF_8))
         .contains("The request lacks the client address");
+  }
+
+  @Test
+  void aStoreThatCannotAnswerGives503WithRetryAfter() throws Exception {
+    RateLimitStore down =
+        (key, step) -> {
+          throw new StoreException("store down", new IOException("refused"), Duration.ofMillis(1500));
+        };
+    ApplicationHandler jersey =
+        new ApplicationHandler(
+            new ResourceConfig(Resources.Api.class)
+                .register(RateLimitFeature.builder().store(down).config(emptyConfig()).build())
+                .property(ServerProperties.WADL_FEATURE_DISABLE, true));
+
+    ContainerResponse response = inMemory(jersey, "/hello", "X-API-Key", "down-1");
+
+    assertThat(response.getStatus()).isEqualTo(503);
+    assertThat(response.getHeaderString("Retry-After")).isEqualTo("2");
+    assertThat(response.getHeaderString("Cache-Control")).isEqualTo("no-store");
+    assertThat(response.getHeaderString("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(new String((byte[]) response.getEntity(), StandardCharsets.UTF_8))
+        .contains("\"status\":503")
+        .contains("\"policy\":\"hello\"");
   }
 
   private static ContainerResponse inMemory(ApplicationHandler jersey, String path, String... headers)
