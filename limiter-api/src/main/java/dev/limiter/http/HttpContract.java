@@ -5,6 +5,7 @@ import dev.limiter.LimitStatus;
 import dev.limiter.MissingKey;
 import dev.limiter.Outcome;
 import dev.limiter.RateLimitConfig;
+import dev.limiter.StoreUnavailable;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -69,7 +70,9 @@ import org.jspecify.annotations.Nullable;
  *       HeaderDialect#NONE}.
  * </ol>
  *
- * <p>A {@link MissingKey} is answered with {@code Cache-Control: no-store} only. Status, content
+ * <p>A {@link MissingKey} is answered with {@code Cache-Control: no-store} only; a {@link
+ * StoreUnavailable} (the store failed and is configured to refuse) with {@code 503}, {@code
+ * Retry-After} and {@code Cache-Control: no-store}. Status, content
  * type and body of both refusals come from the {@link RejectionHandler}; the header fields do not,
  * so a custom handler cannot drop {@code Retry-After}.
  */
@@ -182,6 +185,17 @@ public final class HttpContract {
           Objects.requireNonNull(
               handler.missingKey(missing), "RejectionHandler.missingKey returned null");
       headers.put(CACHE_CONTROL, NO_STORE);
+      return RateLimitResponse.refuse(rejection, headers);
+    }
+    if (outcome instanceof StoreUnavailable unavailable) {
+      Rejection rejection =
+          Objects.requireNonNull(
+              handler.unavailable(unavailable), "RejectionHandler.unavailable returned null");
+      headers.put(RETRY_AFTER, Long.toString(Seconds.retryAfter(unavailable)));
+      headers.put(CACHE_CONTROL, NO_STORE);
+      if (browser && dialect != HeaderDialect.NONE) {
+        headers.put(EXPOSE, RETRY_AFTER);
+      }
       return RateLimitResponse.refuse(rejection, headers);
     }
     Decision decision = (Decision) outcome;

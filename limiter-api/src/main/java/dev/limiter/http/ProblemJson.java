@@ -2,6 +2,7 @@ package dev.limiter.http;
 
 import dev.limiter.Decision;
 import dev.limiter.MissingKey;
+import dev.limiter.StoreUnavailable;
 
 /**
  * The default {@link RejectionHandler}: RFC 9457 problem details, as documented on {@link
@@ -14,6 +15,7 @@ enum ProblemJson implements RejectionHandler {
   static final String RATE_LIMITED = "https://limiter.dev/problems/rate-limited";
   static final String MISSING_KEY = "https://limiter.dev/problems/missing-key";
   static final String MISSING_CREDENTIALS = "https://limiter.dev/problems/missing-credentials";
+  static final String UNAVAILABLE = "https://limiter.dev/problems/limiter-unavailable";
 
   @Override
   public Rejection rejected(Decision decision) {
@@ -51,6 +53,18 @@ enum ProblemJson implements RejectionHandler {
         missing.policy());
     body.append('}');
     return new Rejection(missing.status(), CONTENT_TYPE, body.toString());
+  }
+
+  @Override
+  public Rejection unavailable(StoreUnavailable unavailable) {
+    long retryAfter = Seconds.retryAfter(unavailable);
+    String detail =
+        "Rate limit '" + unavailable.policy() + "' cannot be checked right now; retry in "
+            + retryAfter + (retryAfter == 1 ? " second." : " seconds.");
+    StringBuilder body = new StringBuilder(256);
+    start(body, UNAVAILABLE, "Service Unavailable", 503, detail, unavailable.policy());
+    body.append(",\"retry_after\":").append(retryAfter).append('}');
+    return new Rejection(503, CONTENT_TYPE, body.toString());
   }
 
   private static void start(

@@ -2,6 +2,7 @@ package dev.limiter.http;
 
 import dev.limiter.Decision;
 import dev.limiter.MissingKey;
+import dev.limiter.StoreUnavailable;
 
 /**
  * Chooses the status, content type and body of the responses that refuse a request: a request over
@@ -42,6 +43,17 @@ public interface RejectionHandler {
    * @return the status, content type and body; never null
    */
   Rejection missingKey(MissingKey missing);
+
+  /**
+   * Returns the answer to a request the store could not decide while configured to refuse
+   * ({@code FAIL_CLOSED}). The default answers {@code 503} with problem details.
+   *
+   * @param unavailable which limit's store failed and when to retry
+   * @return the status, content type and body; never null
+   */
+  default Rejection unavailable(StoreUnavailable unavailable) {
+    return ProblemJson.INSTANCE.unavailable(unavailable);
+  }
 
   /**
    * Returns the default handler, which answers with RFC 9457 problem details as {@code

@@ -2,6 +2,7 @@ package dev.limiter.http;
 
 import dev.limiter.Decision;
 import dev.limiter.LimitStatus;
+import dev.limiter.StoreUnavailable;
 
 /**
  * The whole seconds that headers and bodies carry, each rounded so that a client that trusts it is
@@ -36,6 +37,11 @@ final class Seconds {
   /** Returns the reported limit's wait in seconds, rounded up, at least 1: {@code Retry-After}. */
   static long retryAfter(Decision decision) {
     return Math.max(1, ceil(decision.reported().retryAfterNanos()));
+  }
+
+  /** Returns the store's suggested wait in seconds, rounded up, at least 1: {@code Retry-After}. */
+  static long retryAfter(StoreUnavailable unavailable) {
+    return Math.max(1, ceil(unavailable.retryAfter().toNanos()));
   }
 
   /** Returns the limit's window in seconds, rounded up and at least 1: the {@code w} parameter. */

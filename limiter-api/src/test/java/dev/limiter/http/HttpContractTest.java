@@ -7,6 +7,8 @@ import dev.limiter.Decision;
 import dev.limiter.LimitStatus;
 import dev.limiter.MissingKey;
 import dev.limiter.RateLimitConfig;
+import dev.limiter.StoreUnavailable;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -426,6 +428,26 @@ class HttpContractTest {
             {"type":"https://limiter.dev/problems/missing-credentials","title":"Unauthorized",\
             "status":401,"detail":"The request lacks an API key in header X-API-Key, which rate\
              limit 'search' is keyed on.","policy":"search"}""");
+  }
+
+  @Test
+  void storeUnavailableIs503WithRetryAfter() {
+    StoreUnavailable unavailable = new StoreUnavailable("search", Duration.ofMillis(2500));
+
+    assertThat(wire(contract(HeaderDialect.BOTH).respond(unavailable, true)))
+        .isEqualTo(
+            """
+            503
+            Retry-After: 3
+            Cache-Control: no-store
+            Access-Control-Expose-Headers: Retry-After
+            Content-Type: application/problem+json
+
+            {"type":"https://limiter.dev/problems/limiter-unavailable","title":"Service Unavailable",\
+            "status":503,"detail":"Rate limit 'search' cannot be checked right now; retry in 3\
+             seconds.","policy":"search","retry_after":3}""");
+    assertThat(contract(HeaderDialect.NONE).respond(unavailable, true).headers())
+        .containsExactly(Map.entry("Retry-After", "3"), Map.entry("Cache-Control", "no-store"));
   }
 
   @Test
