@@ -3,7 +3,6 @@ package dev.limiter.jaxrs;
 import dev.limiter.EndpointLimits;
 import dev.limiter.Outcome;
 import dev.limiter.RateLimiter;
-import dev.limiter.StoreUnavailable;
 import dev.limiter.http.HttpContract;
 import dev.limiter.http.RateLimitResponse;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -42,7 +41,7 @@ final class EndpointFilter implements ContainerRequestFilter, ContainerResponseF
   @Override
   public void filter(ContainerRequestContext request) {
     Outcome outcome = limiter.check(limits, new JaxrsRequest(request, remoteAddress(request)));
-    RateLimitResponse response = respond(outcome, request.getHeaderString("Origin") != null);
+    RateLimitResponse response = contract.respond(outcome, request.getHeaderString("Origin") != null);
     if (response.proceed()) {
       if (!response.headers().isEmpty()) {
         request.setProperty(RESPONSE_PROPERTY, response);
@@ -82,29 +81,5 @@ final class EndpointFilter implements ContainerRequestFilter, ContainerResponseF
     return request.getProperty(ServletAddressFilter.ADDRESS_PROPERTY) instanceof String address
         ? address
         : "";
-  }
-
-  /**
-   * Maps the outcome through the contract. StoreUnavailable is mapped here until HttpContract
-   * answers it; remove this method's first branch and {@link #storeUnavailable} then.
-   */
-  private RateLimitResponse respond(Outcome outcome, boolean browser) {
-    if (outcome instanceof StoreUnavailable unavailable) {
-      return storeUnavailable(unavailable);
-    }
-    return contract.respond(outcome, browser);
-  }
-
-  private static RateLimitResponse storeUnavailable(StoreUnavailable unavailable) {
-    long nanos = unavailable.retryAfter().toNanos();
-    long seconds = Math.max(1, nanos / 1_000_000_000L + (nanos % 1_000_000_000L == 0 ? 0 : 1));
-    String body =
-        "{\"type\":\"https://limiter.dev/problems/store-unavailable\",\"title\":\"Service Unavailable\","
-            + "\"status\":503,\"detail\":\"The rate-limit store cannot decide; retry in " + seconds
-            + (seconds == 1 ? " second." : " seconds.") + "\",\"policy\":\"" + unavailable.policy()
-            + "\",\"retry_after\":" + seconds + "}";
-    return new RateLimitResponse(
-        false, 503, Map.of("Retry-After", Long.toString(seconds), "Cache-Control", "no-store"),
-        "application/problem+json", body);
   }
 }
