@@ -62,8 +62,8 @@ import org.jspecify.annotations.Nullable;
  *       with a 400. Forwarded addresses count only from the proxies in {@code
  *       ratelimit.trusted-proxies}.
  *   <li>A request over a limit is answered with 429, a request without its key with 400 or 401,
- *       as the {@link HttpContract} says; an admitted request's response gets the contract's
- *       header fields.
+ *       a request the store cannot decide with 503, as the {@link HttpContract} says; an admitted
+ *       request's response gets the contract's header fields, whatever its status.
  * </ul>
  *
  * <p>The feature does not close its limiter: Jakarta REST gives features no shutdown callback. A
