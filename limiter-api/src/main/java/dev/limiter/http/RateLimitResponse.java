@@ -1,0 +1,105 @@
+package dev.limiter.http;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a web adapter does with one request after the limiter decided it: let it through with some
+ * header fields, or answer it in place of the application.
+ *
+ * <p>An adapter copies this value onto its response and adds nothing of its own, which is how the
+ * servlet filter and the JAX-RS feature emit the same bytes:
+ *
+ * <ul>
+ *   <li>{@code proceed} true: pass the request on and set every field of {@link #headers()} on the
+ *       response the application produces. {@link #status()} is 200 and means nothing;
+ *       {@link #contentType()} and {@link #body()} are null.
+ *   <li>{@code proceed} false: do not call the application; answer with {@link #status()}, every
+ *       field of {@link #headers()}, {@code Content-Type} {@link #contentType()} and {@link
+ *       #body()} encoded as UTF-8.
+ * </ul>
+ *
+ * <p>Set the fields in the map's order. {@code Access-Control-Expose-Headers} is the one field to
+ * add rather than replace, so that names another filter exposes are kept. Field names are RFC
+ * 9110 tokens and values visible ASCII, checked here, so no value can split a header.
+ *
+ * @param proceed whether the request goes on to the application
+ * @param status the status to answer with: 400 to 599 when {@code proceed} is false, else 200
+ * @param headers the header fields, in the order to set them; unmodifiable
+ * @param contentType the {@code Content-Type} of the answer; null when {@code proceed}
+ * @param body the answer's body; null when {@code proceed}
+ */
+public record RateLimitResponse(
+    boolean proceed,
+    int status,
+    Map<String, String> headers,
+    @Nullable String contentType,
+    @Nullable String body) {
+
+  /**
+   * Validates the components and copies the fields, keeping their order.
+   *
+   * @throws IllegalArgumentException if a field name is not a token, a value is not visible ASCII
+   *     (a CR, LF or other control character among them), two names differ only in case, or the
+   *     status, content type and body do not fit {@code proceed} as described above
+   */
+  public RateLimitResponse {
+    Objects.requireNonNull(headers, "headers");
+    Map<String, String> copy = new LinkedHashMap<>(headers.size() * 2);
+    for (Map.Entry<String, String> field : headers.entrySet()) {
+      String name = Objects.requireNonNull(field.getKey(), "header name");
+      HttpText.requireFieldName(name);
+      String value = Objects.requireNonNull(field.getValue(), name);
+      for (String earlier : copy.keySet()) {
+        if (earlier.equalsIgnoreCase(name)) {
+          throw new IllegalArgumentException(
+              "headers " + earlier + " and " + name
+                  + " are one field; header names are case-insensitive");
+        }
+      }
+      copy.put(name, HttpText.requireFieldValue(name, value));
+    }
+    headers = Collections.unmodifiableMap(copy);
+    if (proceed) {
+      if (status != 200 || contentType != null || body != null) {
+        throw new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "a response that proceeds has status 200 and no content type or body,"
+                    + " was %d, %s, %s",
+                status, contentType == null ? "null" : HttpText.json(contentType),
+                body == null ? "null" : "a body"));
+      }
+    } else {
+      Objects.requireNonNull(contentType, "contentType");
+      Objects.requireNonNull(body, "body");
+      new Rejection(status, contentType, body); // an answer follows the rules of a Rejection
+    }
+  }
+
+  /**
+   * Returns a response that lets the request through with {@code headers}.
+   *
+   * @param headers the fields to add to the application's response, in order
+   * @return the response
+   */
+  static RateLimitResponse allow(Map<String, String> headers) {
+    return new RateLimitResponse(true, 200, headers, null, null);
+  }
+
+  /**
+   * Returns a response that answers the request with {@code rejection} and {@code headers}.
+   *
+   * @param rejection the status, content type and body
+   * @param headers the fields, in order
+   * @return the response
+   */
+  static RateLimitResponse refuse(Rejection rejection, Map<String, String> headers) {
+    return new RateLimitResponse(
+        false, rejection.status(), headers, rejection.contentType(), rejection.body());
+  }
+}

@@ -1,0 +1,55 @@
+package dev.limiter.http;
+
+import dev.limiter.Decision;
+import dev.limiter.LimitStatus;
+import dev.limiter.StoreUnavailable;
+
+/**
+ * The whole seconds that headers and bodies carry, each rounded so that a client that trusts it is
+ * never early.
+ */
+final class Seconds {
+
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+  private Seconds() {}
+
+  /**
+   * Returns the Unix epoch second at or after the instant the reported limit's quota is fully back:
+   * {@code ceil((epochNanos + resetAfterNanos) / 1e9)}, computed without overflow.
+   */
+  static long resetEpoch(Decision decision) {
+    long epoch = decision.epochNanos();
+    long reset = decision.reported().resetAfterNanos();
+    long seconds = Math.floorDiv(epoch, NANOS_PER_SECOND) + reset / NANOS_PER_SECOND;
+    long nanos = Math.floorMod(epoch, NANOS_PER_SECOND) + reset % NANOS_PER_SECOND;
+    return seconds + (nanos + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND;
+  }
+
+  /**
+   * Returns the seconds from the decision's whole second to {@link #resetEpoch}, so that a client
+   * adding them to the {@code Date} field (which drops the fraction) reaches the same instant.
+   */
+  static long resetDelta(Decision decision) {
+    return resetEpoch(decision) - Math.floorDiv(decision.epochNanos(), NANOS_PER_SECOND);
+  }
+
+  /** Returns the reported limit's wait in seconds, rounded up, at least 1: {@code Retry-After}. */
+  static long retryAfter(Decision decision) {
+    return Math.max(1, ceil(decision.reported().retryAfterNanos()));
+  }
+
+  /** Returns the store's suggested wait in seconds, rounded up, at least 1: {@code Retry-After}. */
+  static long retryAfter(StoreUnavailable unavailable) {
+    return Math.max(1, ceil(unavailable.retryAfter().toNanos()));
+  }
+
+  /** Returns the limit's window in seconds, rounded up and at least 1: the {@code w} parameter. */
+  static long window(LimitStatus status) {
+    return Math.max(1, ceil(status.windowNanos()));
+  }
+
+  private static long ceil(long nanos) {
+    return nanos / NANOS_PER_SECOND + (nanos % NANOS_PER_SECOND == 0 ? 0 : 1);
+  }
+}
