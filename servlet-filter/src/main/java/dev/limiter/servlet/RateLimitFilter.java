@@ -267,14 +267,8 @@ public final class RateLimitFilter implements Filter {
     response.resetBuffer();
     response.setStatus(answer.status());
     setHeaders(response, answer.headers());
-    String body = answer.body();
-    if (body == null) {
-      response.setContentLength(0);
-      return;
-    }
-    if (answer.contentType() != null) {
-      response.setContentType(answer.contentType());
-    }
+    String body = Objects.requireNonNull(answer.body(), "body");
+    response.setContentType(answer.contentType());
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     ServletOutputStream out;
     try {
@@ -290,8 +284,8 @@ public final class RateLimitFilter implements Filter {
   private static void setHeaders(HttpServletResponse response, Map<String, String> headers) {
     for (Map.Entry<String, String> header : headers.entrySet()) {
       String name = header.getKey();
-      if (name.equalsIgnoreCase("Access-Control-Expose-Headers") || name.equalsIgnoreCase("Vary")) {
-        response.addHeader(name, header.getValue()); // list fields: keep what others put there
+      if (name.equalsIgnoreCase("Access-Control-Expose-Headers")) {
+        response.addHeader(name, header.getValue()); // keep the names another filter exposes
       } else {
         response.setHeader(name, header.getValue());
       }
