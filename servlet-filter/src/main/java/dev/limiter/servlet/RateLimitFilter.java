@@ -135,9 +135,10 @@ public final class RateLimitFilter implements Filter {
   private static final String DECIDED = RateLimitFilter.class.getName() + ".decided";
 
   private final boolean ownsLimiter;
-  private @Nullable RateLimiter limiter;
-  private @Nullable HttpContract contract;
-  private @Nullable Endpoints endpoints;
+  // written by init, read by every request thread
+  private volatile @Nullable RateLimiter limiter;
+  private volatile @Nullable HttpContract contract;
+  private volatile @Nullable Endpoints endpoints;
 
   /**
    * Creates a filter that builds its limiter from its init-params and the configuration sources

@@ -18,6 +18,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import org.eclipse.jetty.ee11.servlet.FilterHolder;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,7 @@ class RateLimitFilterTest {
     context.addFilter(rateLimit, "/*", EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(TestServlets.ClassLimited.class, "/class");
     context.addServlet(TestServlets.ClassLimited.class, "/committed/*");
+    context.addServlet(new ServletHolder(new TestServlets.ClassLimited()), "/instance");
     context.addServlet(TestServlets.MethodLimited.class, "/method");
     context.addServlet(TestServlets.Async.class, "/async").setAsyncSupported(true);
     context.addServlet(TestServlets.QueryKeyed.class, "/query");
@@ -152,6 +154,15 @@ class RateLimitFilterTest {
     assertThat(jetty.send("POST", "/class", "X-API-Key", "class-post").statusCode()).isEqualTo(200);
     assertThat(jetty.get("/class", "X-API-Key", "class-post").statusCode()).isEqualTo(200);
     assertThat(jetty.send("POST", "/class", "X-API-Key", "class-post").statusCode()).isEqualTo(429);
+  }
+
+  @Test
+  void servletRegisteredAsAnInstanceIsFoundByItsClassAndSharesTheCounter() throws Exception {
+    HttpResponse<String> instance = jetty.get("/instance", "X-API-Key", "instance");
+    HttpResponse<String> byClass = jetty.get("/class", "X-API-Key", "instance");
+
+    assertThat(header(instance, "X-RateLimit-Policy")).isEqualTo("class-limited");
+    assertThat(header(byClass, "X-RateLimit-Remaining")).isEqualTo("0");
   }
 
   @Test

@@ -12,7 +12,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /** A Jetty server on 127.0.0.1 and an ephemeral port, and an HTTP/1.1 client for it. */
-final class TestJetty implements AutoCloseable {
+final class TestJetty {
 
   /** Large enough for a thousand headers and a 10 KB key to reach the filter. */
   static final int REQUEST_HEADER_SIZE = 64 * 1024;
@@ -77,8 +77,7 @@ final class TestJetty implements AutoCloseable {
     return send("GET", pathAndQuery, headers);
   }
 
-  @Override
-  public void close() throws Exception {
+  void close() throws Exception {
     server.stop();
   }
 }
