@@ -7,6 +7,8 @@ import dev.limiter.RateLimitConfig;
 import dev.limiter.RateLimiter;
 import dev.limiter.caffeine.CaffeineStore;
 import dev.limiter.http.HttpContract;
+import dev.limiter.spi.RateLimitStore;
+import dev.limiter.spi.StoreException;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import java.net.http.HttpHeaders;
@@ -19,6 +21,7 @@ import java.util.Map;
 import org.eclipse.jetty.ee11.servlet.FilterHolder;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +35,8 @@ class RateLimitFilterTest {
 
   private static final ManualClock CLOCK = ManualClock.at(Instant.parse("2030-01-01T00:00:00Z"));
   private static RateLimiter limiter;
+  /** A limiter whose store cannot answer and refuses, as a store in FAIL_CLOSED mode does. */
+  private static RateLimiter unavailable;
   private static ServletContextHandler context;
   private static TestJetty jetty;
 
@@ -52,6 +57,10 @@ class RateLimitFilterTest {
             .store(CaffeineStore.builder().clock(CLOCK).build())
             .config(config)
             .build();
+    RateLimitStore failing = (key, step) -> {
+      throw new StoreException("the test store is down", null, Duration.ofSeconds(3));
+    };
+    unavailable = RateLimiter.builder().store(failing).config(config).build();
     context = new ServletContextHandler("/");
     Filter committing =
         (request, response, chain) -> {
@@ -72,13 +81,18 @@ class RateLimitFilterTest {
     context.addServlet(TestServlets.Plain.class, "/files/*");
     context.addServlet(TestServlets.Plain.class, "/plain/*");
     context.addServlet(TestServlets.Plain.class, "/health");
-    jetty = TestJetty.start(context);
+    ServletContextHandler down = new ServletContextHandler("/down");
+    FilterHolder downFilter = new FilterHolder(new RateLimitFilter(unavailable, HttpContract.from(config)));
+    down.addFilter(downFilter, "/*", EnumSet.of(DispatcherType.REQUEST));
+    down.addServlet(TestServlets.ClassLimited.class, "/class");
+    jetty = TestJetty.start(new ContextHandlerCollection(context, down));
   }
 
   @AfterAll
   static void stop() throws Exception {
     jetty.close();
     limiter.close();
+    unavailable.close();
   }
 
   @Test
@@ -119,7 +133,8 @@ class RateLimitFilterTest {
         .containsPattern("\"retry_after\"\\s*:\\s*" + retryAfter)
         .containsPattern("\"violated_policies\"\\s*:\\s*\\[\\s*\"class-limited\"\\s*]")
         .contains("\"type\"", "\"title\"", "\"detail\"")
-        .doesNotContain("class\n");
+        .startsWith("{")
+        .endsWith("}");
     assertThat(header(rejected, "Content-Length")).isEqualTo(
         String.valueOf(rejected.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
 
@@ -276,6 +291,17 @@ class RateLimitFilterTest {
 
     assertThat(late.statusCode()).isEqualTo(500);
     assertThat(late.body()).doesNotContain("never");
+  }
+
+  @Test
+  void storeThatCannotAnswerGives503WithRetryAfter() throws Exception {
+    HttpResponse<String> response = jetty.get("/down/class", "X-API-Key", "down");
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(header(response, "Retry-After")).isEqualTo("3");
+    assertThat(header(response, "Cache-Control")).isEqualTo("no-store");
+    assertThat(header(response, "Content-Type")).startsWith("application/problem+json");
+    assertThat(response.body()).startsWith("{").containsPattern("\"status\"\\s*:\\s*503");
   }
 
   private static String header(HttpResponse<String> response, String name) {
