@@ -1,0 +1,178 @@
+package dev.limiter.servlet;
+
+import dev.limiter.EndpointLimits;
+import dev.limiter.RateLimitPolicy;
+import dev.limiter.RateLimiter;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletMapping;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Finds the limits of a request: the {@code @RateLimit}s of the servlet that serves it (on the
+ * class and on the {@code doXxx} method of the request's HTTP method), then the URL policies whose
+ * pattern matches its path.
+ *
+ * <p>The servlet is found by name from the request's {@link HttpServletMapping}, its class through
+ * the {@link ServletRegistration} and the context class loader. Limits are computed once per
+ * servlet, HTTP method and set of matching URL policies, all of which configuration bounds, and
+ * cached. A servlet class that the application's class loaders cannot load (a container's own
+ * servlet) cannot carry the application's annotations and is treated as having none.
+ */
+final class Endpoints {
+
+  /** The HTTP methods that {@link HttpServlet} dispatches to a {@code doXxx} method. */
+  static final List<String> METHODS =
+      List.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH");
+
+  private static final String OTHER_METHOD = "";
+
+  private record ServletMethod(String servlet, String method) {}
+
+  private record Combined(ServletMethod endpoint, BitSet urlPolicies) {}
+
+  private final RateLimiter limiter;
+  private final ServletContext context;
+  private final UrlPolicies urlPolicies;
+  private final Map<ServletMethod, EndpointLimits> annotated = new ConcurrentHashMap<>();
+  private final Map<Combined, EndpointLimits> combined = new ConcurrentHashMap<>();
+
+  Endpoints(RateLimiter limiter, ServletContext context, UrlPolicies urlPolicies) {
+    this.limiter = limiter;
+    this.context = context;
+    this.urlPolicies = urlPolicies;
+  }
+
+  /**
+   * Reads the annotations of every servlet registered now, so that an invalid one fails the
+   * filter's start rather than a request.
+   *
+   * @throws IllegalArgumentException naming the class, method and attribute of an invalid one
+   */
+  void scan() {
+    Map<String, ? extends ServletRegistration> registrations;
+    try {
+      registrations = context.getServletRegistrations();
+    } catch (UnsupportedOperationException e) {
+      return; // a context that does not tell: every servlet is read when first seen
+    }
+    for (String servlet : registrations.keySet()) {
+      for (String method : METHODS) {
+        annotated(new ServletMethod(servlet, method));
+      }
+      annotated(new ServletMethod(servlet, OTHER_METHOD));
+    }
+  }
+
+  /**
+   * Returns the limits of a request, empty when it has none.
+   *
+   * @throws IllegalArgumentException when the serving servlet's annotations are invalid, or a URL
+   *     policy and an annotation give one endpoint two limits of one name
+   */
+  EndpointLimits limitsFor(HttpServletRequest request) {
+    String method = request.getMethod();
+    ServletMethod endpoint =
+        new ServletMethod(servletName(request), METHODS.contains(method) ? method : OTHER_METHOD);
+    EndpointLimits limits = annotated(endpoint);
+    if (urlPolicies.isEmpty()) {
+      return limits;
+    }
+    BitSet matching = urlPolicies.matching(path(request), method);
+    if (matching == null) {
+      return limits;
+    }
+    return combined.computeIfAbsent(
+        new Combined(endpoint, matching),
+        key -> {
+          List<RateLimitPolicy> policies = new ArrayList<>(limits.policies());
+          policies.addAll(urlPolicies.policies(key.urlPolicies()));
+          return limiter.limits(policies);
+        });
+  }
+
+  private EndpointLimits annotated(ServletMethod endpoint) {
+    EndpointLimits limits = annotated.get(endpoint);
+    return limits != null ? limits : annotated.computeIfAbsent(endpoint, this::read);
+  }
+
+  private EndpointLimits read(ServletMethod endpoint) {
+    Class<?> type = servletClass(endpoint.servlet());
+    if (type == null) {
+      return limiter.limits(List.of());
+    }
+    return limiter.limitsFor(type, handler(type, endpoint.method()));
+  }
+
+  private @Nullable Class<?> servletClass(String servlet) {
+    if (servlet.isEmpty()) {
+      return null;
+    }
+    ServletRegistration registration = context.getServletRegistration(servlet);
+    String className = registration == null ? null : registration.getClassName();
+    if (className == null || className.isEmpty()) {
+      return null;
+    }
+    List<ClassLoader> loaders = new ArrayList<>(3);
+    loaders.add(Thread.currentThread().getContextClassLoader());
+    loaders.add(context.getClassLoader());
+    loaders.add(Endpoints.class.getClassLoader());
+    for (ClassLoader loader : loaders) {
+      if (loader != null) {
+        try {
+          return Class.forName(className, false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+          // try the next loader
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The {@code doXxx} method that serves {@code method} on {@code type}, declared below {@link
+   * HttpServlet}; for HEAD without its own {@code doHead}, {@code doGet}, which HttpServlet calls.
+   */
+  static @Nullable Method handler(Class<?> type, String method) {
+    if (method.isEmpty()) {
+      return null;
+    }
+    String name = "do" + method.charAt(0) + method.substring(1).toLowerCase(java.util.Locale.ROOT);
+    Method handler = declared(type, name);
+    return handler == null && method.equals("HEAD") ? declared(type, "doGet") : handler;
+  }
+
+  private static @Nullable Method declared(Class<?> type, String name) {
+    for (Class<?> c = type; c != null && c != HttpServlet.class && c != Object.class; c = c.getSuperclass()) {
+      try {
+        return c.getDeclaredMethod(name, HttpServletRequest.class, HttpServletResponse.class);
+      } catch (NoSuchMethodException e) {
+        // look in the superclass
+      }
+    }
+    return null;
+  }
+
+  private static String servletName(HttpServletRequest request) {
+    HttpServletMapping mapping = request.getHttpServletMapping();
+    String name = mapping == null ? null : mapping.getServletName();
+    return name == null ? "" : name;
+  }
+
+  /** The path within the context, as servlet mappings see it. */
+  static String path(HttpServletRequest request) {
+    String servletPath = request.getServletPath();
+    String pathInfo = request.getPathInfo();
+    String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+    return path.isEmpty() ? "/" : path;
+  }
+}

@@ -1,0 +1,340 @@
+package dev.limiter.servlet;
+
+import dev.limiter.EndpointLimits;
+import dev.limiter.Outcome;
+import dev.limiter.RateLimitConfig;
+import dev.limiter.RateLimiter;
+import dev.limiter.http.HttpContract;
+import dev.limiter.http.RateLimitResponse;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A servlet filter that enforces rate limits: the {@link dev.limiter.annotation.RateLimit}s of the
+ * servlet that serves a request, and URL-pattern policies from the configuration.
+ *
+ * <p>Declared in {@code web.xml}, it builds its own {@link RateLimiter} from its init-params and
+ * the usual configuration sources; {@code async-supported} lets asynchronous servlets behind it
+ * work:
+ *
+ * <pre>{@code
+ * <filter>
+ *   <filter-name>rate-limit</filter-name>
+ *   <filter-class>dev.limiter.servlet.RateLimitFilter</filter-class>
+ *   <async-supported>true</async-supported>
+ *   <init-param>
+ *     <param-name>ratelimit.config</param-name>
+ *     <param-value>/WEB-INF/ratelimit.properties</param-value>
+ *   </init-param>
+ *   <init-param>
+ *     <param-name>ratelimit.headers</param-name>
+ *     <param-value>both</param-value>
+ *   </init-param>
+ *   <init-param>
+ *     <param-name>ratelimit.trusted-proxies</param-name>
+ *     <param-value>10.0.0.0/8, 192.168.1.7</param-value>
+ *   </init-param>
+ * </filter>
+ * <filter-mapping>
+ *   <filter-name>rate-limit</filter-name>
+ *   <url-pattern>/*</url-pattern>
+ * </filter-mapping>
+ * }</pre>
+ *
+ * <p>Added in code, it uses the limiter and HTTP contract it is given (and leaves the limiter open
+ * when it is destroyed):
+ *
+ * <pre>{@code
+ * public void contextInitialized(ServletContextEvent event) {
+ *   RateLimiter limiter = RateLimiter.builder().store(CaffeineStore.ofDefaults()).build();
+ *   FilterRegistration.Dynamic filter = event.getServletContext()
+ *       .addFilter("rate-limit", new RateLimitFilter(limiter, HttpContract.from(limiter.config())));
+ *   filter.setAsyncSupported(true);
+ *   filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+ * }
+ * }</pre>
+ *
+ * <h2>Init-params</h2>
+ *
+ * <p>Every init-param is a configuration key of {@link RateLimitConfig} and must be named {@code
+ * ratelimit.*}; it is set with {@link RateLimitConfig.Builder#set}, so environment variables and
+ * system properties still override it. The usual ones: {@code ratelimit.store} (which store module
+ * to use when several are on the class path), {@code ratelimit.headers} ({@code x}, {@code ietf},
+ * {@code draft6}, {@code both} or {@code none}), {@code ratelimit.trusted-proxies} (addresses and
+ * CIDR ranges whose {@code Forwarded} and {@code X-Forwarded-For} are believed), {@code
+ * ratelimit.api-key-header}, and overrides such as {@code ratelimit.search.max}. {@code
+ * ratelimit.config} names the properties file to read instead of {@code ratelimit.properties} on
+ * the class path: a file-system path, or a path inside the web application such as {@code
+ * /WEB-INF/ratelimit.properties}; like the other keys, a {@code ratelimit.config} system property or
+ * {@code RATELIMIT_CONFIG} variable overrides it. A filter given a limiter takes no init-params.
+ *
+ * <h2>Which limits apply</h2>
+ *
+ * <p>A request is limited by the {@code @RateLimit}s on the class of the servlet that serves it,
+ * then those on the servlet's {@code doGet}, {@code doPost}, ... method for the request's HTTP
+ * method ({@code doGet} for a HEAD when the servlet has no {@code doHead}), then by every URL
+ * policy whose pattern matches its path. Annotations of the servlets registered when the filter
+ * starts are read then, and an invalid one fails the start naming the class, method and
+ * attribute; servlets registered later are read on their first request.
+ *
+ * <h2>URL policies</h2>
+ *
+ * <p>Any path the filter sees can be limited from the configuration, without code. {@code
+ * ratelimit.url.policies} lists the policy names; each has these keys:
+ *
+ * <pre>
+ * ratelimit.url.policies=downloads, reports
+ *
+ * ratelimit.url.downloads.pattern=/files/*, *.pdf   (required) servlet URL patterns
+ * ratelimit.url.downloads.window=1m                 (required) as in RateLimit.window()
+ * ratelimit.url.downloads.max=100                   (required) units per window
+ * ratelimit.url.downloads.key=apiKey|ip             (required) as in RateLimit.key()
+ * ratelimit.url.downloads.cost=1                    (default 1)
+ * ratelimit.url.downloads.algorithm=sliding_window  (default; or fixed_window, token_bucket)
+ * ratelimit.url.downloads.methods=GET, HEAD         (default: every method)
+ * </pre>
+ *
+ * <p>Patterns are matched against the path within the context (servlet path and path info), as
+ * servlet mappings are: {@code /status} exactly that path, {@code /files/*} {@code /files} and
+ * everything below it, {@code *.pdf} any path whose last segment ends in {@code .pdf}, and {@code
+ * /*} every path. The policy name is the counter's name, as with annotations, and {@code
+ * ratelimit.<name>.max} and {@code .window} override it like any other. Every listed policy is
+ * checked when the filter starts; a wrong value fails the start with a message that names its key.
+ * The names are listed, rather than found, so that the environment ({@code RATELIMIT_URL_POLICIES})
+ * can declare them too.
+ *
+ * <h2>Responses</h2>
+ *
+ * <p>Headers and rejections follow {@link HttpContract}. On an admitted request the rate-limit
+ * headers are set before the rest of the chain runs, so they are there however the servlet writes
+ * its response, asynchronously included. A rejected request gets the contract's status, headers
+ * and body and goes no further down the chain. If an earlier filter already committed the
+ * response, a rejection writes nothing. The filter decides each request once: later dispatches of
+ * the same request (forward, include, async, error) pass through.
+ */
+public final class RateLimitFilter implements Filter {
+
+  private static final String DECIDED = RateLimitFilter.class.getName() + ".decided";
+
+  private final boolean ownsLimiter;
+  // written by init, read by every request thread
+  private volatile @Nullable RateLimiter limiter;
+  private volatile @Nullable HttpContract contract;
+  private volatile @Nullable Endpoints endpoints;
+
+  /**
+   * Creates a filter that builds its limiter from its init-params and the configuration sources
+   * when the container initializes it; the form {@code web.xml} uses.
+   */
+  public RateLimitFilter() {
+    this.ownsLimiter = true;
+  }
+
+  /**
+   * Creates a filter that decides with {@code limiter} and answers with {@code contract}, for
+   * {@link ServletContext#addFilter(String, Filter)}. URL policies are read from the limiter's
+   * configuration. The filter does not close the limiter.
+   *
+   * @param limiter the limiter
+   * @param contract the HTTP mapping of decisions, such as {@code HttpContract.from(limiter.config())}
+   */
+  public RateLimitFilter(RateLimiter limiter, HttpContract contract) {
+    this.ownsLimiter = false;
+    this.limiter = Objects.requireNonNull(limiter, "limiter");
+    this.contract = Objects.requireNonNull(contract, "contract");
+  }
+
+  /**
+   * Builds the limiter from the init-params (when none was given), reads the URL policies and the
+   * annotations of the servlets registered now.
+   *
+   * @param filterConfig the container's filter configuration
+   * @throws ServletException naming the init-param, configuration key, or class, method and
+   *     attribute when one is invalid, or when no store can be chosen
+   */
+  @Override
+  public void init(FilterConfig filterConfig) throws ServletException {
+    Objects.requireNonNull(filterConfig, "filterConfig");
+    ServletContext context = filterConfig.getServletContext();
+    RateLimiter built = null;
+    try {
+      Map<String, String> params = initParams(filterConfig);
+      if (ownsLimiter) {
+        RateLimitConfig config = config(params, context);
+        built = RateLimiter.builder().config(config).build();
+        contract = HttpContract.from(config);
+        limiter = built;
+      } else if (!params.isEmpty()) {
+        throw new IllegalArgumentException(
+            "init-params " + params.keySet() + " are set, but this filter was given a RateLimiter;"
+                + " configure the limiter instead, or declare the filter without one");
+      }
+      RateLimiter active = Objects.requireNonNull(limiter, "limiter");
+      Endpoints found = new Endpoints(active, context, UrlPolicies.from(active));
+      found.scan();
+      endpoints = found;
+    } catch (RuntimeException e) {
+      if (built != null) {
+        built.close();
+        limiter = null;
+      }
+      throw new ServletException(
+          String.format(
+              Locale.ROOT, "RateLimitFilter \"%s\" cannot start: %s", filterConfig.getFilterName(),
+              e.getMessage()),
+          e);
+    }
+  }
+
+  /**
+   * Decides the request: passes it on with the rate-limit headers set, or answers it with the
+   * rejection and stops the chain.
+   *
+   * @param request the request
+   * @param response the response
+   * @param chain the rest of the chain
+   * @throws ServletException when the serving servlet, registered after the filter started, has an
+   *     invalid annotation, or when the filter was not initialized
+   * @throws IOException when writing the rejection fails, or from the chain
+   */
+  @Override
+  public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    if (!(request instanceof HttpServletRequest http)
+        || !(response instanceof HttpServletResponse httpResponse)
+        || request.getAttribute(DECIDED) != null) {
+      chain.doFilter(request, response);
+      return;
+    }
+    Endpoints found = endpoints;
+    RateLimiter active = limiter;
+    HttpContract answers = contract;
+    if (found == null || active == null || answers == null) {
+      throw new ServletException("RateLimitFilter was not initialized: the container must call init");
+    }
+    request.setAttribute(DECIDED, Boolean.TRUE);
+    EndpointLimits limits;
+    try {
+      limits = found.limitsFor(http);
+    } catch (IllegalArgumentException e) {
+      throw new ServletException("RateLimitFilter: " + e.getMessage(), e);
+    }
+    if (limits.isEmpty()) {
+      chain.doFilter(request, response);
+      return;
+    }
+    Outcome outcome = active.check(limits, new ServletRequestView(http));
+    RateLimitResponse answer = answers.respond(outcome, http.getHeader("Origin") != null);
+    if (answer.proceed()) {
+      setHeaders(httpResponse, answer.headers());
+      chain.doFilter(request, response);
+    } else {
+      reject(httpResponse, answer);
+    }
+  }
+
+  /** Closes the limiter if this filter built it. */
+  @Override
+  public void destroy() {
+    RateLimiter built = limiter;
+    if (ownsLimiter && built != null) {
+      limiter = null;
+      built.close();
+    }
+  }
+
+  private static void reject(HttpServletResponse response, RateLimitResponse answer) throws IOException {
+    if (response.isCommitted()) {
+      return; // an earlier filter already answered; the chain stays stopped
+    }
+    response.resetBuffer();
+    response.setStatus(answer.status());
+    setHeaders(response, answer.headers());
+    String body = Objects.requireNonNull(answer.body(), "body");
+    response.setContentType(answer.contentType());
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ServletOutputStream out;
+    try {
+      out = response.getOutputStream();
+    } catch (IllegalStateException e) {
+      response.getWriter().write(body); // an earlier filter took the writer
+      return;
+    }
+    response.setContentLength(bytes.length);
+    out.write(bytes);
+  }
+
+  private static void setHeaders(HttpServletResponse response, Map<String, String> headers) {
+    for (Map.Entry<String, String> header : headers.entrySet()) {
+      String name = header.getKey();
+      if (name.equalsIgnoreCase("Access-Control-Expose-Headers")) {
+        response.addHeader(name, header.getValue()); // keep the names another filter exposes
+      } else {
+        response.setHeader(name, header.getValue());
+      }
+    }
+  }
+
+  private static Map<String, String> initParams(FilterConfig filterConfig) {
+    Map<String, String> params = new TreeMap<>();
+    for (String name : Collections.list(filterConfig.getInitParameterNames())) {
+      if (!name.startsWith("ratelimit.")) {
+        throw new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "init-param %s is not understood; RateLimitFilter takes configuration keys named"
+                    + " ratelimit.*, such as ratelimit.config, ratelimit.store, ratelimit.headers"
+                    + " and ratelimit.trusted-proxies",
+                name));
+      }
+      params.put(name, filterConfig.getInitParameter(name));
+    }
+    return params;
+  }
+
+  private static RateLimitConfig config(Map<String, String> params, ServletContext context) {
+    RateLimitConfig.Builder builder = RateLimitConfig.builder();
+    for (Map.Entry<String, String> param : params.entrySet()) {
+      String value = param.getValue() == null ? "" : param.getValue();
+      if (param.getKey().equals("ratelimit.config")) {
+        if (System.getProperty("ratelimit.config") == null && System.getenv("RATELIMIT_CONFIG") == null) {
+          builder.file(configFile(value.strip(), context)); // else the builder reads the one they name
+        }
+      } else {
+        builder.set(param.getKey(), value);
+      }
+    }
+    return builder.build();
+  }
+
+  /** A file-system path, or else a path inside the web application. */
+  private static Path configFile(String value, ServletContext context) {
+    if (value.isEmpty()) {
+      throw new IllegalArgumentException("init-param ratelimit.config is empty; name a properties file");
+    }
+    Path path = Path.of(value);
+    if (Files.isRegularFile(path)) {
+      return path;
+    }
+    String real = context.getRealPath(value);
+    return real != null && Files.isRegularFile(Path.of(real)) ? Path.of(real) : path;
+  }
+}

@@ -1,0 +1,205 @@
+package dev.limiter.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.limiter.RateLimiter;
+import dev.limiter.caffeine.CaffeineStore;
+import dev.limiter.http.HttpContract;
+import jakarta.servlet.DispatcherType;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.eclipse.jetty.ee11.servlet.FilterHolder;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The filter declared as in {@code web.xml}: built by the container from its class name, configured
+ * by init-params only (store, header dialect, trusted proxies, and a properties file inside the web
+ * application that declares URL policies and an override).
+ */
+class InitParamTest {
+
+  @TempDir static Path webapp;
+  private static TestJetty jetty;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path webInf = Files.createDirectories(webapp.resolve("WEB-INF"));
+    Files.writeString(
+        webInf.resolve("ratelimit.properties"),
+        String.join(
+            "\n",
+            "ratelimit.class-limited.max=3",
+            "ratelimit.url.policies=reports",
+            "ratelimit.url.reports.pattern=/reports/*",
+            "ratelimit.url.reports.window=1h",
+            "ratelimit.url.reports.max=1",
+            "ratelimit.url.reports.key=header:X-Tenant",
+            "ratelimit.url.reports.algorithm=fixed_window",
+            "ratelimit.url.reports.methods=POST",
+            ""));
+    ServletContextHandler context = context();
+    context.setBaseResourceAsPath(webapp);
+    FilterHolder filter = filter(
+        Map.of(
+            "ratelimit.store", "caffeine",
+            "ratelimit.headers", "ietf",
+            "ratelimit.trusted-proxies", "127.0.0.1, ::1",
+            "ratelimit.config", "/WEB-INF/ratelimit.properties"));
+    context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
+    jetty = TestJetty.start(context);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    jetty.close();
+  }
+
+  private static ServletContextHandler context() {
+    ServletContextHandler context = new ServletContextHandler("/");
+    context.addServlet(TestServlets.ClassLimited.class, "/class");
+    context.addServlet(TestServlets.IpKeyed.class, "/ip");
+    context.addServlet(TestServlets.Plain.class, "/reports/*");
+    return context;
+  }
+
+  private static FilterHolder filter(Map<String, String> initParams) {
+    FilterHolder filter = new FilterHolder(RateLimitFilter.class);
+    filter.setName("rate-limit");
+    filter.setAsyncSupported(true);
+    filter.setInitParameters(initParams);
+    return filter;
+  }
+
+  @Test
+  void ietfDialectFromTheInitParamWithTheOverrideFromTheFile() throws Exception {
+    HttpResponse<String> response = jetty.get("/class", "X-API-Key", "ietf");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("RateLimit-Policy"))
+        .hasValue("\"class-limited\";q=3;w=60");
+    assertThat(response.headers().firstValue("RateLimit")).hasValueSatisfying(
+        value -> assertThat(value).matches("\"class-limited\";r=2;t=\\d+"));
+    assertThat(response.headers().firstValue("X-RateLimit-Limit")).isEmpty();
+  }
+
+  @Test
+  void trustedProxyForwardsTheClientAddress() throws Exception {
+    assertThat(jetty.get("/ip", "X-Forwarded-For", "203.0.113.5").statusCode()).isEqualTo(200);
+    assertThat(jetty.get("/ip", "X-Forwarded-For", "198.51.100.1, 203.0.113.5").statusCode())
+        .isEqualTo(429);
+    assertThat(jetty.get("/ip", "X-Forwarded-For", "203.0.113.6").statusCode()).isEqualTo(200);
+    assertThat(jetty.get("/ip", "Forwarded", "for=\"[2001:db8::7]:4711\"").statusCode()).isEqualTo(200);
+    assertThat(jetty.get("/ip", "Forwarded", "for=2001:db8::7").statusCode())
+        .as("the same client, written without brackets and port")
+        .isEqualTo(429);
+  }
+
+  @Test
+  void urlPolicyFromTheFileAppliesToItsMethodsOnly() throws Exception {
+    HttpResponse<String> first = jetty.send("POST", "/reports/q1", "X-Tenant", "acme");
+    HttpResponse<String> second = jetty.send("POST", "/reports/q2", "X-Tenant", "acme");
+    HttpResponse<String> get = jetty.get("/reports/q1", "X-Tenant", "acme");
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.headers().firstValue("RateLimit-Policy")).hasValue("\"reports\";q=1;w=3600");
+    assertThat(second.statusCode()).isEqualTo(429);
+    assertThat(get.statusCode()).isEqualTo(200);
+    assertThat(get.headers().firstValue("RateLimit")).isEmpty();
+  }
+
+  static Stream<Arguments> badInitParams() {
+    return Stream.of(
+        Arguments.of(Map.of("ratelimit.headers", "xml"), List.of("ratelimit.headers", "xml")),
+        Arguments.of(Map.of("ratelimit.trusted-proxies", "10.0.0.0/33"), List.of("10.0.0.0/33")),
+        Arguments.of(Map.of("ratelimit.store", "redis"), List.of("ratelimit.store=redis", "caffeine")),
+        Arguments.of(Map.of("ratelimt.store", "caffeine"), List.of("init-param ratelimt.store")),
+        Arguments.of(Map.of("ratelimit.config", "/no/such/ratelimit.properties"),
+            List.of("/no/such/ratelimit.properties")),
+        Arguments.of(Map.of("ratelimit.url.policies", "downloads"),
+            List.of("ratelimit.url.downloads.pattern is missing")),
+        Arguments.of(
+            Map.of("ratelimit.url.policies", "downloads", "ratelimit.url.downloads.pattern", "files/*",
+                "ratelimit.url.downloads.window", "1m", "ratelimit.url.downloads.max", "5",
+                "ratelimit.url.downloads.key", "ip"),
+            List.of("ratelimit.url.downloads.pattern", "\"files/*\"")),
+        Arguments.of(
+            Map.of("ratelimit.url.policies", "downloads", "ratelimit.url.downloads.pattern", "/files/*",
+                "ratelimit.url.downloads.window", "1m", "ratelimit.url.downloads.max", "5",
+                "ratelimit.url.downloads.key", "cookie:session"),
+            List.of("ratelimit.url.downloads.key", "cookie:session")),
+        Arguments.of(Map.of("ratelimit.class-limited.max", "many"),
+            List.of("ratelimit.class-limited.max", "not a whole number")));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badInitParams")
+  void badInitParamFailsTheStartNamingIt(Map<String, String> initParams, List<String> mentioned) {
+    ServletContextHandler context = context();
+    context.addFilter(filter(initParams), "/*", EnumSet.of(DispatcherType.REQUEST));
+
+    Throwable failure = catchThrowable(() -> TestJetty.start(context).close());
+
+    assertThat(messages(failure)).contains("RateLimitFilter \"rate-limit\" cannot start").contains(mentioned);
+  }
+
+  @Test
+  void invalidAnnotationOnARegisteredServletFailsTheStart() {
+    ServletContextHandler context = context();
+    context.addServlet(TestServlets.InvalidWindow.class, "/broken");
+    context.addFilter(filter(Map.of()), "/*", EnumSet.of(DispatcherType.REQUEST));
+
+    Throwable failure = catchThrowable(() -> TestJetty.start(context).close());
+
+    assertThat(messages(failure))
+        .contains("TestServlets$InvalidWindow#doGet", "attribute window", "\"60x\"");
+  }
+
+  @Test
+  void filterGivenALimiterRefusesInitParams() {
+    try (RateLimiter limiter = RateLimiter.builder().store(CaffeineStore.ofDefaults()).build()) {
+      ServletContextHandler context = context();
+      FilterHolder holder =
+          new FilterHolder(new RateLimitFilter(limiter, HttpContract.from(limiter.config())));
+      holder.setName("rate-limit");
+      holder.setInitParameter("ratelimit.headers", "ietf");
+      context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
+
+      Throwable failure = catchThrowable(() -> TestJetty.start(context).close());
+
+      assertThat(messages(failure)).contains("ratelimit.headers", "was given a RateLimiter");
+    }
+  }
+
+  /** The messages of a failure and its causes and suppressed exceptions, one per line. */
+  private static String messages(Throwable failure) {
+    assertThat(failure).as("the server must not start").isNotNull();
+    List<String> messages = new ArrayList<>();
+    collect(failure, messages, 0);
+    return String.join("\n", messages);
+  }
+
+  private static void collect(Throwable t, List<String> messages, int depth) {
+    if (t == null || depth > 10) {
+      return;
+    }
+    messages.add(t.getClass().getName() + ": " + t.getMessage());
+    collect(t.getCause(), messages, depth + 1);
+    for (Throwable suppressed : t.getSuppressed()) {
+      collect(suppressed, messages, depth + 1);
+    }
+  }
+}

@@ -1,0 +1,311 @@
+package dev.limiter.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.limiter.ManualClock;
+import dev.limiter.RateLimitConfig;
+import dev.limiter.RateLimiter;
+import dev.limiter.caffeine.CaffeineStore;
+import dev.limiter.http.HttpContract;
+import dev.limiter.spi.RateLimitStore;
+import dev.limiter.spi.StoreException;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Map;
+import org.eclipse.jetty.ee11.servlet.FilterHolder;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The filter added in code ({@code new RateLimitFilter(limiter, contract)}) in a real Jetty 12,
+ * with a Caffeine store on a manual clock. Every test uses its own keys, so the shared server's
+ * counters do not interfere.
+ */
+class RateLimitFilterTest {
+
+  private static final ManualClock CLOCK = ManualClock.at(Instant.parse("2030-01-01T00:00:00Z"));
+  private static RateLimiter limiter;
+  /** A limiter whose store cannot answer and refuses, as a store in FAIL_CLOSED mode does. */
+  private static RateLimiter unavailable;
+  private static ServletContextHandler context;
+  private static TestJetty jetty;
+
+  @BeforeAll
+  static void start() throws Exception {
+    RateLimitConfig config =
+        RateLimitConfig.builder()
+            .environment(Map.of())
+            .systemProperties(Map.of())
+            .set("ratelimit.url.policies", "downloads")
+            .set("ratelimit.url.downloads.pattern", "/files/*, *.pdf")
+            .set("ratelimit.url.downloads.window", "1m")
+            .set("ratelimit.url.downloads.max", "2")
+            .set("ratelimit.url.downloads.key", "apiKey")
+            .build();
+    limiter =
+        RateLimiter.builder()
+            .store(CaffeineStore.builder().clock(CLOCK).build())
+            .config(config)
+            .build();
+    RateLimitStore failing = (key, step) -> {
+      throw new StoreException("the test store is down", null, Duration.ofSeconds(3));
+    };
+    unavailable = RateLimiter.builder().store(failing).config(config).build();
+    context = new ServletContextHandler("/");
+    Filter committing =
+        (request, response, chain) -> {
+          response.getWriter().write("early");
+          response.flushBuffer();
+          chain.doFilter(request, response);
+        };
+    context.addFilter(new FilterHolder(committing), "/committed/*", EnumSet.of(DispatcherType.REQUEST));
+    FilterHolder rateLimit = new FilterHolder(new RateLimitFilter(limiter, HttpContract.from(config)));
+    rateLimit.setAsyncSupported(true);
+    context.addFilter(rateLimit, "/*", EnumSet.of(DispatcherType.REQUEST));
+    context.addServlet(TestServlets.ClassLimited.class, "/class");
+    context.addServlet(TestServlets.ClassLimited.class, "/committed/*");
+    context.addServlet(new ServletHolder(new TestServlets.ClassLimited()), "/instance");
+    context.addServlet(TestServlets.MethodLimited.class, "/method");
+    context.addServlet(TestServlets.Async.class, "/async").setAsyncSupported(true);
+    context.addServlet(TestServlets.QueryKeyed.class, "/query");
+    context.addServlet(TestServlets.Plain.class, "/files/*");
+    context.addServlet(TestServlets.Plain.class, "/plain/*");
+    context.addServlet(TestServlets.Plain.class, "/health");
+    ServletContextHandler down = new ServletContextHandler("/down");
+    FilterHolder downFilter = new FilterHolder(new RateLimitFilter(unavailable, HttpContract.from(config)));
+    down.addFilter(downFilter, "/*", EnumSet.of(DispatcherType.REQUEST));
+    down.addServlet(TestServlets.ClassLimited.class, "/class");
+    jetty = TestJetty.start(new ContextHandlerCollection(context, down));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    jetty.close();
+    limiter.close();
+    unavailable.close();
+  }
+
+  @Test
+  void allowedResponsesCarryTheHeaders() throws Exception {
+    long now = CLOCK.instant().getEpochSecond();
+
+    HttpResponse<String> first = jetty.get("/class", "X-API-Key", "allowed");
+    HttpResponse<String> second = jetty.get("/class", "X-API-Key", "allowed");
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.body()).isEqualTo("class");
+    assertThat(header(first, "X-RateLimit-Limit")).isEqualTo("2");
+    assertThat(header(first, "X-RateLimit-Remaining")).isEqualTo("1");
+    assertThat(header(first, "X-RateLimit-Policy")).isEqualTo("class-limited");
+    assertThat(Long.parseLong(header(first, "X-RateLimit-Reset"))).isBetween(now, now + 66); // a sliding window returns units up to 1/10 window late
+    assertThat(header(second, "X-RateLimit-Remaining")).isEqualTo("0");
+    assertThat(first.headers().firstValue("Access-Control-Expose-Headers")).isEmpty();
+  }
+
+  @Test
+  void rejectionIs429WithRetryAfterNoStoreAndAProblemBody() throws Exception {
+    jetty.get("/class", "X-API-Key", "rejected");
+    jetty.get("/class", "X-API-Key", "rejected");
+
+    HttpResponse<String> rejected = jetty.get("/class", "X-API-Key", "rejected");
+
+    assertThat(rejected.statusCode()).isEqualTo(429);
+    long retryAfter = Long.parseLong(header(rejected, "Retry-After"));
+    assertThat(retryAfter).isBetween(1L, 66L);
+    assertThat(header(rejected, "Cache-Control")).isEqualTo("no-store");
+    assertThat(header(rejected, "Content-Type")).startsWith("application/problem+json");
+    assertThat(header(rejected, "X-RateLimit-Remaining")).isEqualTo("0");
+    assertThat(header(rejected, "X-RateLimit-Policy")).isEqualTo("class-limited");
+    assertThat(rejected.body())
+        .containsPattern("\"status\"\\s*:\\s*429")
+        .containsPattern("\"policy\"\\s*:\\s*\"class-limited\"")
+        .containsPattern("\"limit\"\\s*:\\s*2")
+        .containsPattern("\"retry_after\"\\s*:\\s*" + retryAfter)
+        .containsPattern("\"violated_policies\"\\s*:\\s*\\[\\s*\"class-limited\"\\s*]")
+        .contains("\"type\"", "\"title\"", "\"detail\"")
+        .startsWith("{")
+        .endsWith("}");
+    assertThat(header(rejected, "Content-Length")).isEqualTo(
+        String.valueOf(rejected.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+
+    CLOCK.advance(Duration.ofSeconds(retryAfter));
+    assertThat(jetty.get("/class", "X-API-Key", "rejected").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void methodLevelLimitAppliesToGetButNotToPost() throws Exception {
+    assertThat(jetty.get("/method", "X-User", "method").statusCode()).isEqualTo(200);
+    assertThat(jetty.get("/method", "X-User", "method").statusCode()).isEqualTo(429);
+
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> post = jetty.send("POST", "/method", "X-User", "method");
+      assertThat(post.statusCode()).isEqualTo(200);
+      assertThat(post.body()).isEqualTo("post");
+      assertThat(post.headers().firstValue("X-RateLimit-Limit")).isEmpty();
+    }
+  }
+
+  @Test
+  void headIsLimitedByDoGetWhenTheServletHasNoDoHead() throws Exception {
+    HttpResponse<String> head = jetty.send("HEAD", "/method", "X-User", "head");
+
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(header(head, "X-RateLimit-Policy")).isEqualTo("get-only");
+    assertThat(jetty.get("/method", "X-User", "head").statusCode()).isEqualTo(429);
+  }
+
+  @Test
+  void classLevelLimitAppliesToEveryMethod() throws Exception {
+    assertThat(jetty.send("POST", "/class", "X-API-Key", "class-post").statusCode()).isEqualTo(200);
+    assertThat(jetty.get("/class", "X-API-Key", "class-post").statusCode()).isEqualTo(200);
+    assertThat(jetty.send("POST", "/class", "X-API-Key", "class-post").statusCode()).isEqualTo(429);
+  }
+
+  @Test
+  void servletRegisteredAsAnInstanceIsFoundByItsClassAndSharesTheCounter() throws Exception {
+    HttpResponse<String> instance = jetty.get("/instance", "X-API-Key", "instance");
+    HttpResponse<String> byClass = jetty.get("/class", "X-API-Key", "instance");
+
+    assertThat(header(instance, "X-RateLimit-Policy")).isEqualTo("class-limited");
+    assertThat(header(byClass, "X-RateLimit-Remaining")).isEqualTo("0");
+  }
+
+  @Test
+  void urlPatternPolicyLimitsAnUnannotatedServlet() throws Exception {
+    HttpResponse<String> prefix = jetty.get("/files/a.txt", "X-API-Key", "url");
+    HttpResponse<String> extension = jetty.get("/plain/report.pdf", "X-API-Key", "url");
+    HttpResponse<String> third = jetty.get("/files", "X-API-Key", "url");
+    HttpResponse<String> unmatched = jetty.get("/plain/readme.txt", "X-API-Key", "url");
+
+    assertThat(prefix.statusCode()).isEqualTo(200);
+    assertThat(header(prefix, "X-RateLimit-Policy")).isEqualTo("downloads");
+    assertThat(header(prefix, "X-RateLimit-Remaining")).isEqualTo("1");
+    assertThat(extension.statusCode()).isEqualTo(200);
+    assertThat(header(extension, "X-RateLimit-Remaining")).isEqualTo("0");
+    assertThat(third.statusCode()).isEqualTo(429);
+    assertThat(third.body()).contains("downloads");
+    assertThat(unmatched.statusCode()).isEqualTo(200);
+    assertThat(unmatched.headers().firstValue("X-RateLimit-Policy")).isEmpty();
+  }
+
+  @Test
+  void missingApiKeyIs401AndCountsNothing() throws Exception {
+    HttpResponse<String> missing = jetty.get("/class");
+
+    assertThat(missing.statusCode()).isEqualTo(401);
+    assertThat(header(missing, "Content-Type")).startsWith("application/problem+json");
+    assertThat(missing.body()).containsPattern("\"status\"\\s*:\\s*401").contains("X-API-Key");
+    assertThat(jetty.get("/class", "X-API-Key", "").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void missingQueryParameterIs400() throws Exception {
+    HttpResponse<String> missing = jetty.get("/query?other=1");
+
+    assertThat(missing.statusCode()).isEqualTo(400);
+    assertThat(missing.body()).containsPattern("\"status\"\\s*:\\s*400").contains("user");
+    assertThat(jetty.get("/query?user=").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void unlimitedServletGetsNoRateLimitHeaders() throws Exception {
+    HttpResponse<String> health = jetty.get("/health", "Origin", "https://app.example", "X-API-Key", "k");
+
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).isEqualTo("plain");
+    assertThat(health.headers().map().keySet())
+        .noneMatch(name -> name.toLowerCase(java.util.Locale.ROOT).contains("ratelimit"))
+        .noneMatch(name -> name.equalsIgnoreCase("Access-Control-Expose-Headers"))
+        .noneMatch(name -> name.equalsIgnoreCase("Retry-After"));
+  }
+
+  @Test
+  void browserRequestGetsExposeHeaders() throws Exception {
+    HttpResponse<String> allowed =
+        jetty.get("/class", "X-API-Key", "origin", "Origin", "https://app.example");
+    jetty.get("/class", "X-API-Key", "origin", "Origin", "https://app.example");
+    HttpResponse<String> rejected =
+        jetty.get("/class", "X-API-Key", "origin", "Origin", "https://app.example");
+
+    assertThat(header(allowed, "Access-Control-Expose-Headers"))
+        .contains("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset");
+    assertThat(rejected.statusCode()).isEqualTo(429);
+    assertThat(header(rejected, "Access-Control-Expose-Headers")).contains("X-RateLimit-Remaining");
+  }
+
+  @Test
+  void asyncServletIsLimitedAndKeepsTheHeaders() throws Exception {
+    HttpResponse<String> first = jetty.get("/async", "X-API-Key", "async");
+    HttpResponse<String> second = jetty.get("/async", "X-API-Key", "async");
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.body()).isEqualTo("async");
+    assertThat(header(first, "X-RateLimit-Policy")).isEqualTo("async");
+    assertThat(header(first, "X-RateLimit-Remaining")).isEqualTo("0");
+    assertThat(second.statusCode()).isEqualTo(429);
+  }
+
+  @Test
+  void queryKeyIsDecodedAndAFormBodyIsLeftToTheServlet() throws Exception {
+    HttpResponse<String> post =
+        jetty.send(
+            "POST", "/query?user=%C3%A9t%C3%A9",
+            HttpRequest.BodyPublishers.ofString("user=body&x=1"),
+            "Content-Type", "application/x-www-form-urlencoded");
+    HttpResponse<String> sameKeyOtherCase = jetty.get("/query?x=1&user=%c3%a9t%c3%a9");
+    HttpResponse<String> third = jetty.get("/query?user=%C3%A9t%C3%A9");
+
+    assertThat(post.statusCode()).isEqualTo(200);
+    assertThat(post.body()).isEqualTo("été,body");
+    assertThat(header(sameKeyOtherCase, "X-RateLimit-Remaining")).isEqualTo("0");
+    assertThat(third.statusCode()).isEqualTo(429);
+  }
+
+  @Test
+  void committedResponseIsLeftAlone() throws Exception {
+    HttpResponse<String> first = jetty.get("/committed/x", "X-API-Key", "committed");
+    jetty.get("/committed/x", "X-API-Key", "committed");
+    HttpResponse<String> third = jetty.get("/committed/x", "X-API-Key", "committed");
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.body()).isEqualTo("earlyclass");
+    assertThat(third.statusCode()).isEqualTo(200);
+    assertThat(third.body()).isEqualTo("early");
+  }
+
+  @Test
+  void invalidAnnotationOnAServletAddedLaterFailsAtFirstSight() throws Exception {
+    context.addServlet(TestServlets.InvalidWindow.class, "/late");
+
+    HttpResponse<String> late = jetty.get("/late");
+
+    assertThat(late.statusCode()).isEqualTo(500);
+    assertThat(late.body()).doesNotContain("never");
+  }
+
+  @Test
+  void storeThatCannotAnswerGives503WithRetryAfter() throws Exception {
+    HttpResponse<String> response = jetty.get("/down/class", "X-API-Key", "down");
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(header(response, "Retry-After")).isEqualTo("3");
+    assertThat(header(response, "Cache-Control")).isEqualTo("no-store");
+    assertThat(header(response, "Content-Type")).startsWith("application/problem+json");
+    assertThat(response.body()).startsWith("{").containsPattern("\"status\"\\s*:\\s*503");
+  }
+
+  private static String header(HttpResponse<String> response, String name) {
+    HttpHeaders headers = response.headers();
+    return headers.firstValue(name).orElseThrow(() -> new AssertionError("no header " + name + " in " + headers.map()));
+  }
+}
