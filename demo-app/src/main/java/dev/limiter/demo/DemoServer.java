@@ -1,0 +1,145 @@
+package dev.limiter.demo;
+
+import dev.limiter.Clock;
+import dev.limiter.RateLimitConfig;
+import dev.limiter.RateLimiter;
+import dev.limiter.caffeine.CaffeineStore;
+import dev.limiter.http.HttpContract;
+import dev.limiter.http.RejectionHandler;
+import dev.limiter.jaxrs.RateLimitFeature;
+import dev.limiter.servlet.RateLimitFilter;
+import dev.limiter.spi.RateLimitStore;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
+import java.util.List;
+import org.eclipse.jetty.ee11.servlet.FilterHolder;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.glassfish.jersey.servlet.ServletContainer;
+
+/**
+ * The demo server: Jetty 12 serving {@link DemoResource} through Jersey under {@code /api}, {@link
+ * PingServlet} at {@code /servlet/ping} behind the servlet filter, and {@link HealthServlet} at
+ * {@code /health}; one {@link RateLimiter} for both adapters.
+ *
+ * <pre>
+ * java -jar demo-app/target/demo-app.jar [--port N] [--host ADDRESS] [--headers x|ietf|draft6|both|none]
+ * </pre>
+ */
+public final class DemoServer implements AutoCloseable {
+
+  private final Server server;
+  private final RateLimitStore store;
+  private final RateLimiter limiter;
+
+  private DemoServer(Server server, RateLimitStore store, RateLimiter limiter) {
+    this.server = server;
+    this.store = store;
+    this.limiter = limiter;
+  }
+
+  /**
+   * Starts the demo from the command line and serves until the process ends.
+   *
+   * @param args the options, see {@link DemoOptions#USAGE}
+   * @throws Exception if the server cannot start
+   */
+  public static void main(String[] args) throws Exception {
+    DemoOptions options;
+    try {
+      options = DemoOptions.parse(List.of(args));
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    DemoServer demo = start(options, Clock.system(), RateLimitConfig.load());
+    Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
+    System.out.printf(
+        "limiter demo on http://%s:%d (headers %s); try: curl -i -H 'X-API-Key: k1' http://%s:%d/api/hello%n",
+        options.host(), demo.port(), options.headers().name().toLowerCase(java.util.Locale.ROOT),
+        options.host(), demo.port());
+    demo.server.join();
+  }
+
+  /**
+   * Starts a demo server.
+   *
+   * @param options host, port and header dialect
+   * @param clock the clock the store decides on
+   * @param config the configuration (policy overrides)
+   * @return the running server
+   * @throws Exception if Jetty cannot start
+   */
+  static DemoServer start(DemoOptions options, Clock clock, RateLimitConfig config) throws Exception {
+    RateLimitStore store =
+        CaffeineStore.builder()
+            .maximumSize(config.getLong("ratelimit.caffeine.maximum-size", CaffeineStore.DEFAULT_MAXIMUM_SIZE))
+            .clock(clock)
+            .build();
+    RateLimiter limiter =
+        RateLimiter.builder().store(store).config(config).limitResolver(new GoldTier()).build();
+    HttpContract contract = HttpContract.of(options.headers(), RejectionHandler.problemJson());
+
+    Server server = new Server();
+    HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(64 * 1024); // let long keys reach the limiter, which hashes them
+    http.setSendServerVersion(false);
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost(options.host());
+    connector.setPort(options.port());
+    server.addConnector(connector);
+
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/");
+    ResourceConfig api =
+        new ResourceConfig(DemoResource.class)
+            .register(RateLimitFeature.builder().limiter(limiter).httpContract(contract).build())
+            .property(ServerProperties.WADL_FEATURE_DISABLE, true);
+    context.addServlet(new ServletHolder("api", new ServletContainer(api)), "/api/*");
+    context.addServlet(new ServletHolder("ping", PingServlet.class), "/servlet/ping");
+    context.addServlet(new ServletHolder("health", HealthServlet.class), "/health");
+    context.addFilter(
+        new FilterHolder(new RateLimitFilter(limiter, contract)),
+        "/servlet/*",
+        EnumSet.of(DispatcherType.REQUEST));
+    server.setHandler(context);
+    try {
+      server.start();
+    } catch (Exception e) {
+      server.stop();
+      limiter.close();
+      store.close();
+      throw e;
+    }
+    return new DemoServer(server, store, limiter);
+  }
+
+  /**
+   * Returns the port the server listens on.
+   *
+   * @return the bound port
+   */
+  int port() {
+    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+  }
+
+  /** Stops the server and closes the limiter and its store. */
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot stop the demo server", e);
+    } finally {
+      limiter.close();
+      store.close();
+    }
+  }
+}

@@ -1,0 +1,13 @@
+package dev.limiter.demo;
+
+import dev.limiter.LimitResolver;
+import dev.limiter.RateLimitPolicy;
+
+/** The demo's plan tier: API keys that start with {@code gold-} get ten times every limit. */
+final class GoldTier implements LimitResolver {
+
+  @Override
+  public long limit(RateLimitPolicy policy, String key) {
+    return key.startsWith("gold-") ? Math.min(policy.max() * 10, Integer.MAX_VALUE) : policy.max();
+  }
+}
