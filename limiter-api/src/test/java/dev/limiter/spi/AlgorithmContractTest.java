@@ -54,7 +54,9 @@ class AlgorithmContractTest {
     KeyState key = new KeyState();
     StepResult taken = key.apply(Step.acquire(algorithm, SECOND, 3, 1), T0);
     StepResult released = key.apply(Step.release(algorithm, SECOND, 0, 1, taken.stampNanos()), T0);
-    assertThat(released).returns(true, StepResult::allowed).returns(0L, StepResult::retryAfterNanos);
+    assertThat(released)
+        .returns(true, StepResult::allowed)
+        .returns(0L, StepResult::retryAfterNanos);
   }
 
   @ParameterizedTest
@@ -93,11 +95,13 @@ class AlgorithmContractTest {
         assertThat(result.remaining()).isBetween(0L, 1L);
       }
       assertThat(admitted).as("admitted %d ns back", back).isLessThanOrEqualTo(1);
-      if (algorithm != Algorithm.TOKEN_BUCKET) { // TokenBucketTest: stricter while the clock is behind
+      if (algorithm
+          != Algorithm.TOKEN_BUCKET) { // TokenBucketTest: stricter while the clock is behind
         assertThat(admitted).as("admitted %d ns back", back).isEqualTo(1);
       }
       long fullAgain = T0 + last.resetAfterNanos();
-      assertThat(key.probe(Step.acquire(algorithm, SECOND, 3, 3), fullAgain - 1).allowed()).isFalse();
+      assertThat(key.probe(Step.acquire(algorithm, SECOND, 3, 3), fullAgain - 1).allowed())
+          .isFalse();
       assertThat(key.probe(Step.acquire(algorithm, SECOND, 3, 3), fullAgain).allowed()).isTrue();
     }
   }
@@ -107,96 +111,132 @@ class AlgorithmContractTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void retryAfterIsExact(Algorithm algorithm) {
-    forEachStep(algorithm, true, (trace, key, step, result) -> {
-      if (result.allowed() || step.release() || step.cost() > step.limit()) {
-        return;
-      }
-      long retryAt = trace.now + result.retryAfterNanos();
-      if (key.probe(step, retryAt - 1).allowed() || !key.probe(step, retryAt).allowed()) {
-        fail("%s: retrying at retryAfter must succeed and 1 ns before must fail, after %s gave %s", trace, step, result);
-      }
-    });
+    forEachStep(
+        algorithm,
+        true,
+        (trace, key, step, result) -> {
+          if (result.allowed() || step.release() || step.cost() > step.limit()) {
+            return;
+          }
+          long retryAt = trace.now + result.retryAfterNanos();
+          if (key.probe(step, retryAt - 1).allowed() || !key.probe(step, retryAt).allowed()) {
+            fail(
+                "%s: retrying at retryAfter must succeed and 1 ns before must fail, after %s gave"
+                    + " %s",
+                trace, step, result);
+          }
+        });
   }
 
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void resetAfterIsExact(Algorithm algorithm) {
-    forEachStep(algorithm, true, (trace, key, step, result) -> {
-      if (result.limit() == 0) {
-        return;
-      }
-      Step everything = Step.acquire(algorithm, trace.window, result.limit(), result.limit());
-      long resetAt = trace.now + result.resetAfterNanos();
-      boolean early = result.resetAfterNanos() > 0 && key.probe(everything, resetAt - 1).allowed();
-      if (early || !key.probe(everything, resetAt).allowed()) {
-        fail("%s: all units must be back at resetAfter and not 1 ns before, after %s gave %s", trace, step, result);
-      }
-    });
+    forEachStep(
+        algorithm,
+        true,
+        (trace, key, step, result) -> {
+          if (result.limit() == 0) {
+            return;
+          }
+          Step everything = Step.acquire(algorithm, trace.window, result.limit(), result.limit());
+          long resetAt = trace.now + result.resetAfterNanos();
+          boolean early =
+              result.resetAfterNanos() > 0 && key.probe(everything, resetAt - 1).allowed();
+          if (early || !key.probe(everything, resetAt).allowed()) {
+            fail(
+                "%s: all units must be back at resetAfter and not 1 ns before, after %s gave %s",
+                trace, step, result);
+          }
+        });
   }
 
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void remainingIsExact(Algorithm algorithm) {
-    forEachStep(algorithm, true, (trace, key, step, result) -> {
-      long limit = result.limit();
-      long remaining = result.remaining();
-      boolean fits = remaining == 0 || key.probe(Step.acquire(algorithm, trace.window, limit, remaining), trace.now).allowed();
-      boolean oneMoreFits =
-          limit > 0 && remaining < limit
-              && key.probe(Step.acquire(algorithm, trace.window, limit, remaining + 1), trace.now).allowed();
-      if (!fits || oneMoreFits) {
-        fail("%s: exactly remaining units must fit, after %s gave %s", trace, step, result);
-      }
-    });
+    forEachStep(
+        algorithm,
+        true,
+        (trace, key, step, result) -> {
+          long limit = result.limit();
+          long remaining = result.remaining();
+          boolean fits =
+              remaining == 0
+                  || key.probe(Step.acquire(algorithm, trace.window, limit, remaining), trace.now)
+                      .allowed();
+          boolean oneMoreFits =
+              limit > 0
+                  && remaining < limit
+                  && key.probe(
+                          Step.acquire(algorithm, trace.window, limit, remaining + 1), trace.now)
+                      .allowed();
+          if (!fits || oneMoreFits) {
+            fail("%s: exactly remaining units must fit, after %s gave %s", trace, step, result);
+          }
+        });
   }
 
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void afterExpiryNanosOfIdlenessTheStateDecidesAsAFreshOne(Algorithm algorithm) {
-    forEachStep(algorithm, false, (trace, key, step, result) -> {
-      if (algorithm == Algorithm.TOKEN_BUCKET && step.limit() == 0) {
-        // A limit of 0 leaves the bucket as it was, and its expiry is one window; the debt left by
-        // an earlier limit L can outlast that by (L * ceil(window / L) - window) < L ns.
-        return;
-      }
-      long idle = trace.now + step.expiryNanos();
-      for (long limit : new long[] {Math.max(1, step.limit()), 1 + trace.random.nextInt(50)}) {
-        for (long cost : new long[] {1, limit}) {
-          Step probe = Step.acquire(algorithm, trace.window, limit, cost);
-          StepResult stored = key.probe(probe, idle);
-          StepResult fresh = new KeyState().apply(probe, idle);
-          if (!stored.equals(fresh)) {
-            fail("%s: %s at the expiry of %s gave %s, a fresh key %s", trace, probe, step, stored, fresh);
+    forEachStep(
+        algorithm,
+        false,
+        (trace, key, step, result) -> {
+          if (algorithm == Algorithm.TOKEN_BUCKET && step.limit() == 0) {
+            // A limit of 0 leaves the bucket as it was, and its expiry is one window; the debt left
+            // by
+            // an earlier limit L can outlast that by (L * ceil(window / L) - window) < L ns.
+            return;
           }
-        }
-      }
-    });
+          long idle = trace.now + step.expiryNanos();
+          for (long limit : new long[] {Math.max(1, step.limit()), 1 + trace.random.nextInt(50)}) {
+            for (long cost : new long[] {1, limit}) {
+              Step probe = Step.acquire(algorithm, trace.window, limit, cost);
+              StepResult stored = key.probe(probe, idle);
+              StepResult fresh = new KeyState().apply(probe, idle);
+              if (!stored.equals(fresh)) {
+                fail(
+                    "%s: %s at the expiry of %s gave %s, a fresh key %s",
+                    trace, probe, step, stored, fresh);
+              }
+            }
+          }
+        });
   }
 
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void aReleaseRightAfterItsAcquireUndoesIt(Algorithm algorithm) {
-    forEachStep(algorithm, false, (trace, key, step, result) -> {
-      if (step.release() || !result.allowed()) {
-        return;
-      }
-      KeyState undone = key.copy();
-      undone.apply(Step.release(algorithm, trace.window, step.limit(), step.cost(), result.stampNanos()), trace.now);
-      KeyState before = trace.before.copy();
-      // a request above the limit consumes nothing but, like the acquire, moves the state to this
-      // limit (a token bucket converts its debt at the rate of the moment)
-      before.apply(Step.acquire(algorithm, trace.window, step.limit(), step.limit() + 1), trace.now);
-      for (long later : new long[] {0, trace.window / 3, trace.window}) {
-        for (long cost : new long[] {1, step.limit()}) {
-          Step probe = Step.acquire(algorithm, trace.window, step.limit(), cost);
-          StepResult expected = before.probe(probe, trace.now + later);
-          StepResult actual = undone.probe(probe, trace.now + later);
-          if (!actual.equals(expected)) {
-            fail("%s: after %s and its release, %s gave %s, without them %s", trace, step, probe, actual, expected);
+    forEachStep(
+        algorithm,
+        false,
+        (trace, key, step, result) -> {
+          if (step.release() || !result.allowed()) {
+            return;
           }
-        }
-      }
-    });
+          KeyState undone = key.copy();
+          undone.apply(
+              Step.release(algorithm, trace.window, step.limit(), step.cost(), result.stampNanos()),
+              trace.now);
+          KeyState before = trace.before.copy();
+          // a request above the limit consumes nothing but, like the acquire, moves the state to
+          // this
+          // limit (a token bucket converts its debt at the rate of the moment)
+          before.apply(
+              Step.acquire(algorithm, trace.window, step.limit(), step.limit() + 1), trace.now);
+          for (long later : new long[] {0, trace.window / 3, trace.window}) {
+            for (long cost : new long[] {1, step.limit()}) {
+              Step probe = Step.acquire(algorithm, trace.window, step.limit(), cost);
+              StepResult expected = before.probe(probe, trace.now + later);
+              StepResult actual = undone.probe(probe, trace.now + later);
+              if (!actual.equals(expected)) {
+                fail(
+                    "%s: after %s and its release, %s gave %s, without them %s",
+                    trace, step, probe, actual, expected);
+              }
+            }
+          }
+        });
   }
 
   @Test
@@ -204,9 +244,12 @@ class AlgorithmContractTest {
     // guards the traces above against testing nothing: they must reject, admit and release
     int[] seen = new int[3];
     for (Algorithm algorithm : Algorithm.values()) {
-      forEachStep(algorithm, true, (trace, key, step, result) -> {
-        seen[step.release() ? 2 : result.allowed() ? 0 : 1]++;
-      });
+      forEachStep(
+          algorithm,
+          true,
+          (trace, key, step, result) -> {
+            seen[step.release() ? 2 : result.allowed() ? 0 : 1]++;
+          });
     }
     assertThat(seen[0]).as("admitted").isGreaterThan(TRACES);
     assertThat(seen[1]).as("rejected").isGreaterThan(TRACES);
@@ -264,7 +307,8 @@ class AlgorithmContractTest {
         limit = random.nextInt(5) == 0 ? 0 : 1 + random.nextInt(50);
       }
       if (dice >= 88 && !stamps.isEmpty()) {
-        return Step.release(algorithm, window, limit, cost(), stamps.get(random.nextInt(stamps.size())));
+        return Step.release(
+            algorithm, window, limit, cost(), stamps.get(random.nextInt(stamps.size())));
       }
       return Step.acquire(algorithm, window, limit, cost());
     }
@@ -297,7 +341,8 @@ class AlgorithmContractTest {
     @Override
     public String toString() {
       return String.format(
-          "%s trace seed %d (window %d ns, backwards %b) at %d", algorithm, seed, window, backwards, now);
+          "%s trace seed %d (window %d ns, backwards %b) at %d",
+          algorithm, seed, window, backwards, now);
     }
   }
 }

@@ -60,7 +60,8 @@ class FixedWindowTest {
   void anHourlyWindowResetsOnTheHour() {
     KeyState key = new KeyState();
     Step step = Step.acquire(FIXED_WINDOW, Duration.ofHours(1).toNanos(), 2, 2);
-    assertThat(key.apply(step, nanos("2026-03-02T09:59:00Z")).resetAfterNanos()).isEqualTo(60 * SECOND);
+    assertThat(key.apply(step, nanos("2026-03-02T09:59:00Z")).resetAfterNanos())
+        .isEqualTo(60 * SECOND);
     assertThat(key.apply(step, nanos("2026-03-02T10:00:00Z")).allowed()).isTrue();
   }
 
@@ -89,7 +90,9 @@ class FixedWindowTest {
     Step releaseOld = Step.release(FIXED_WINDOW, 60 * SECOND, 2, 1, old.stampNanos());
     assertThat(key.apply(releaseOld, start + 62 * SECOND).remaining()).isZero();
     Step releaseCurrent = Step.release(FIXED_WINDOW, 60 * SECOND, 2, 5, current.stampNanos());
-    assertThat(key.apply(releaseCurrent, start + 62 * SECOND).remaining()).as("never below 0 used").isEqualTo(2);
+    assertThat(key.apply(releaseCurrent, start + 62 * SECOND).remaining())
+        .as("never below 0 used")
+        .isEqualTo(2);
   }
 
   @Test
@@ -102,6 +105,8 @@ class FixedWindowTest {
     StepResult lowered = key.apply(Step.acquire(FIXED_WINDOW, 60 * SECOND, 5, 1), start + SECOND);
     assertThat(lowered).returns(false, StepResult::allowed).returns(0L, StepResult::remaining);
     assertThat(lowered.retryAfterNanos()).isEqualTo(59 * SECOND);
-    assertThat(key.apply(Step.acquire(FIXED_WINDOW, 60 * SECOND, 5, 5), start + 60 * SECOND).allowed()).isTrue();
+    assertThat(
+            key.apply(Step.acquire(FIXED_WINDOW, 60 * SECOND, 5, 5), start + 60 * SECOND).allowed())
+        .isTrue();
   }
 }

@@ -59,7 +59,8 @@ class SlidingWindowReferenceTest {
     long meanGap = Math.max(1, window / max);
 
     KeyState key = new KeyState();
-    ArrayDeque<long[]> log = new ArrayDeque<>(); // {time, cost} of our admissions in (now - late, now]
+    ArrayDeque<long[]> log =
+        new ArrayDeque<>(); // {time, cost} of our admissions in (now - late, now]
     long now = T0 + random.nextLong(window);
     long admissions = 0;
     long rejections = 0;
@@ -78,7 +79,8 @@ class SlidingWindowReferenceTest {
           inWindow += admitted[0] >= now - window ? admitted[1] : 0;
         }
         if (inWindow > max) {
-          fail("seed %d, request %d: %d units admitted within window %d ns of %d, max %d",
+          fail(
+              "seed %d, request %d: %d units admitted within window %d ns of %d, max %d",
               seed, request, inWindow, window, now, max);
         }
       } else {
@@ -88,7 +90,8 @@ class SlidingWindowReferenceTest {
           inLate += admitted[1];
         }
         if (inLate + cost <= max) {
-          fail("seed %d, request %d: rejected cost %d at %d with only %d units admitted in the last"
+          fail(
+              "seed %d, request %d: rejected cost %d at %d with only %d units admitted in the last"
                   + " %d ns (window %d ns, max %d): more than one sub-window late",
               seed, request, cost, now, inLate, late, window, max);
         }

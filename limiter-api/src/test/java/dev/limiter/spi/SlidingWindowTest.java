@@ -17,16 +17,19 @@ class SlidingWindowTest {
 
   private static final long SECOND = 1_000_000_000L;
   private static final long HOUR = 3_600 * SECOND;
+
   /** 2026-03-02T09:00:00Z, the start of a sub-window for every window of these tests. */
   private static final long T0 = Instant.parse("2026-03-02T09:00:00Z").getEpochSecond() * SECOND;
 
   static Stream<Arguments> windowsAndOffsets() {
     return LongStream.of(1_000_000, SECOND, 1_000_000_007, HOUR, 7 * 86_400 * SECOND + 3)
         .boxed()
-        .flatMap(window -> {
-          long slot = SlidingWindow.slotNanos(window);
-          return LongStream.of(0, 1, slot / 2, slot - 1).mapToObj(offset -> Arguments.of(window, offset));
-        });
+        .flatMap(
+            window -> {
+              long slot = SlidingWindow.slotNanos(window);
+              return LongStream.of(0, 1, slot / 2, slot - 1)
+                  .mapToObj(offset -> Arguments.of(window, offset));
+            });
   }
 
   @ParameterizedTest
@@ -47,7 +50,9 @@ class SlidingWindowTest {
         .as("never early, at most one sub-window late")
         .isGreaterThan(window)
         .isLessThanOrEqualTo((Step.SUB_WINDOWS + 1) * slot);
-    assertThat(key.probe(step, taken + window).allowed()).as("the unit is in [t, t + window]").isFalse();
+    assertThat(key.probe(step, taken + window).allowed())
+        .as("the unit is in [t, t + window]")
+        .isFalse();
     assertThat(key.probe(step, back - 1).allowed()).isFalse();
     assertThat(key.probe(step, back).allowed()).isTrue();
   }
@@ -58,7 +63,8 @@ class SlidingWindowTest {
     KeyState key = new KeyState();
     long limit = 66; // 1 + 2 + ... + 11
     for (int i = 0; i < Step.SUB_WINDOWS + 1; i++) {
-      StepResult taken = key.apply(Step.acquire(SLIDING_WINDOW, SECOND, limit, i + 1), T0 + i * slot);
+      StepResult taken =
+          key.apply(Step.acquire(SLIDING_WINDOW, SECOND, limit, i + 1), T0 + i * slot);
       assertThat(taken.allowed()).isTrue();
     }
     // every counter of the ring is now in use: sub-window i holds i + 1 units
@@ -67,7 +73,8 @@ class SlidingWindowTest {
       long back = now + (i + 1) * slot;
       assertThat(key.probe(Step.acquire(SLIDING_WINDOW, SECOND, limit, 1), back).remaining())
           .as("remaining once sub-window %d has left", i)
-          .isEqualTo(limit - (long) (Step.SUB_WINDOWS + 1 + i + 2) * (Step.SUB_WINDOWS - i) / 2 - 1);
+          .isEqualTo(
+              limit - (long) (Step.SUB_WINDOWS + 1 + i + 2) * (Step.SUB_WINDOWS - i) / 2 - 1);
     }
   }
 
@@ -75,18 +82,23 @@ class SlidingWindowTest {
   @ValueSource(ints = {0, 1, 2, 9, 10})
   void countersUpToTheLargestLimitDoNotDisturbTheirNeighbours(int firstIndex) {
     long slot = SlidingWindow.slotNanos(SECOND);
-    long start = (Math.floorDiv(T0, slot * SlidingWindow.SLOTS) * SlidingWindow.SLOTS + firstIndex) * slot;
+    long start =
+        (Math.floorDiv(T0, slot * SlidingWindow.SLOTS) * SlidingWindow.SLOTS + firstIndex) * slot;
     long max = Step.MAX_LIMIT;
     KeyState key = new KeyState();
-    assertThat(key.apply(Step.acquire(SLIDING_WINDOW, SECOND, max, max - 1), start).remaining()).isEqualTo(1);
+    assertThat(key.apply(Step.acquire(SLIDING_WINDOW, SECOND, max, max - 1), start).remaining())
+        .isEqualTo(1);
     StepResult neighbour = key.apply(Step.acquire(SLIDING_WINDOW, SECOND, max, 1), start + slot);
     assertThat(neighbour.remaining()).isZero();
     StepResult released =
-        key.apply(Step.release(SLIDING_WINDOW, SECOND, max, 5, neighbour.stampNanos()), start + slot);
+        key.apply(
+            Step.release(SLIDING_WINDOW, SECOND, max, 5, neighbour.stampNanos()), start + slot);
     assertThat(released.remaining()).as("only the neighbour's 1 unit is given back").isEqualTo(1);
     long firstBack = start + (Step.SUB_WINDOWS + 1) * slot;
-    assertThat(key.probe(Step.acquire(SLIDING_WINDOW, SECOND, max, 1), firstBack - 1).remaining()).isZero();
-    assertThat(key.probe(Step.acquire(SLIDING_WINDOW, SECOND, max, max), firstBack).allowed()).isTrue();
+    assertThat(key.probe(Step.acquire(SLIDING_WINDOW, SECOND, max, 1), firstBack - 1).remaining())
+        .isZero();
+    assertThat(key.probe(Step.acquire(SLIDING_WINDOW, SECOND, max, max), firstBack).allowed())
+        .isTrue();
   }
 
   @Test
@@ -113,8 +125,11 @@ class SlidingWindowTest {
     assertThat(key.apply(step, T0 - HOUR).remaining()).as("the third unit, an hour back").isZero();
     StepResult rejected = key.apply(step, T0 - HOUR);
     assertThat(rejected.allowed()).isFalse();
-    assertThat(rejected.retryAfterNanos()).as("the same instant as seen from T0").isEqualTo(HOUR + 1_100_000_000L);
+    assertThat(rejected.retryAfterNanos())
+        .as("the same instant as seen from T0")
+        .isEqualTo(HOUR + 1_100_000_000L);
     assertThat(key.apply(step, T0 + 1_100_000_000L - 1).allowed()).isFalse();
-    assertThat(key.probe(Step.acquire(SLIDING_WINDOW, SECOND, 3, 3), T0 + 1_100_000_000L).allowed()).isTrue();
+    assertThat(key.probe(Step.acquire(SLIDING_WINDOW, SECOND, 3, 3), T0 + 1_100_000_000L).allowed())
+        .isTrue();
   }
 }

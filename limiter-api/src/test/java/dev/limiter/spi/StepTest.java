@@ -50,8 +50,10 @@ class StepTest {
 
   @Test
   void acceptsTheBounds() {
-    assertThat(Step.acquire(FIXED_WINDOW, Step.MIN_WINDOW_NANOS, 0, Step.MAX_LIMIT).limit()).isZero();
-    assertThat(Step.acquire(FIXED_WINDOW, Step.MAX_WINDOW_NANOS, Step.MAX_LIMIT, 1).limit()).isEqualTo(Step.MAX_LIMIT);
+    assertThat(Step.acquire(FIXED_WINDOW, Step.MIN_WINDOW_NANOS, 0, Step.MAX_LIMIT).limit())
+        .isZero();
+    assertThat(Step.acquire(FIXED_WINDOW, Step.MAX_WINDOW_NANOS, Step.MAX_LIMIT, 1).limit())
+        .isEqualTo(Step.MAX_LIMIT);
     assertThat(Step.release(FIXED_WINDOW, SECOND, 1, 1, 42).stampNanos()).isEqualTo(42);
   }
 
@@ -78,8 +80,10 @@ class StepTest {
     KeyState key = new KeyState();
     key.apply(Step.acquire(algorithm, Step.MAX_WINDOW_NANOS, 1, 1), 0);
     // the longest and the next-longest window still get different tags
-    assertThat(key.apply(Step.acquire(algorithm, Step.MAX_WINDOW_NANOS - 1, 1, 1), 0).allowed()).isTrue();
-    assertThat(key.apply(Step.acquire(algorithm, Step.MAX_WINDOW_NANOS, 1, 1), 0).allowed()).isTrue();
+    assertThat(key.apply(Step.acquire(algorithm, Step.MAX_WINDOW_NANOS - 1, 1, 1), 0).allowed())
+        .isTrue();
+    assertThat(key.apply(Step.acquire(algorithm, Step.MAX_WINDOW_NANOS, 1, 1), 0).allowed())
+        .isTrue();
   }
 
   @ParameterizedTest
@@ -89,7 +93,9 @@ class StepTest {
     assertThat(key.apply(Step.acquire(algorithm, SECOND, 1, 1), SECOND).allowed()).isTrue();
     for (Algorithm other : Algorithm.values()) {
       if (other != algorithm) {
-        assertThat(key.apply(Step.acquire(other, SECOND, 1, 1), SECOND).allowed()).as("%s", other).isTrue();
+        assertThat(key.apply(Step.acquire(other, SECOND, 1, 1), SECOND).allowed())
+            .as("%s", other)
+            .isTrue();
       }
     }
     assertThat(key.apply(Step.acquire(algorithm, SECOND, 1, 1), SECOND).allowed()).isTrue();
@@ -115,7 +121,8 @@ class StepTest {
     "TOKEN_BUCKET, 1000000000, 3, 1000000003", // 3 x 333333334 ns, then 1 ns
     "TOKEN_BUCKET, 1000000000, 0, 1000000000",
   })
-  void expiresAfterTheLongestTimeAUnitCanStayUsed(Algorithm algorithm, long window, long limit, long expiry) {
+  void expiresAfterTheLongestTimeAUnitCanStayUsed(
+      Algorithm algorithm, long window, long limit, long expiry) {
     assertThat(Step.acquire(algorithm, window, limit, 1).expiryNanos()).isEqualTo(expiry);
   }
 }

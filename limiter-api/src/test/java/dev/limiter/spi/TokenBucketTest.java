@@ -84,7 +84,8 @@ class TokenBucketTest {
     KeyState key = new KeyState();
     key.apply(take(4, 1), T0);
     StepResult taken = key.apply(take(4, 2), T0);
-    StepResult released = key.apply(Step.release(TOKEN_BUCKET, SECOND, 4, 2, taken.stampNanos()), T0);
+    StepResult released =
+        key.apply(Step.release(TOKEN_BUCKET, SECOND, 4, 2, taken.stampNanos()), T0);
     assertThat(released)
         .returns(true, StepResult::allowed)
         .returns(3L, StepResult::remaining)
@@ -96,8 +97,11 @@ class TokenBucketTest {
     KeyState key = new KeyState();
     StepResult old = key.apply(take(2, 2), T0);
     key.apply(take(2, 2), T0 + SECOND); // the old units refilled; these are new
-    StepResult released = key.apply(Step.release(TOKEN_BUCKET, SECOND, 2, 1, old.stampNanos()), T0 + SECOND);
-    assertThat(released).returns(0L, StepResult::remaining).returns(SECOND, StepResult::resetAfterNanos);
+    StepResult released =
+        key.apply(Step.release(TOKEN_BUCKET, SECOND, 2, 1, old.stampNanos()), T0 + SECOND);
+    assertThat(released)
+        .returns(0L, StepResult::remaining)
+        .returns(SECOND, StepResult::resetAfterNanos);
     assertThat(key.apply(take(2, 1), T0 + SECOND).allowed()).isFalse();
   }
 
@@ -133,7 +137,10 @@ class TokenBucketTest {
     KeyState key = new KeyState();
     key.apply(take(4, 1), T0);
     StepResult zero = key.apply(take(0, 1), T0);
-    assertThat(zero).returns(false, StepResult::allowed).returns(0L, StepResult::remaining).returns(0L, StepResult::limit);
+    assertThat(zero)
+        .returns(false, StepResult::allowed)
+        .returns(0L, StepResult::remaining)
+        .returns(0L, StepResult::limit);
     assertThat(key.apply(take(4, 3), T0).remaining()).isZero();
   }
 }
