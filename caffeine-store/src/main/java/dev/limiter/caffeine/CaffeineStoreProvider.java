@@ -3,6 +3,7 @@ package dev.limiter.caffeine;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.StoreProvider;
+import java.util.Locale;
 
 /**
  * Makes the Caffeine store available through {@link java.util.ServiceLoader} as {@code caffeine}.
@@ -21,8 +22,16 @@ public final class CaffeineStoreProvider implements StoreProvider {
 
   @Override
   public RateLimitStore create(RateLimitConfig config) {
-    return CaffeineStore.builder()
-        .maximumSize(config.getLong("ratelimit.caffeine.maximum-size", CaffeineStore.DEFAULT_MAXIMUM_SIZE))
-        .build();
+    String key = "ratelimit.caffeine.maximum-size";
+    long maximumSize = config.getLong(key, CaffeineStore.DEFAULT_MAXIMUM_SIZE);
+    if (maximumSize < 1) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "configuration %s=%d must be at least 1: it bounds the keys held",
+              key,
+              maximumSize));
+    }
+    return CaffeineStore.builder().maximumSize(maximumSize).build();
   }
 }

@@ -24,22 +24,27 @@ final class TokenBucket {
   static StepResult apply(Step step, long[] state, long now) {
     long limit = step.limit();
     if (limit == 0) {
-      return step.never(0, 0, now);
+      // without an interval there is nothing to give back in; a release is still allowed
+      return step.release() ? new StepResult(true, 0, 0, 0, 0, now) : step.never(0, 0, now);
     }
     long interval = intervalNanos(step);
+    long capacity = limit * interval;
     if (state[2] != interval) {
       if (state[2] != 0 && state[1] > now) {
-        // carry the used units (debt / old interval) over to the new interval, rounding up
+        // carry the used units (debt / old interval) over to the new interval, rounding up, but at
+        // most a full bucket, so that the state is idle again after expiryNanos()
         double used = (double) (state[1] - now) / state[2];
-        state[1] = now + (long) Math.ceil(used * interval);
+        state[1] = now + Math.min(capacity, (long) Math.ceil(used * interval));
       }
       state[2] = interval;
     }
-    long capacity = limit * interval;
     long cost = step.cost();
     long tat = Math.max(state[1], now);
     if (step.release()) {
-      state[1] = Math.max(now, tat - cost * interval);
+      // the acquire left its units as the last cost * T of the debt, so at least that much minus
+      // the time since is still owed: give back only that, never units taken by others since
+      long owed = cost * interval - Math.max(0, now - step.stampNanos());
+      state[1] = Math.max(now, tat - Math.max(0, owed));
       return result(true, limit, state[1], interval, 0, now);
     }
     if (cost > limit) {

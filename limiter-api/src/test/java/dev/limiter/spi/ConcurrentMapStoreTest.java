@@ -1,0 +1,61 @@
+package dev.limiter.spi;
+
+import dev.limiter.Clock;
+import dev.limiter.ManualClock;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs the {@link StoreCompatibilityKit} on the simplest correct store, so that the kit and the
+ * algorithms are checked inside {@code limiter-api}, without any third-party store.
+ */
+class ConcurrentMapStoreTest extends StoreCompatibilityKit {
+
+  @Override
+  protected RateLimitStore createStore(ManualClock clock) {
+    return new ConcurrentMapStore(clock);
+  }
+
+  @Override
+  protected long storedKeys(RateLimitStore store) {
+    return ((ConcurrentMapStore) store).size();
+  }
+
+  /** A {@link ConcurrentHashMap} whose entries expire lazily, on the next access. */
+  static final class ConcurrentMapStore implements RateLimitStore {
+
+    private record Entry(long[] state, long expiresAtNanos) {}
+
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    ConcurrentMapStore(Clock clock) {
+      this.clock = clock;
+    }
+
+    @Override
+    public StepResult apply(String key, Step step) {
+      StepResult[] result = new StepResult[1];
+      entries.compute(
+          key,
+          (k, current) -> {
+            long now = clock.epochNanos();
+            long[] state =
+                step.prepare(current == null || expired(current, now) ? null : current.state());
+            result[0] = step.applyTo(state, now);
+            return new Entry(state, now + step.expiryNanos());
+          });
+      return result[0];
+    }
+
+    /** Drops the expired entries and returns how many are left. */
+    long size() {
+      long now = clock.epochNanos();
+      entries.values().removeIf(entry -> expired(entry, now));
+      return entries.size();
+    }
+
+    private static boolean expired(Entry entry, long now) {
+      return now - entry.expiresAtNanos() >= 0;
+    }
+  }
+}

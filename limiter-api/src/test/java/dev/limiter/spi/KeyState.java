@@ -1,0 +1,28 @@
+package dev.limiter.spi;
+
+import org.jspecify.annotations.Nullable;
+
+/** One key's state, updated the way a store updates it, to test the algorithms without a store. */
+final class KeyState {
+
+  private long @Nullable [] state;
+
+  /** Applies {@code step} at {@code nowNanos} and keeps the new state. */
+  StepResult apply(Step step, long nowNanos) {
+    long[] prepared = step.prepare(state);
+    StepResult result = step.applyTo(prepared, nowNanos);
+    state = prepared;
+    return result;
+  }
+
+  /** Applies {@code step} to a copy, leaving this state as it was. */
+  StepResult probe(Step step, long nowNanos) {
+    return copy().apply(step, nowNanos);
+  }
+
+  KeyState copy() {
+    KeyState copy = new KeyState();
+    copy.state = state == null ? null : state.clone();
+    return copy;
+  }
+}
