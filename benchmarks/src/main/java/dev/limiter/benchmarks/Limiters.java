@@ -1,0 +1,139 @@
+package dev.limiter.benchmarks;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.limiter.Algorithm;
+import dev.limiter.EndpointLimits;
+import dev.limiter.RateLimitConfig;
+import dev.limiter.RateLimitPolicy;
+import dev.limiter.RateLimiter;
+import dev.limiter.caffeine.CaffeineStore;
+import dev.limiter.spi.RateLimitStore;
+import dev.limiter.spi.Step;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.caffeine.Bucket4jCaffeine;
+import io.github.bucket4j.caffeine.CaffeineProxyManager;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The limiters the local benchmarks compare, configured alike: 2,000,000,000 units per hour (a
+ * limit that no run reaches, so every decision is an admission), keys kept at least 66 minutes
+ * after their last use (so that no key expires during a run), at most {@link #MAXIMUM_SIZE} keys.
+ */
+final class Limiters {
+
+  static final long LIMIT = 2_000_000_000L;
+  static final Duration WINDOW = Duration.ofHours(1);
+  /** What our sliding window keeps an idle key for: its window plus one sub-window. */
+  static final Duration KEEP_IDLE = Duration.ofMinutes(66);
+  static final long MAXIMUM_SIZE = CaffeineStore.DEFAULT_MAXIMUM_SIZE;
+
+  private Limiters() {}
+
+  /** One way of deciding a request for a key; each benchmark fork uses one. */
+  abstract static class Decider implements AutoCloseable {
+    /** Decides one request for {@code key} and returns what the limiter answers. */
+    abstract Object decide(String key);
+
+    @Override
+    public void close() {}
+  }
+
+  /**
+   * Returns the decider named {@code name}: {@code caffeine-sliding}, {@code caffeine-fixed},
+   * {@code caffeine-token} (our store, through {@link RateLimitStore#apply}), {@code
+   * engine-sliding} (the {@link RateLimiter} engine on our store, one policy), {@code
+   * bucket4j-caffeine} (Bucket4j's Caffeine proxy manager, one bucket per key) or {@code
+   * bucket4j-local} (one unkeyed Bucket4j bucket, the key ignored).
+   */
+  static Decider create(String name) {
+    return switch (name) {
+      case "caffeine-sliding" -> store(Algorithm.SLIDING_WINDOW);
+      case "caffeine-fixed" -> store(Algorithm.FIXED_WINDOW);
+      case "caffeine-token" -> store(Algorithm.TOKEN_BUCKET);
+      case "engine-sliding" -> engine();
+      case "bucket4j-caffeine" -> bucket4jCaffeine();
+      case "bucket4j-local" -> bucket4jLocal();
+      default -> throw new IllegalArgumentException("unknown limiter " + name);
+    };
+  }
+
+  static Decider store(Algorithm algorithm) {
+    RateLimitStore store = CaffeineStore.builder().maximumSize(MAXIMUM_SIZE).build();
+    Step step = Step.acquire(algorithm, WINDOW.toNanos(), LIMIT, 1);
+    return new Decider() {
+      @Override
+      Object decide(String key) {
+        return store.apply(key, step);
+      }
+
+      @Override
+      public void close() {
+        store.close();
+      }
+    };
+  }
+
+  static Decider engine() {
+    RateLimitStore store = CaffeineStore.builder().maximumSize(MAXIMUM_SIZE).build();
+    RateLimitConfig isolated =
+        RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build();
+    RateLimiter limiter = RateLimiter.builder().store(store).config(isolated).build();
+    EndpointLimits limits =
+        limiter.limits(
+            List.of(
+                new RateLimitPolicy("bench", WINDOW, LIMIT, "apiKey", 1, Algorithm.SLIDING_WINDOW)));
+    return new Decider() {
+      @Override
+      Object decide(String key) {
+        return limiter.acquire(limits, key);
+      }
+
+      @Override
+      public void close() {
+        limiter.close();
+        store.close();
+      }
+    };
+  }
+
+  static BucketConfiguration bucket4jConfiguration() {
+    return BucketConfiguration.builder()
+        .addLimit(Bandwidth.builder().capacity(LIMIT).refillGreedy(LIMIT, WINDOW).build())
+        .build();
+  }
+
+  static CaffeineProxyManager<String> bucket4jProxyManager() {
+    return Bucket4jCaffeine.<String>builderFor(Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE))
+        .expirationAfterWrite(ExpirationAfterWriteStrategy.fixedTimeToLive(KEEP_IDLE))
+        .build();
+  }
+
+  static Decider bucket4jCaffeine() {
+    CaffeineProxyManager<String> proxyManager = bucket4jProxyManager();
+    BucketConfiguration configuration = bucket4jConfiguration();
+    Supplier<BucketConfiguration> supplier = () -> configuration;
+    return new Decider() {
+      @Override
+      Object decide(String key) {
+        // what a limiter that sends X-RateLimit-Remaining and Retry-After needs, like StepResult
+        return proxyManager.builder().build(key, supplier).tryConsumeAndReturnRemaining(1);
+      }
+    };
+  }
+
+  static Decider bucket4jLocal() {
+    Bucket bucket = Bucket.builder().addLimit(bucket4jConfiguration().getBandwidths()[0]).build();
+    return new Decider() {
+      @Override
+      Object decide(String key) {
+        return bucket.tryConsumeAndReturnRemaining(1);
+      }
+    };
+  }
+}

@@ -1,0 +1,104 @@
+package dev.limiter.benchmarks;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.limiter.Algorithm;
+import dev.limiter.caffeine.CaffeineStore;
+import dev.limiter.spi.Step;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.caffeine.CaffeineProxyManager;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Retained heap per idle key: used heap after full collections with 1,000,000 keys held, minus
+ * used heap with the same store empty, divided by 1,000,000. The keys are created for the store
+ * and referenced only by it, so their String objects count; each key took one decision and is then
+ * idle. One JVM per subject, so that nothing else is on the heap.
+ *
+ * <p>Run, after {@code mvn -B -q package -DskipTests} at the repository root, one subject per JVM:
+ *
+ * <pre>
+ * java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+UseG1GC -cp benchmarks/target/benchmarks.jar \
+ *     dev.limiter.benchmarks.MemoryPerKey caffeine-sliding
+ * </pre>
+ *
+ * <p>Subjects: {@code caffeine-sliding}, {@code caffeine-fixed}, {@code caffeine-token} (our
+ * store), {@code bucket4j-caffeine} (Bucket4j's Caffeine proxy manager), {@code raw-caffeine} (a
+ * bare Caffeine cache of {@code long[1]} with the same bound and a fixed expiry, the floor).
+ * Prints one line: {@code subject bytes-per-key}.
+ */
+public final class MemoryPerKey {
+
+  static final int KEYS = 1_000_000;
+
+  private MemoryPerKey() {}
+
+  /**
+   * Measures one subject.
+   *
+   * @param args the subject, and optionally the number of keys
+   */
+  public static void main(String[] args) {
+    String subject = args.length > 0 ? args[0] : "caffeine-sliding";
+    int keys = args.length > 1 ? Integer.parseInt(args[1]) : KEYS;
+    Consumer<String> store = create(subject);
+    store.accept("warm-up"); // load the classes before the empty measurement
+    long empty = usedAfterGc();
+    for (int i = 0; i < keys; i++) {
+      store.accept(String.format(Locale.ROOT, "client-%07d", i)); // 14 characters
+    }
+    long full = usedAfterGc();
+    System.out.printf(Locale.ROOT, "%s %.1f%n", subject, (full - empty) / (double) keys);
+    Reference.keep(store);
+  }
+
+  static Consumer<String> create(String subject) {
+    return switch (subject) {
+      case "caffeine-sliding" -> store(Algorithm.SLIDING_WINDOW);
+      case "caffeine-fixed" -> store(Algorithm.FIXED_WINDOW);
+      case "caffeine-token" -> store(Algorithm.TOKEN_BUCKET);
+      case "bucket4j-caffeine" -> {
+        CaffeineProxyManager<String> proxyManager = Limiters.bucket4jProxyManager();
+        BucketConfiguration configuration = Limiters.bucket4jConfiguration();
+        yield key -> proxyManager.builder().build(key, () -> configuration).tryConsume(1);
+      }
+      case "raw-caffeine" -> {
+        Cache<String, long[]> cache =
+            Caffeine.newBuilder()
+                .maximumSize(Limiters.MAXIMUM_SIZE)
+                .expireAfterWrite(Limiters.KEEP_IDLE)
+                .build();
+        yield key -> cache.put(key, new long[1]);
+      }
+      default -> throw new IllegalArgumentException("unknown subject " + subject);
+    };
+  }
+
+  static Consumer<String> store(Algorithm algorithm) {
+    CaffeineStore store = CaffeineStore.builder().maximumSize(Limiters.MAXIMUM_SIZE).build();
+    Step step = Step.acquire(algorithm, Limiters.WINDOW.toNanos(), Limiters.LIMIT, 1);
+    return key -> store.apply(key, step);
+  }
+
+  static long usedAfterGc() {
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+      used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+    }
+    return used;
+  }
+
+  /** Keeps an object reachable until this point. */
+  static final class Reference {
+    static volatile Object sink;
+
+    static void keep(Object o) {
+      sink = o;
+    }
+  }
+}
