@@ -139,6 +139,37 @@ public record Step(
     };
   }
 
+  /**
+   * Returns how long {@code state} must be kept after its last update, read from the state alone:
+   * at least {@link #expiryNanos()} of the step that last updated it, so that a store can set a
+   * key's expiry without the step at hand (when it refreshes the expiry on a read, before the
+   * step).
+   *
+   * <p>For the sliding and the fixed window this equals the step's {@link #expiryNanos()}. A token
+   * bucket's state keeps its refill interval but not its limit, so this is the expiry of the largest
+   * limit with that interval: longer by at most about one nanosecond per unit of the limit.
+   *
+   * @param state a state returned by {@link #prepare} and updated by {@link #applyTo}
+   * @return nanoseconds of idleness after which the state equals a fresh one
+   * @throws IllegalArgumentException if {@code state} is not a state of any step
+   */
+  public static long expiryNanosOf(long[] state) {
+    long tag = state.length == 0 ? 0 : state[0];
+    long window = tag >>> 2;
+    if (window < MIN_WINDOW_NANOS || window > MAX_WINDOW_NANOS) {
+      throw new IllegalArgumentException("not a rate-limit state: tag " + tag);
+    }
+    int ordinal = (int) (tag & 3);
+    if (ordinal == Algorithm.SLIDING_WINDOW.ordinal()) {
+      return SlidingWindow.SLOTS * SlidingWindow.slotNanos(window);
+    } else if (ordinal == Algorithm.FIXED_WINDOW.ordinal()) {
+      return window;
+    } else if (ordinal == Algorithm.TOKEN_BUCKET.ordinal() && state.length > 2) {
+      return TokenBucket.expiryNanosOf(window, state[2]);
+    }
+    throw new IllegalArgumentException("not a rate-limit state: tag " + tag);
+  }
+
   private int stateLength() {
     return switch (algorithm) {
       case SLIDING_WINDOW -> SlidingWindow.STATE_LENGTH;

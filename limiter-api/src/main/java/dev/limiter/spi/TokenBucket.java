@@ -21,6 +21,20 @@ final class TokenBucket {
     return (step.windowNanos() + step.limit() - 1) / step.limit();
   }
 
+  /**
+   * The expiry of the largest limit {@code L} whose interval is {@code interval}: {@code
+   * ceil(window / L) = T} means {@code L < window / (T - 1)}, so {@code L <= (window - 1) / (T - 1)}
+   * for {@code T >= 2}, and any limit up to {@link Step#MAX_LIMIT} for {@code T = 1}. An interval
+   * of 0 (a fresh state, or only limit 0 seen) has the expiry of limit 0, the window.
+   */
+  static long expiryNanosOf(long window, long interval) {
+    if (interval <= 0) {
+      return window;
+    }
+    long largestLimit = interval == 1 ? Step.MAX_LIMIT : (window - 1) / (interval - 1);
+    return Math.min(largestLimit, Step.MAX_LIMIT) * interval + 1;
+  }
+
   static StepResult apply(Step step, long[] state, long now) {
     long limit = step.limit();
     if (limit == 0) {

@@ -125,4 +125,43 @@ class StepTest {
       Algorithm algorithm, long window, long limit, long expiry) {
     assertThat(Step.acquire(algorithm, window, limit, 1).expiryNanos()).isEqualTo(expiry);
   }
+
+  @ParameterizedTest
+  @CsvSource({
+    "1000000, 1", "1000000, 3", "1000000, 999999", "1000000, 1000000", "1000000, 2147483647",
+    "1000000000, 1", "1000000000, 3", "1000000000, 7", "1000000000, 1000000",
+    "1000000000, 999999999", "1000000000, 2147483647", "3600000000000, 2000000000",
+    "316224000000000000, 1", "316224000000000000, 2147483647",
+  })
+  void readsAnExpiryFromTheStateThatIsNeverShorterThanTheStepsExpiry(long window, long limit) {
+    for (Algorithm algorithm : Algorithm.values()) {
+      Step step = Step.acquire(algorithm, window, limit, 1);
+      long[] state = step.prepare(null);
+      step.applyTo(state, 5 * SECOND);
+      long excess = Step.expiryNanosOf(state) - step.expiryNanos();
+      if (algorithm == TOKEN_BUCKET) {
+        // a token bucket's state knows its interval, not its limit
+        assertThat(excess).as("%s", step).isBetween(0L, Step.MAX_LIMIT);
+        if (TokenBucket.intervalNanos(step) > 1) {
+          assertThat(excess).as("%s", step).isLessThanOrEqualTo(2 * limit);
+        }
+      } else {
+        assertThat(excess).as("%s", step).isZero();
+      }
+    }
+  }
+
+  @Test
+  void readsTheExpiryOfAStateThatOnlySawLimitZeroAsTheWindow() {
+    long[] state = Step.acquire(TOKEN_BUCKET, SECOND, 0, 1).prepare(null);
+    assertThat(Step.expiryNanosOf(state)).isEqualTo(SECOND);
+  }
+
+  @Test
+  void refusesToReadAnExpiryFromAnArrayThatIsNoState() {
+    assertThatIllegalArgumentException().isThrownBy(() -> Step.expiryNanosOf(new long[0]));
+    assertThatIllegalArgumentException().isThrownBy(() -> Step.expiryNanosOf(new long[3]));
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> Step.expiryNanosOf(new long[] {(SECOND << 2) | 3, 0, 0}));
+  }
 }
