@@ -10,7 +10,6 @@ import dev.limiter.caffeine.CaffeineStore;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.Step;
 import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.caffeine.Bucket4jCaffeine;
 import io.github.bucket4j.caffeine.CaffeineProxyManager;
@@ -47,9 +46,8 @@ final class Limiters {
   /**
    * Returns the decider named {@code name}: {@code caffeine-sliding}, {@code caffeine-fixed},
    * {@code caffeine-token} (our store, through {@link RateLimitStore#apply}), {@code
-   * engine-sliding} (the {@link RateLimiter} engine on our store, one policy), {@code
-   * bucket4j-caffeine} (Bucket4j's Caffeine proxy manager, one bucket per key) or {@code
-   * bucket4j-local} (one unkeyed Bucket4j bucket, the key ignored).
+   * engine-sliding} (the {@link RateLimiter} engine on our store, one policy), or {@code
+   * bucket4j-caffeine} (Bucket4j's Caffeine proxy manager, one bucket per key).
    */
   static Decider create(String name) {
     return switch (name) {
@@ -58,7 +56,6 @@ final class Limiters {
       case "caffeine-token" -> store(Algorithm.TOKEN_BUCKET);
       case "engine-sliding" -> engine();
       case "bucket4j-caffeine" -> bucket4jCaffeine();
-      case "bucket4j-local" -> bucket4jLocal();
       default -> throw new IllegalArgumentException("unknown limiter " + name);
     };
   }
@@ -124,16 +121,7 @@ final class Limiters {
         // what a limiter that sends X-RateLimit-Remaining and Retry-After needs, like StepResult
         return proxyManager.builder().build(key, supplier).tryConsumeAndReturnRemaining(1);
       }
-    };
-  }
 
-  static Decider bucket4jLocal() {
-    Bucket bucket = Bucket.builder().addLimit(bucket4jConfiguration().getBandwidths()[0]).build();
-    return new Decider() {
-      @Override
-      Object decide(String key) {
-        return bucket.tryConsumeAndReturnRemaining(1);
-      }
     };
   }
 }

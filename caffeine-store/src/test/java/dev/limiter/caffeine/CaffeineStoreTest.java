@@ -1,9 +1,23 @@
 package dev.limiter.caffeine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.limiter.Algorithm;
 import dev.limiter.ManualClock;
 import dev.limiter.spi.RateLimitStore;
+import dev.limiter.spi.Step;
+import dev.limiter.spi.StepResult;
 import dev.limiter.spi.StoreCompatibilityKit;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Runs the {@link StoreCompatibilityKit} on {@link CaffeineStore}. */
 class CaffeineStoreTest extends StoreCompatibilityKit {
@@ -24,5 +38,65 @@ class CaffeineStoreTest extends StoreCompatibilityKit {
   @Override
   protected void advanceExpiry(RateLimitStore store, ManualClock clock, Duration idle) {
     clock.advance(idle.plusNanos(1L << 30));
+  }
+
+  /**
+   * A decision on a cached key refreshes its expiry on the read, before the step; Caffeine skips a
+   * read's refresh that extends the expiry by a second or less. Whatever the gap between two
+   * decisions, the units of the last one still count until they are back.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {100, 500, 900, 999, 1_000, 1_001, 1_500, 2_000})
+  void aKeyKeepsItsUnitsUntilTheyAreBackWhateverTheGapBetweenDecisions(long gapMillis) {
+    // one unit back every 100 ms, so the decision after the gap is admitted and moves the end
+    Step step = Step.acquire(Algorithm.TOKEN_BUCKET, Duration.ofSeconds(4).toNanos(), 40, 1);
+    for (int i = 0; i < 40; i++) {
+      store().apply("k", step);
+    }
+    clock().advance(Duration.ofMillis(gapMillis));
+    StepResult last = store().apply("k", step);
+    Step all = Step.acquire(Algorithm.TOKEN_BUCKET, Duration.ofSeconds(4).toNanos(), 40, 40);
+    clock().advanceNanos(last.resetAfterNanos() - 1);
+    assertThat(store().apply("k", all).allowed())
+        .as("1 ns before the units of the decision after %d ms are back", gapMillis)
+        .isFalse();
+    clock().advanceNanos(1);
+    assertThat(store().apply("k", all).allowed()).isTrue();
+  }
+
+  /**
+   * Steps that race with evictions (a cache of 16 keys for 64) and with steps that replace a key's
+   * state (two windows on one key) find the state they took gone and retry: every step is answered,
+   * none fails on a state that left the cache.
+   */
+  @Test
+  void stepsRacingWithEvictionsAndReplacedStatesRetry() throws Exception {
+    CaffeineStore small = CaffeineStore.builder().maximumSize(16).clock(clock()).build();
+    Step minute = Step.acquire(Algorithm.FIXED_WINDOW, Duration.ofMinutes(1).toNanos(), 1 << 30, 1);
+    Step hour = Step.acquire(Algorithm.FIXED_WINDOW, Duration.ofHours(1).toNanos(), 1 << 30, 1);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Integer>> answers = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        answers.add(
+            pool.submit(
+                () -> {
+                  int allowed = 0;
+                  for (int i = 0; i < 20_000; i++) {
+                    String key = "key-" + ((i * 7 + thread) % 64);
+                    Step step = key.equals("key-0") && i % 2 == 0 ? hour : minute;
+                    allowed += small.apply(key, step).allowed() ? 1 : 0;
+                  }
+                  return allowed;
+                }));
+      }
+      for (Future<Integer> answer : answers) {
+        assertThat(answer.get(60, TimeUnit.SECONDS)).isEqualTo(20_000);
+      }
+    } finally {
+      pool.shutdownNow();
+      small.close();
+    }
   }
 }
