@@ -41,11 +41,19 @@ record DemoOptions(String host, int port, HeaderDialect headers) {
           switch (flag) {
             case "--port" -> new DemoOptions(options.host, port(value), options.headers);
             case "--host" -> new DemoOptions(value, options.port, options.headers);
-            case "--headers" -> new DemoOptions(options.host, options.port, HeaderDialect.parse(value));
+            case "--headers" -> new DemoOptions(options.host, options.port, headers(value));
             default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
           };
     }
     return options;
+  }
+
+  private static HeaderDialect headers(String value) {
+    try {
+      return HeaderDialect.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--headers: " + e.getMessage() + "\n" + USAGE, e);
+    }
   }
 
   private static int port(String value) {
