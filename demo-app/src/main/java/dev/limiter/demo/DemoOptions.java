@@ -34,7 +34,9 @@ record DemoOptions(String host, int port, HeaderDialect headers) {
         throw new IllegalArgumentException(USAGE);
       }
       if (i + 1 >= args.size()) {
-        throw new IllegalArgumentException(flag + " needs a value\n" + USAGE);
+        // every flag takes a value, and the usage shows every flag: one it does not show is unknown
+        String problem = USAGE.contains("[" + flag + " ") ? flag + " needs a value" : "unknown option " + flag;
+        throw new IllegalArgumentException(problem + "\n" + USAGE);
       }
       String value = args.get(++i);
       options =
