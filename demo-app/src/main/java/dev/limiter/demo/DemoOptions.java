@@ -34,18 +34,28 @@ record DemoOptions(String host, int port, HeaderDialect headers) {
         throw new IllegalArgumentException(USAGE);
       }
       if (i + 1 >= args.size()) {
-        throw new IllegalArgumentException(flag + " needs a value\n" + USAGE);
+        // every flag takes a value, and the usage shows every flag: one it does not show is unknown
+        String problem = USAGE.contains("[" + flag + " ") ? flag + " needs a value" : "unknown option " + flag;
+        throw new IllegalArgumentException(problem + "\n" + USAGE);
       }
       String value = args.get(++i);
       options =
           switch (flag) {
             case "--port" -> new DemoOptions(options.host, port(value), options.headers);
             case "--host" -> new DemoOptions(value, options.port, options.headers);
-            case "--headers" -> new DemoOptions(options.host, options.port, HeaderDialect.parse(value));
+            case "--headers" -> new DemoOptions(options.host, options.port, headers(value));
             default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
           };
     }
     return options;
+  }
+
+  private static HeaderDialect headers(String value) {
+    try {
+      return HeaderDialect.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--headers: " + e.getMessage() + "\n" + USAGE, e);
+    }
   }
 
   private static int port(String value) {
