@@ -51,6 +51,10 @@ public final class DemoServer implements AutoCloseable {
    * @throws Exception if the server cannot start
    */
   public static void main(String[] args) throws Exception {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      System.out.println(DemoOptions.USAGE);
+      return;
+    }
     DemoOptions options;
     try {
       options = DemoOptions.parse(List.of(args));
