@@ -80,6 +80,13 @@ import org.jspecify.annotations.Nullable;
  * than later ones (connections, class loading); one slow call is answered by the failure mode and
  * does not open the circuit.
  *
+ * <p><b>Latency.</b> A decision costs one round trip to the key's owner, plus, when the state
+ * changed, the owner's synchronous copy to its backup. The time budget needs Hazelcast's async
+ * API, which completes each call through the common {@link java.util.concurrent.ForkJoinPool}; on
+ * machines with 2 CPUs or fewer that pool has parallelism 1 and Hazelcast then starts a new thread
+ * per completion instead, which adds about 100 microseconds per decision. Give such JVMs {@code
+ * -Djava.util.concurrent.ForkJoinPool.common.parallelism=2} (or more).
+ *
  * <p>Found through {@link java.util.ServiceLoader} as the store named {@code hazelcast}; see {@link
  * HazelcastStoreProvider} for its configuration keys. Thread-safe.
  */

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Real Hazelcast members in this JVM, on loopback only, for tests: a unique cluster name, TCP-IP
@@ -100,7 +101,14 @@ final class HazelcastTestCluster implements AutoCloseable {
   }
 
   HazelcastInstance addMember() {
-    HazelcastInstance member = Hazelcast.newHazelcastInstance(memberConfig());
+    return addMember(config -> {});
+  }
+
+  /** Starts a member whose configuration {@code customizer} may change first. */
+  HazelcastInstance addMember(Consumer<Config> customizer) {
+    Config config = memberConfig();
+    customizer.accept(config);
+    HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
     members.add(member);
     return member;
   }
