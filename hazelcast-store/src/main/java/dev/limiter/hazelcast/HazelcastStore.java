@@ -45,7 +45,7 @@ import org.jspecify.annotations.Nullable;
  * // or a client of a separate cluster, started and shut down by the store
  * ClientConfig client = new ClientConfig();
  * client.setClusterName("limits");
- * client.getNetworkConfig().addAddress("10.0.0.1:5701", "10.0.0.2:5701");
+ * client.getNetworkConfig().addAddress("hz-1.example.internal:5701", "hz-2.example.internal:5701");
  * RateLimitStore clientStore = HazelcastStore.builder().clientConfig(client).build();
  * }</pre>
  *
@@ -362,6 +362,7 @@ public final class HazelcastStore implements RateLimitStore {
    */
   @Override
   public void close() {
+    failover.close();
     if (ownsInstance) {
       instance.shutdown();
     }

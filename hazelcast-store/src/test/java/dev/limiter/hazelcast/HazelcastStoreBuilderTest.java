@@ -13,6 +13,7 @@ import dev.limiter.ManualClock;
 import dev.limiter.spi.FailureMode;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;
+import dev.limiter.spi.StoreException;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -102,7 +103,7 @@ class HazelcastStoreBuilderTest {
   }
 
   @Test
-  void aMemberWithoutTheFactoryIsRefusedAtBuildTimeAndAStartedMemberGetsIt() {
+  void aMemberWithoutTheFactoryIsRefusedOrNamedAndAStartedMemberGetsIt() {
     HazelcastTestCluster settings = HazelcastTestCluster.start(0);
     Config plain = settings.memberConfig();
     plain.getSerializationConfig().getDataSerializableFactories().clear();
@@ -112,6 +113,24 @@ class HazelcastStoreBuilderTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("has no StepProcessorFactory (factory id 1380732244)")
           .hasMessageContaining("HazelcastStore.configure(config)");
+
+      ClientConfig clientConfig = new ClientConfig();
+      clientConfig.setClusterName(settings.clusterName());
+      clientConfig.getNetworkConfig()
+          .addAddress("127.0.0.1:" + member.getCluster().getLocalMember().getAddress().getPort());
+      HazelcastStore fromClient =
+          HazelcastStore.builder()
+              .clientConfig(clientConfig)
+              .failureMode(FailureMode.FAIL_CLOSED)
+              .timeout(Duration.ofSeconds(10))
+              .build();
+      try {
+        assertThatThrownBy(() -> fromClient.apply("k", Step.acquire(Algorithm.FIXED_WINDOW, 60_000_000_000L, 1, 1)))
+            .isInstanceOf(StoreException.class)
+            .hasMessageContaining("StepProcessorFactory registered under factory id 1380732244");
+      } finally {
+        fromClient.close();
+      }
     } finally {
       member.getLifecycleService().terminate();
     }
