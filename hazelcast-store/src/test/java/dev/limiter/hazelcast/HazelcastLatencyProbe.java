@@ -27,6 +27,12 @@ import org.junit.jupiter.api.Test;
  * mvn -B -q -pl limiter-api,hazelcast-store -am verify -Dtest=HazelcastLatencyProbe -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  *
+ * <p>On a machine with 2 CPUs or fewer, compare with the common pool at parallelism 2 (see {@link
+ * HazelcastStore}, "Latency") by appending {@code
+ * -Djava.util.concurrent.ForkJoinPool.common.parallelism=2} to the property {@code
+ * hazelcast.jvm.flags} that the module's pom passes to the test JVM, for example {@code
+ * "-Dhazelcast.jvm.flags=--add-modules java.se ... -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"}.
+ *
  * <p>The benchmarks module (JMH) is where comparisons with peers belong; this is the quick check
  * that the store adds little to the round trip it cannot avoid.
  */
