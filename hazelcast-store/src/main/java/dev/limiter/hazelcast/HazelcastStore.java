@@ -9,7 +9,6 @@ import com.hazelcast.config.SerializationConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import dev.limiter.Clock;
 import dev.limiter.spi.FailoverStore;
 import dev.limiter.spi.FailureMode;
@@ -20,10 +19,6 @@ import dev.limiter.spi.StoreException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -116,27 +111,15 @@ public final class HazelcastStore implements RateLimitStore {
   private final HazelcastInstance instance;
   private final boolean ownsInstance;
   private final String mapName;
-  private volatile @Nullable IMap<String, long[]> map;
-  private volatile CompletableFuture<IMap<String, long[]>> mapLookup;
-  private final long timeoutNanos;
-  private final long marginSeconds;
   private final FailoverStore failover;
 
   private HazelcastStore(Builder builder, HazelcastInstance instance, boolean ownsInstance) {
     this.instance = instance;
     this.ownsInstance = ownsInstance;
     this.mapName = builder.mapName;
-    if (instance.getLocalEndpoint() instanceof Member) {
-      IMap<String, long[]> local = instance.getMap(mapName); // a member creates the proxy locally
-      this.map = local;
-      this.mapLookup = CompletableFuture.completedFuture(local);
-    } else {
-      this.mapLookup = lookUpMap();
-    }
-    this.timeoutNanos = builder.timeout.toNanos();
-    this.marginSeconds = ceilSeconds(builder.expiryMargin.toNanos());
+    ClusterCall cluster = new ClusterCall(instance, mapName, builder.timeout, builder.expiryMargin);
     this.failover =
-        FailoverStore.builder(this::decide)
+        FailoverStore.builder(cluster)
             .name("hazelcast map " + mapName)
             .mode(builder.failureMode)
             .clock(builder.clock != null ? builder.clock : Clock.system())
@@ -213,93 +196,6 @@ public final class HazelcastStore implements RateLimitStore {
   @Override
   public StepResult apply(String key, Step step) {
     return failover.apply(key, step);
-  }
-
-  /** One round trip to the key's owner; throws StoreException when it does not answer in time. */
-  private StepResult decide(String key, Step step) {
-    StepProcessor processor = new StepProcessor(step, ceilSeconds(step.expiryNanos()) + marginSeconds);
-    long deadline = System.nanoTime() + timeoutNanos;
-    long[] answer;
-    try {
-      IMap<String, long[]> target = map(deadline);
-      answer =
-          target.submitToKey(key, processor)
-              .toCompletableFuture()
-              .get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      throw new StoreException(
-          String.format(
-              Locale.ROOT,
-              "hazelcast map %s did not answer within %d ms",
-              mapName, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)),
-          e);
-    } catch (ExecutionException e) {
-      throw failure(e.getCause() != null ? e.getCause() : e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreException("interrupted while waiting for hazelcast map " + mapName, e);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
-    return StepProcessor.decode(answer);
-  }
-
-  /**
-   * Returns the map proxy. A client's first {@code getMap} asks the cluster and may block or fail
-   * while the cluster is away, so the proxy is looked up off the request path and waited for within
-   * the budget; a failed lookup is tried again on a later call.
-   */
-  private IMap<String, long[]> map(long deadline)
-      throws InterruptedException, ExecutionException, TimeoutException {
-    IMap<String, long[]> known = map;
-    if (known != null) {
-      return known;
-    }
-    CompletableFuture<IMap<String, long[]>> lookup = mapLookup;
-    if (lookup.isCompletedExceptionally()) {
-      synchronized (this) {
-        if (mapLookup == lookup) {
-          mapLookup = lookUpMap();
-        }
-        lookup = mapLookup;
-      }
-    }
-    IMap<String, long[]> found = lookup.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-    map = found;
-    return found;
-  }
-
-  private CompletableFuture<IMap<String, long[]>> lookUpMap() {
-    CompletableFuture<IMap<String, long[]>> lookup = new CompletableFuture<>();
-    Thread thread =
-        new Thread(
-            () -> {
-              try {
-                lookup.complete(instance.getMap(mapName));
-              } catch (RuntimeException | Error e) {
-                lookup.completeExceptionally(e);
-              }
-            },
-            "hazelcast-store-map-lookup-" + mapName);
-    thread.setDaemon(true);
-    thread.start();
-    return lookup;
-  }
-
-  private StoreException failure(Throwable cause) {
-    String hint =
-        cause instanceof HazelcastSerializationException
-            ? "; every member needs the hazelcast-store and limiter-api jars on its class path and"
-                + " StepProcessorFactory registered under factory id "
-                + StepProcessorFactory.FACTORY_ID
-                + " (HazelcastStore.configure(config), or hazelcast.xml)"
-            : "";
-    return new StoreException(
-        String.format(Locale.ROOT, "hazelcast map %s failed: %s%s", mapName, cause, hint), cause);
-  }
-
-  private static long ceilSeconds(long nanos) {
-    return nanos / 1_000_000_000L + (nanos % 1_000_000_000L == 0 ? 0 : 1);
   }
 
   /**
