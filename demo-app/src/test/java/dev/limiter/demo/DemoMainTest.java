@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoMainTest {
 
   private static final Pattern STARTED =
-      Pattern.compile("limiter demo on http://127\\.0\\.0\\.1:(\\d+) \\(headers (\\w+)\\);.*");
+      Pattern.compile("limiter demo on http://127\\.0\\.0\\.1:(\\d+) \\(headers (\\w+), store (\\w+)\\);.*");
 
   @TempDir Path dir;
 
@@ -91,6 +91,7 @@ class DemoMainTest {
       Matcher started = STARTED.matcher(line);
       assertThat(started.matches()).isTrue();
       assertThat(started.group(2)).isEqualTo("x");
+      assertThat(started.group(3)).isEqualTo("caffeine");
 
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       HttpResponse<String> hello =

@@ -27,7 +27,7 @@ class DemoOptionsTest {
     DemoOptions options =
         DemoOptions.parse(List.of("--port", "0", "--host", "0.0.0.0", "--headers", "draft6"));
 
-    assertThat(options).isEqualTo(new DemoOptions("0.0.0.0", 0, HeaderDialect.DRAFT6));
+    assertThat(options).isEqualTo(new DemoOptions("0.0.0.0", 0, HeaderDialect.DRAFT6, "caffeine", 5701, List.of(), dev.limiter.spi.FailureMode.FAIL_OPEN));
     assertThat(DemoOptions.parse(List.of("--port", "65535")).port()).isEqualTo(65535);
   }
 
@@ -89,5 +89,36 @@ class DemoOptionsTest {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> DemoOptions.parse(List.of("--port", "1", "-h")))
         .withMessage(DemoOptions.USAGE);
+  }
+
+  @Test
+  void parsesTheClusterFlags() {
+    DemoOptions options =
+        DemoOptions.parse(
+            List.of("--store", "hazelcast", "--hazelcast-port", "5702", "--hazelcast-members",
+                "127.0.0.1:5701, 127.0.0.1:5702", "--on-store-failure", "local"));
+    assertThat(options.store()).isEqualTo("hazelcast");
+    assertThat(options.hazelcastPort()).isEqualTo(5702);
+    assertThat(options.hazelcastMembers()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
+    assertThat(options.onStoreFailure()).isEqualTo(dev.limiter.spi.FailureMode.LOCAL_FALLBACK);
+    assertThat(DemoOptions.defaults().hazelcastPort()).isEqualTo(5701);
+    assertThat(DemoOptions.defaults().hazelcastMembers()).isEmpty();
+  }
+
+  @Test
+  void rejectsBadClusterFlagsClearly() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> DemoOptions.parse(List.of("--store", "redis")))
+        .withMessage("--store must be caffeine or hazelcast, was \"redis\"\n" + DemoOptions.USAGE);
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> DemoOptions.parse(List.of("--store", "hazelcast", "--hazelcast-members", "127.0.0.1")))
+        .withMessageStartingWith("--hazelcast-members takes HOST:PORT,HOST:PORT")
+        .withMessageContaining("\"127.0.0.1\" is not HOST:PORT");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> DemoOptions.parse(List.of("--store", "hazelcast", "--on-store-failure", "maybe")))
+        .withMessageStartingWith("--on-store-failure: \"maybe\" is not a failure mode");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> DemoOptions.parse(List.of("--hazelcast-port", "5702")))
+        .withMessageStartingWith("--hazelcast-port, --hazelcast-members and --on-store-failure need --store hazelcast");
   }
 }

@@ -57,10 +57,23 @@ final class TestDemo implements AutoCloseable {
   static TestDemo start(
       Map<String, String> systemProperties, Map<String, String> environment, String... args)
       throws Exception {
+    return start(ManualClock.at(START), systemProperties, environment, args);
+  }
+
+  /** Starts the demo on {@code clock}, which several demos in one test may share. */
+  static TestDemo start(ManualClock clock, String... args) throws Exception {
+    return start(clock, Map.of(), Map.of(), args);
+  }
+
+  private static TestDemo start(
+      ManualClock clock,
+      Map<String, String> systemProperties,
+      Map<String, String> environment,
+      String... args)
+      throws Exception {
     List<String> line = new ArrayList<>(List.of("--port", "0"));
     line.addAll(List.of(args));
     DemoOptions options = DemoOptions.parse(line);
-    ManualClock clock = ManualClock.at(START);
     RateLimitConfig config =
         RateLimitConfig.builder()
             .environment(environment)
@@ -75,6 +88,10 @@ final class TestDemo implements AutoCloseable {
 
   int port() {
     return server.port();
+  }
+
+  DemoServer server() {
+    return server;
   }
 
   /**
