@@ -1,8 +1,5 @@
 package dev.limiter;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,13 +12,10 @@ import org.jspecify.annotations.Nullable;
  * <p>The resolved key is the terms' values joined by {@code +}, with {@code \}, {@code +} and
  * {@code =} in values escaped by {@code \}; a value taken from an alternative other than a term's
  * first is written {@code part=value}, so that a header can never pose as another part's key.
- * Keys longer than {@value #MAX_KEY_LENGTH} characters become {@code =sha256:} and the hex digest;
- * no plain value starts with an unescaped {@code =}, so a digest never equals a sent key.
+ * No resolved key starts with an unescaped {@code =}, which leaves that prefix to the engine's
+ * digests of long keys.
  */
 final class KeyExpression {
-
-  /** Keys longer than this many characters are stored by their SHA-256 digest. */
-  static final int MAX_KEY_LENGTH = 256;
 
   private static final String PARTS =
       "ip, apiKey, principal, global, header:NAME, query:NAME or path:NAME";
@@ -122,8 +116,7 @@ final class KeyExpression {
       }
       appendEscaped(key, value);
     }
-    String resolved = single != null ? single : key.toString();
-    return resolved.length() > MAX_KEY_LENGTH ? digest(resolved) : resolved;
+    return single != null ? single : key.toString();
   }
 
   /** Describes the term that did not resolve, for the 4xx answer; null if every term resolves. */
@@ -190,19 +183,6 @@ final class KeyExpression {
         out.append('\\');
       }
       out.append(c);
-    }
-  }
-
-  private static String digest(String key) {
-    try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      StringBuilder out = new StringBuilder(8 + 64).append("=sha256:");
-      for (byte b : hash) {
-        out.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-      }
-      return out.toString();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
     }
   }
 

@@ -7,6 +7,9 @@ import dev.limiter.spi.StoreException;
 import dev.limiter.spi.StepResult;
 import dev.limiter.spi.StoreProvider;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,12 +40,15 @@ import org.jspecify.annotations.Nullable;
  * concurrent requests can only find the limiter briefly stricter, never looser.
  *
  * <p>Keys: a policy's counter is shared by requests with the same resolved key, which is the key
- * expression's values joined by {@code +}. Keys longer than 256 characters are kept as their
- * SHA-256 digest so that memory per key stays bounded.
+ * expression's values joined by {@code +}; the {@link LimitResolver} sees it whole. Keys longer
+ * than 256 characters are stored as their SHA-256 digest so that memory per key stays bounded.
  *
  * <p>Thread-safe; build one per application and close it on shutdown.
  */
 public final class RateLimiter implements AutoCloseable {
+
+  /** Keys longer than this many characters are stored by their SHA-256 digest. */
+  static final int MAX_KEY_LENGTH = 256;
 
   private final RateLimitStore store;
   private final boolean ownsStore;
@@ -333,9 +339,29 @@ public final class RateLimiter implements AutoCloseable {
     }
   }
 
+  /**
+   * Returns the store key: the policy name and the key, or for a key longer than {@value
+   * #MAX_KEY_LENGTH} characters {@code =sha256:} and its digest, so that memory per key stays
+   * bounded. Resolved keys never start with an unescaped {@code =}, so a digest never equals a
+   * key a client sent.
+   */
   private static String storeKey(RateLimitPolicy policy, String key) {
-    return policy.name() + ':' + key;
+    return policy.name() + ':' + (key.length() > MAX_KEY_LENGTH ? digest(key) : key);
   }
+
+  static String digest(String key) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      StringBuilder out = new StringBuilder(8 + 64).append("=sha256:");
+      for (byte b : hash) {
+        out.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+      }
+      return out.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+  }
+
 
   /** Closes the store if this limiter created it; a store passed to the builder stays open. */
   @Override

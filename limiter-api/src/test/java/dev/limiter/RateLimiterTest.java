@@ -235,6 +235,32 @@ class RateLimiterTest {
   }
 
   @Test
+  void longKeysAreStoredByDigestButResolvedWhole() {
+    String[] seen = new String[1];
+    RateLimiter limiter =
+        RateLimiter.builder()
+            .store(store)
+            .config(config(Map.of(), Map.of()))
+            .limitResolver((policy, key) -> { seen[0] = key; return key.startsWith("gold-") ? 10 : 1; })
+            .build();
+    EndpointLimits limits = limiter.limits(List.of(RateLimitPolicy.of("p", "1h", 1, "apiKey")));
+    String huge = "gold-" + "k".repeat(10_000);
+    assertThat(limiter.check(limits, withKey(huge))).isInstanceOf(Decision.class);
+    assertThat(seen[0]).isEqualTo(huge);
+    assertThat(((Decision) limiter.check(limits, withKey(huge))).limit()).isEqualTo(10);
+    String digest = RateLimiter.digest(huge);
+    assertThat(digest).startsWith("=sha256:").hasSize(8 + 64);
+    assertThat(store.has("p:" + digest)).isTrue();
+    assertThat(store.size()).isEqualTo(1);
+    assertThat(RateLimiter.digest(huge + "x")).isNotEqualTo(digest);
+    String exact = "k".repeat(RateLimiter.MAX_KEY_LENGTH);
+    limiter.acquire(limits, exact);
+    assertThat(store.has("p:" + exact)).isTrue();
+    limiter.acquire(limits, exact + "k");
+    assertThat(store.has("p:" + RateLimiter.digest(exact + "k"))).isTrue();
+  }
+
+  @Test
   void acquireChecksItsKeys() {
     RateLimiter limiter = limiter(Map.of());
     EndpointLimits limits = limiter.limits(List.of(RateLimitPolicy.of("p", "1h", 2, "apiKey")));

@@ -1,14 +1,20 @@
 package dev.limiter.demo;
 
+import dev.limiter.Algorithm;
 import dev.limiter.Clock;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.RateLimiter;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
 import dev.limiter.caffeine.CaffeineStore;
+import dev.limiter.hazelcast.HazelcastStore;
 import dev.limiter.http.HttpContract;
 import dev.limiter.http.RejectionHandler;
 import dev.limiter.jaxrs.RateLimitFeature;
 import dev.limiter.servlet.RateLimitFilter;
 import dev.limiter.spi.RateLimitStore;
+import dev.limiter.spi.Step;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
 import java.util.List;
@@ -30,9 +36,13 @@ import org.glassfish.jersey.servlet.ServletContainer;
  *
  * <pre>
  * java -jar demo-app/target/demo-app.jar [--port N] [--host ADDRESS] [--headers x|ietf|draft6|both|none]
+ *     [--store caffeine|hazelcast] [--hazelcast-port P] [--hazelcast-members HOST:PORT,...]
+ *     [--on-store-failure open|closed|local]
  * </pre>
  */
 public final class DemoServer implements AutoCloseable {
+
+  private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
   private final Server server;
   private final RateLimitStore store;
@@ -51,6 +61,15 @@ public final class DemoServer implements AutoCloseable {
    * @throws Exception if the server cannot start
    */
   public static void main(String[] args) throws Exception {
+    // Hazelcast completes calls through the common pool; with one core's worth (2 CPUs or fewer)
+    // it would start a thread per call
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+      System.setProperty(COMMON_POOL_PARALLELISM, "2");
+    }
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      System.out.println(DemoOptions.USAGE);
+      return;
+    }
     DemoOptions options;
     try {
       options = DemoOptions.parse(List.of(args));
@@ -62,9 +81,9 @@ public final class DemoServer implements AutoCloseable {
     DemoServer demo = start(options, Clock.system(), RateLimitConfig.load());
     Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
     System.out.printf(
-        "limiter demo on http://%s:%d (headers %s); try: curl -i -H 'X-API-Key: k1' http://%s:%d/api/hello%n",
+        "limiter demo on http://%s:%d (headers %s, store %s); try: curl -i -H 'X-API-Key: k1' http://%s:%d/api/hello%n",
         options.host(), demo.port(), options.headers().name().toLowerCase(java.util.Locale.ROOT),
-        options.host(), demo.port());
+        options.store(), options.host(), demo.port());
     demo.server.join();
   }
 
@@ -79,10 +98,12 @@ public final class DemoServer implements AutoCloseable {
    */
   static DemoServer start(DemoOptions options, Clock clock, RateLimitConfig config) throws Exception {
     RateLimitStore store =
-        CaffeineStore.builder()
-            .maximumSize(config.getLong("ratelimit.caffeine.maximum-size", CaffeineStore.DEFAULT_MAXIMUM_SIZE))
-            .clock(clock)
-            .build();
+        options.store().equals("hazelcast")
+            ? hazelcastStore(options, clock)
+            : CaffeineStore.builder()
+                .maximumSize(config.getLong("ratelimit.caffeine.maximum-size", CaffeineStore.DEFAULT_MAXIMUM_SIZE))
+                .clock(clock)
+                .build();
     RateLimiter limiter =
         RateLimiter.builder().store(store).config(config).limitResolver(new GoldTier()).build();
     HttpContract contract = HttpContract.of(options.headers(), RejectionHandler.problemJson());
@@ -119,6 +140,51 @@ public final class DemoServer implements AutoCloseable {
       throw e;
     }
     return new DemoServer(server, store, limiter);
+  }
+
+  /**
+   * Starts an embedded Hazelcast member for the store: TCP-IP join on the given members (only
+   * itself by default), bound to loopback unless a member is elsewhere, multicast, auto-detection
+   * and phone-home off.
+   */
+  private static RateLimitStore hazelcastStore(DemoOptions options, Clock clock) {
+    Config config = new Config();
+    config.setClusterName("limiter-demo");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "jdk");
+    List<String> members =
+        options.hazelcastMembers().isEmpty()
+            ? List.of("127.0.0.1:" + options.hazelcastPort())
+            : options.hazelcastMembers();
+    boolean loopback = members.stream().allMatch(m -> m.startsWith("127.") || m.startsWith("localhost:"));
+    config.setProperty("hazelcast.socket.bind.any", Boolean.toString(!loopback));
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(options.hazelcastPort()).setPortAutoIncrement(false);
+    if (loopback) {
+      network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+    }
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    HazelcastStore store =
+        HazelcastStore.builder()
+            .memberConfig(HazelcastStore.configure(config))
+            .failureMode(options.onStoreFailure())
+            .clock(clock)
+            .build();
+    // the first calls open connections and load classes on the owners, and can overrun the time
+    // budget; make them before the first request does
+    Step warmUp = Step.acquire(Algorithm.FIXED_WINDOW, 1_000_000_000L, Step.MAX_LIMIT, 1);
+    for (int i = 0; i < 32; i++) {
+      store.apply("demo-warm-up:" + i, warmUp);
+    }
+    return store;
+  }
+
+  /** The store, for tests that take the cluster away. */
+  RateLimitStore store() {
+    return store;
   }
 
   /**

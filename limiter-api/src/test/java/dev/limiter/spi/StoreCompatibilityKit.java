@@ -106,6 +106,27 @@ public abstract class StoreCompatibilityKit {
   }
 
   /**
+   * Returns how many requests each concurrency test makes in all, spread over {@value #THREADS}
+   * threads, against a limit of 1,000. The default is 20,000; a store behind a network may make
+   * fewer, but at least 4,000, so that most requests still race for the last units.
+   *
+   * @return the number of attempts, at least 4,000
+   */
+  protected int concurrentAttempts() {
+    return 20_000;
+  }
+
+  /**
+   * Returns how many keys the many-keys test spreads its requests over (every thread tries every
+   * key once). The default is 10,000; a store behind a network may use fewer, at least 1,000.
+   *
+   * @return the number of keys, at least 1,000
+   */
+  protected int concurrentKeys() {
+    return 10_000;
+  }
+
+  /**
    * Returns the clock of the running test, for a subclass's own tests.
    *
    * @return the clock the store reads
@@ -462,18 +483,19 @@ public abstract class StoreCompatibilityKit {
   @EnumSource(Algorithm.class)
   void concurrentRequestsOnOneKeyAdmitExactlyMax(Algorithm algorithm) throws Exception {
     int max = 1_000;
+    int attempts = attempts();
     Step step = Step.acquire(algorithm, MINUTE.toNanos(), max, 1);
     AtomicIntegerArray seen = new AtomicIntegerArray(max); // how often each remaining was answered
     inParallel(
         thread -> {
-          for (int i = 0; i < 20_000 / THREADS; i++) {
+          for (int i = 0; i < attempts / THREADS; i++) {
             StepResult result = store.apply("hot", step);
             if (result.allowed()) {
               seen.incrementAndGet((int) result.remaining());
             }
           }
         });
-    assertThat(sum(seen)).as("admitted out of 20,000 with the clock frozen").isEqualTo(max);
+    assertThat(sum(seen)).as("admitted out of %d with the clock frozen", attempts).isEqualTo(max);
     assertThat(toArray(seen)).as("every admission saw its own remaining count").containsOnly(1);
     assertThat(store.apply("hot", step).allowed()).isFalse();
   }
@@ -488,9 +510,10 @@ public abstract class StoreCompatibilityKit {
       EndpointLimits limits = limiter.limits(List.of(outer, inner));
       String[] keys = {"account", sameKey ? "account" : "pair"};
       AtomicIntegerArray admitted = new AtomicIntegerArray(1);
+      int attempts = attempts();
       inParallel(
           thread -> {
-            for (int i = 0; i < 20_000 / THREADS; i++) {
+            for (int i = 0; i < attempts / THREADS; i++) {
               if (limiter.acquire(limits, keys).allowed()) {
                 admitted.incrementAndGet(0);
               }
@@ -508,7 +531,10 @@ public abstract class StoreCompatibilityKit {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void manyKeysAtOnceEachAdmitExactlyMax(Algorithm algorithm) throws Exception {
-    int keys = 10_000;
+    int keys = concurrentKeys();
+    if (keys < 1_000) {
+      throw new IllegalStateException("concurrentKeys() must be at least 1,000, was " + keys);
+    }
     Step step = Step.acquire(algorithm, MINUTE.toNanos(), 3, 1);
     AtomicIntegerArray admitted = new AtomicIntegerArray(keys);
     inParallel(
@@ -526,6 +552,14 @@ public abstract class StoreCompatibilityKit {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  private int attempts() {
+    int attempts = concurrentAttempts();
+    if (attempts < 4_000) {
+      throw new IllegalStateException("concurrentAttempts() must be at least 4,000, was " + attempts);
+    }
+    return attempts;
+  }
 
   static Stream<Arguments> algorithmsAndKeySharing() {
     return Stream.of(Algorithm.values())

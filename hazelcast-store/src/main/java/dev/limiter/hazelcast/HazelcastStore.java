@@ -1,0 +1,527 @@
+package dev.limiter.hazelcast;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.SerializationConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.limiter.Clock;
+import dev.limiter.spi.FailoverStore;
+import dev.limiter.spi.FailureMode;
+import dev.limiter.spi.RateLimitStore;
+import dev.limiter.spi.Step;
+import dev.limiter.spi.StepResult;
+import dev.limiter.spi.StoreException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A cluster-wide {@link RateLimitStore} on a Hazelcast {@link IMap}: one decision is one {@code
+ * EntryProcessor} call on the key's partition owner, one network round trip, with no locks and no
+ * get-then-put.
+ *
+ * <pre>{@code
+ * // an embedded member started from the application's own configuration
+ * Config config = HazelcastStore.configure(Config.loadFromFile(new File("hazelcast.yaml")));
+ * HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
+ * RateLimitStore store = HazelcastStore.builder()
+ *     .instance(member)
+ *     .timeout(Duration.ofMillis(50))
+ *     .failureMode(FailureMode.LOCAL_FALLBACK)
+ *     .build();
+ * RateLimiter limiter = RateLimiter.builder().store(store).build();
+ *
+ * // or a client of a separate cluster, started and shut down by the store
+ * ClientConfig client = new ClientConfig();
+ * client.setClusterName("limits");
+ * client.getNetworkConfig().addAddress("hz-1.example.internal:5701", "hz-2.example.internal:5701");
+ * RateLimitStore clientStore = HazelcastStore.builder().clientConfig(client).build();
+ * }</pre>
+ *
+ * <p><b>Time.</b> The algorithm reads the clock of the member that owns the key, so the callers'
+ * clocks cannot change a decision. A member's clock is the {@link Clock} in its user context under
+ * {@link #CLOCK_KEY}, else the system clock; {@link Builder#clock} installs one on the member the
+ * store runs on (tests install a {@link dev.limiter.ManualClock} on every member).
+ *
+ * <p><b>Expiry.</b> Each write sets the entry's TTL to the step's expiry rounded up to whole
+ * seconds plus a margin of {@link #DEFAULT_EXPIRY_MARGIN} (Hazelcast's expiry has whole-second
+ * precision and can fire up to a second early), so an entry only ever expires once it holds no
+ * units: the TTL lets idle keys go and never decides an admission.
+ *
+ * <p><b>Backups.</b> The map should have at least one synchronous backup (Hazelcast's default is
+ * 1), so a member's loss loses no counters: the owner copies each new state to its backups before
+ * it answers. A store that starts its own member configures the map with {@link
+ * Builder#backupCount} (default {@value #DEFAULT_BACKUP_COUNT}); for members started elsewhere, use
+ * {@link #configure(Config, String, int)} or configure the map in {@code hazelcast.xml}.
+ *
+ * <p><b>What the members need.</b> Every member must have the {@code hazelcast-store} and {@code
+ * limiter-api} jars on its class path and {@link StepProcessorFactory} registered under {@link
+ * StepProcessorFactory#FACTORY_ID} ({@link #configure(Config)} does it in code; the factory's
+ * javadoc shows the XML and YAML). Members this store starts get both by themselves. Clients need
+ * nothing registered.
+ *
+ * <p><b>When the cluster cannot answer.</b> Each call waits at most {@link Builder#timeout} (default
+ * {@value #DEFAULT_TIMEOUT_MILLIS} ms). A timeout or a Hazelcast error is answered by the {@link
+ * FailureMode} (default {@link FailureMode#FAIL_OPEN}) through a {@link FailoverStore}, whose
+ * circuit breaker stops calling the cluster after {@link Builder#failureThreshold} failures in a
+ * row and probes it again every {@link Builder#openInterval}, so a dead cluster costs microseconds
+ * per request, not the timeout. The first calls after a member or client starts can take longer
+ * than later ones (connections, class loading); one slow call is answered by the failure mode and
+ * does not open the circuit.
+ *
+ * <p><b>Latency.</b> A decision costs one round trip to the key's owner, plus, when the state
+ * changed, the owner's synchronous copy to its backup. The time budget needs Hazelcast's async
+ * API, which completes each call through the common {@link java.util.concurrent.ForkJoinPool}; on
+ * machines with 2 CPUs or fewer that pool has parallelism 1 and Hazelcast then starts a new thread
+ * per completion instead, which adds about 100 microseconds per decision. Give such JVMs {@code
+ * -Djava.util.concurrent.ForkJoinPool.common.parallelism=2} (or more).
+ *
+ * <p>Found through {@link java.util.ServiceLoader} as the store named {@code hazelcast}; see {@link
+ * HazelcastStoreProvider} for its configuration keys. Thread-safe.
+ */
+public final class HazelcastStore implements RateLimitStore {
+
+  /** The default map name: {@code ratelimit}. */
+  public static final String DEFAULT_MAP_NAME = "ratelimit";
+
+  /** The default number of synchronous backups of the map for members the store configures. */
+  public static final int DEFAULT_BACKUP_COUNT = 1;
+
+  /** The default time budget of one call, in milliseconds: 100. */
+  public static final long DEFAULT_TIMEOUT_MILLIS = 100;
+
+  /** The default time budget of one call: 100 milliseconds. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(DEFAULT_TIMEOUT_MILLIS);
+
+  /** The default time an entry is kept beyond its step's expiry: 1 second. */
+  public static final Duration DEFAULT_EXPIRY_MARGIN = Duration.ofSeconds(1);
+
+  /**
+   * The key in a member's {@link HazelcastInstance#getUserContext() user context} under which a
+   * {@link Clock} for the member's decisions is found: {@code dev.limiter.clock}.
+   */
+  public static final String CLOCK_KEY = "dev.limiter.clock";
+
+  private final HazelcastInstance instance;
+  private final boolean ownsInstance;
+  private final String mapName;
+  private final FailoverStore failover;
+
+  private HazelcastStore(Builder builder, HazelcastInstance instance, boolean ownsInstance) {
+    this.instance = instance;
+    this.ownsInstance = ownsInstance;
+    this.mapName = builder.mapName;
+    ClusterCall cluster = new ClusterCall(instance, mapName, builder.timeout, builder.expiryMargin);
+    this.failover =
+        FailoverStore.builder(cluster)
+            .name("hazelcast map " + mapName)
+            .mode(builder.failureMode)
+            .clock(builder.clock != null ? builder.clock : Clock.system())
+            .failureThreshold(builder.failureThreshold)
+            .openInterval(builder.openInterval)
+            .build();
+  }
+
+  /**
+   * Returns a builder.
+   *
+   * @return a builder; give it exactly one of an instance, a member configuration or a client
+   *     configuration
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Prepares a member configuration for the store: registers {@link StepProcessorFactory} and, when
+   * the configuration has no map named {@value #DEFAULT_MAP_NAME}, adds one with {@value
+   * #DEFAULT_BACKUP_COUNT} backup. Call it before starting members that hold the store's map.
+   *
+   * @param config the member configuration, changed in place
+   * @return {@code config}
+   */
+  public static Config configure(Config config) {
+    return configure(config, DEFAULT_MAP_NAME, DEFAULT_BACKUP_COUNT);
+  }
+
+  /**
+   * Prepares a member configuration for a store on map {@code mapName}: registers {@link
+   * StepProcessorFactory} and, when the configuration has no map config by that exact name, adds
+   * one with {@code backupCount} synchronous backups. An existing map config is left as it is.
+   *
+   * @param config the member configuration, changed in place
+   * @param mapName the store's map
+   * @param backupCount synchronous backups, 0 to {@value MapConfig#MAX_BACKUP_COUNT}
+   * @return {@code config}
+   * @throws IllegalArgumentException if {@code mapName} is blank or {@code backupCount} out of range
+   */
+  public static Config configure(Config config, String mapName, int backupCount) {
+    Objects.requireNonNull(config, "config");
+    checkMapName(mapName);
+    checkBackupCount(backupCount);
+    registerFactory(config.getSerializationConfig());
+    if (config.getMapConfigOrNull(mapName) == null) {
+      config.addMapConfig(new MapConfig(mapName).setBackupCount(backupCount));
+    }
+    return config;
+  }
+
+  private static void registerFactory(SerializationConfig serialization) {
+    if (!hasFactory(serialization)) {
+      serialization.addDataSerializableFactory(StepProcessorFactory.FACTORY_ID, new StepProcessorFactory());
+    }
+  }
+
+  private static boolean hasFactory(SerializationConfig serialization) {
+    return serialization.getDataSerializableFactories().containsKey(StepProcessorFactory.FACTORY_ID)
+        || serialization.getDataSerializableFactoryClasses().containsKey(StepProcessorFactory.FACTORY_ID);
+  }
+
+  /**
+   * Applies {@code step} on the member that owns {@code key}, within the time budget; when the
+   * cluster cannot answer, the failure mode answers.
+   *
+   * @param key the store key
+   * @param step the step
+   * @return the step's result
+   * @throws StoreException if the cluster cannot answer and the failure mode is {@link
+   *     FailureMode#FAIL_CLOSED}
+   */
+  @Override
+  public StepResult apply(String key, Step step) {
+    return failover.apply(key, step);
+  }
+
+  /**
+   * Returns the Hazelcast instance the store talks through: a member or a client.
+   *
+   * @return the instance
+   */
+  public HazelcastInstance instance() {
+    return instance;
+  }
+
+  /**
+   * Returns the name of the map that holds the counters.
+   *
+   * @return the map name
+   */
+  public String mapName() {
+    return mapName;
+  }
+
+  /**
+   * Returns what the store answers while the cluster cannot.
+   *
+   * @return the failure mode
+   */
+  public FailureMode failureMode() {
+    return failover.mode();
+  }
+
+  /**
+   * Returns the number of calls to the cluster that failed or timed out since the store was built.
+   *
+   * @return the failure count
+   */
+  public long failures() {
+    return failover.failures();
+  }
+
+  /**
+   * Returns the number of requests the failure mode decided since the store was built.
+   *
+   * @return the fallback count
+   */
+  public long fallbacks() {
+    return failover.fallbacks();
+  }
+
+  /**
+   * Returns whether the store has stopped calling the cluster for now after repeated failures.
+   *
+   * @return true while the circuit is open
+   */
+  public boolean circuitOpen() {
+    return failover.circuitOpen();
+  }
+
+  /**
+   * Shuts down the Hazelcast instance if the store started it; an instance passed to {@link
+   * Builder#instance} stays running.
+   */
+  @Override
+  public void close() {
+    failover.close();
+    if (ownsInstance) {
+      instance.shutdown();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HazelcastStore[map=" + mapName + ", instance=" + instance.getName() + "]";
+  }
+
+  private static void checkMapName(String mapName) {
+    Objects.requireNonNull(mapName, "mapName");
+    if (mapName.isBlank()) {
+      throw new IllegalArgumentException("mapName must not be blank");
+    }
+  }
+
+  private static void checkBackupCount(int backupCount) {
+    if (backupCount < 0 || backupCount > MapConfig.MAX_BACKUP_COUNT) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "backupCount must be between 0 and %d, was %d",
+              MapConfig.MAX_BACKUP_COUNT, backupCount));
+    }
+  }
+
+  /** Builds a {@link HazelcastStore}. */
+  public static final class Builder {
+    private @Nullable HazelcastInstance instance;
+    private @Nullable Config memberConfig;
+    private @Nullable ClientConfig clientConfig;
+    private String mapName = DEFAULT_MAP_NAME;
+    private int backupCount = DEFAULT_BACKUP_COUNT;
+    private boolean backupCountSet;
+    private Duration timeout = DEFAULT_TIMEOUT;
+    private Duration expiryMargin = DEFAULT_EXPIRY_MARGIN;
+    private FailureMode failureMode = FailureMode.FAIL_OPEN;
+    private int failureThreshold = FailoverStore.DEFAULT_FAILURE_THRESHOLD;
+    private Duration openInterval = FailoverStore.DEFAULT_OPEN_INTERVAL;
+    private @Nullable Clock clock;
+
+    private Builder() {}
+
+    /**
+     * Uses a running member or client. The store does not shut it down. A member must have {@link
+     * StepProcessorFactory} registered ({@link HazelcastStore#configure(Config)}).
+     *
+     * @param instance the member or client
+     * @return this builder
+     */
+    public Builder instance(HazelcastInstance instance) {
+      this.instance = Objects.requireNonNull(instance, "instance");
+      return this;
+    }
+
+    /**
+     * Starts an embedded member from this configuration when the store is built, after {@link
+     * HazelcastStore#configure(Config, String, int) configuring} it for the store (the object is
+     * changed). The store shuts the member down when it is closed.
+     *
+     * @param config the member configuration, for example {@code Config.loadFromFile(file)}
+     * @return this builder
+     */
+    public Builder memberConfig(Config config) {
+      this.memberConfig = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Starts a client from this configuration when the store is built. The store shuts the client
+     * down when it is closed. The cluster's members need what {@link HazelcastStore} lists.
+     *
+     * @param config the client configuration
+     * @return this builder
+     */
+    public Builder clientConfig(ClientConfig config) {
+      this.clientConfig = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Sets the name of the map that holds the counters; stores that share a map share counters.
+     *
+     * @param mapName the map name, default {@value HazelcastStore#DEFAULT_MAP_NAME}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code mapName} is blank
+     */
+    public Builder mapName(String mapName) {
+      checkMapName(mapName);
+      this.mapName = mapName;
+      return this;
+    }
+
+    /**
+     * Sets the map's synchronous backup count on the member the store starts from {@link
+     * #memberConfig}. With {@link #instance} or {@link #clientConfig} the cluster's own
+     * configuration decides, so setting it there is an error.
+     *
+     * @param backupCount 0 to {@value MapConfig#MAX_BACKUP_COUNT}, default {@value
+     *     HazelcastStore#DEFAULT_BACKUP_COUNT}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code backupCount} is out of range
+     */
+    public Builder backupCount(int backupCount) {
+      checkBackupCount(backupCount);
+      this.backupCount = backupCount;
+      this.backupCountSet = true;
+      return this;
+    }
+
+    /**
+     * Sets the time budget of one call: past it, the failure mode answers.
+     *
+     * @param timeout at least 1 millisecond, default {@value HazelcastStore#DEFAULT_TIMEOUT_MILLIS}
+     *     ms
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is shorter than 1 millisecond
+     */
+    public Builder timeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.compareTo(Duration.ofMillis(1)) < 0) {
+        throw new IllegalArgumentException("timeout must be at least 1 ms, was " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets how long an entry is kept beyond its step's expiry, rounded up to whole seconds. At
+     * least a second, because Hazelcast may expire an entry up to a second early. Tests that drive
+     * a {@link dev.limiter.ManualClock} set it long, since entries expire in real time.
+     *
+     * @param expiryMargin at least 1 second, default 1 second
+     * @return this builder
+     * @throws IllegalArgumentException if {@code expiryMargin} is shorter than 1 second
+     */
+    public Builder expiryMargin(Duration expiryMargin) {
+      Objects.requireNonNull(expiryMargin, "expiryMargin");
+      if (expiryMargin.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("expiryMargin must be at least 1 s, was " + expiryMargin);
+      }
+      this.expiryMargin = expiryMargin;
+      return this;
+    }
+
+    /**
+     * Sets what the store answers while the cluster cannot.
+     *
+     * @param failureMode the mode, default {@link FailureMode#FAIL_OPEN}
+     * @return this builder
+     */
+    public Builder failureMode(FailureMode failureMode) {
+      this.failureMode = Objects.requireNonNull(failureMode, "failureMode");
+      return this;
+    }
+
+    /**
+     * Sets how many failed calls in a row make the store stop calling the cluster for {@link
+     * #openInterval}.
+     *
+     * @param failureThreshold at least 1, default {@value FailoverStore#DEFAULT_FAILURE_THRESHOLD}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code failureThreshold} is below 1
+     */
+    public Builder failureThreshold(int failureThreshold) {
+      if (failureThreshold < 1) {
+        throw new IllegalArgumentException(
+            String.format(Locale.ROOT, "failureThreshold must be at least 1, was %d", failureThreshold));
+      }
+      this.failureThreshold = failureThreshold;
+      return this;
+    }
+
+    /**
+     * Sets how long the store leaves the cluster alone after the last failure before one request
+     * probes it again.
+     *
+     * @param openInterval at least 1 millisecond, default 1 second
+     * @return this builder
+     * @throws IllegalArgumentException if {@code openInterval} is shorter than 1 millisecond
+     */
+    public Builder openInterval(Duration openInterval) {
+      Objects.requireNonNull(openInterval, "openInterval");
+      if (openInterval.compareTo(Duration.ofMillis(1)) < 0) {
+        throw new IllegalArgumentException("openInterval must be at least 1 ms, was " + openInterval);
+      }
+      this.openInterval = openInterval;
+      return this;
+    }
+
+    /**
+     * Sets the clock: installed under {@link HazelcastStore#CLOCK_KEY} on the member the store
+     * runs on (or starts), where it decides the keys that member owns, and read by the failure
+     * handling (circuit breaker, local fallback). A client's members keep their own clocks.
+     *
+     * @param clock the clock, default the system clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Builds the store, starting a member or client if a configuration was given.
+     *
+     * @return the store
+     * @throws IllegalStateException if not exactly one of an instance, a member configuration and
+     *     a client configuration was given, or {@link #backupCount} was set for a cluster the store
+     *     does not configure
+     * @throws IllegalArgumentException if the given member lacks {@link StepProcessorFactory}
+     */
+    public HazelcastStore build() {
+      int sources = (instance != null ? 1 : 0) + (memberConfig != null ? 1 : 0) + (clientConfig != null ? 1 : 0);
+      if (sources != 1) {
+        throw new IllegalStateException(
+            "give the store exactly one of instance(HazelcastInstance), memberConfig(Config) and"
+                + " clientConfig(ClientConfig); got " + sources);
+      }
+      if (backupCountSet && memberConfig == null) {
+        throw new IllegalStateException(
+            String.format(
+                Locale.ROOT,
+                "backupCount applies to a member the store starts from memberConfig(Config); for"
+                    + " members started elsewhere set the backup count of map \"%s\" in their"
+                    + " configuration (HazelcastStore.configure(config, \"%s\", %d))",
+                mapName, mapName, backupCount));
+      }
+      if (memberConfig != null) {
+        Config config = memberConfig;
+        if (backupCountSet) {
+          MapConfig existing = config.getMapConfigOrNull(mapName);
+          if (existing != null) {
+            existing.setBackupCount(backupCount);
+          }
+        }
+        configure(config, mapName, backupCount);
+        if (clock != null) {
+          config.getUserContext().put(CLOCK_KEY, clock);
+        }
+        return new HazelcastStore(this, Hazelcast.newHazelcastInstance(config), true);
+      }
+      if (clientConfig != null) {
+        return new HazelcastStore(this, HazelcastClient.newHazelcastClient(clientConfig), true);
+      }
+      HazelcastInstance given = Objects.requireNonNull(instance, "instance");
+      if (given.getLocalEndpoint() instanceof Member) {
+        if (!hasFactory(given.getConfig().getSerializationConfig())) {
+          throw new IllegalArgumentException(
+              String.format(
+                  Locale.ROOT,
+                  "member %s has no StepProcessorFactory (factory id %d) in its serialization"
+                      + " configuration; call HazelcastStore.configure(config) before"
+                      + " Hazelcast.newHazelcastInstance(config), or name the factory in"
+                      + " hazelcast.xml",
+                  given.getName(), StepProcessorFactory.FACTORY_ID));
+        }
+        if (clock != null) {
+          given.getUserContext().put(CLOCK_KEY, clock);
+        }
+      }
+      return new HazelcastStore(this, given, false);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.limiter.spi;
+
+import dev.limiter.Clock;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A small in-memory store for when the real one is away: a {@link ConcurrentHashMap} updated per
+ * key with {@code compute}, holding at most about {@code maximumSize} keys.
+ *
+ * <p>Idle keys are dropped lazily once their step's expiry has passed. When the map is full, a
+ * sweep removes expired keys and, if that is not enough, arbitrary keys down to 90% of the bound;
+ * a removed key starts afresh. Good enough for a fallback that runs for minutes, not a cache to
+ * build a product on.
+ */
+final class LocalStore implements RateLimitStore {
+
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private final ReentrantLock sweeping = new ReentrantLock();
+  private final int maximumSize;
+  private final Clock clock;
+
+  /** A key's state and the time after which it holds no units. */
+  private static final class Entry {
+    final long[] state;
+    volatile long expiresAt;
+
+    Entry(long[] state, long expiresAt) {
+      this.state = state;
+      this.expiresAt = expiresAt;
+    }
+  }
+
+  LocalStore(int maximumSize, Clock clock) {
+    this.maximumSize = maximumSize;
+    this.clock = clock;
+  }
+
+  @Override
+  public StepResult apply(String key, Step step) {
+    if (entries.size() >= maximumSize && !entries.containsKey(key)) {
+      sweep();
+    }
+    StepResult[] result = new StepResult[1];
+    entries.compute(key, (k, entry) -> {
+      long now = clock.epochNanos();
+      boolean live = entry != null && now - entry.expiresAt < 0;
+      long[] state = step.prepare(live ? entry.state : null);
+      result[0] = step.applyTo(state, now);
+      long expiresAt = now + step.expiryNanos();
+      if (live && entry.state == state) {
+        entry.expiresAt = Math.max(entry.expiresAt, expiresAt);
+        return entry;
+      }
+      return new Entry(state, expiresAt);
+    });
+    return result[0];
+  }
+
+  /** Drops every key; the next outage starts afresh. */
+  void clear() {
+    entries.clear();
+  }
+
+  int size() {
+    return entries.size();
+  }
+
+  private void sweep() {
+    if (!sweeping.tryLock()) {
+      return; // another thread is making room
+    }
+    try {
+      long now = clock.epochNanos();
+      entries.values().removeIf(entry -> now - entry.expiresAt >= 0);
+      int target = maximumSize - Math.max(1, maximumSize / 10);
+      Iterator<String> keys = entries.keySet().iterator();
+      while (entries.size() > target && keys.hasNext()) {
+        keys.next();
+        keys.remove();
+      }
+    } finally {
+      sweeping.unlock();
+    }
+  }
+}
