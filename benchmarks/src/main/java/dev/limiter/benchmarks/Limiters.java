@@ -46,6 +46,7 @@ final class Limiters {
   /**
    * Returns the decider named {@code name}: {@code caffeine-sliding}, {@code caffeine-fixed},
    * {@code caffeine-token} (our store, through {@link RateLimitStore#apply}), {@code
+   * compute-sliding} (the store as it was before, one {@code compute} per decision), {@code
    * engine-sliding} (the {@link RateLimiter} engine on our store, one policy), or {@code
    * bucket4j-caffeine} (Bucket4j's Caffeine proxy manager, one bucket per key).
    */
@@ -54,6 +55,7 @@ final class Limiters {
       case "caffeine-sliding" -> store(Algorithm.SLIDING_WINDOW);
       case "caffeine-fixed" -> store(Algorithm.FIXED_WINDOW);
       case "caffeine-token" -> store(Algorithm.TOKEN_BUCKET);
+      case "compute-sliding" -> store(new ComputeStore(MAXIMUM_SIZE), Algorithm.SLIDING_WINDOW);
       case "engine-sliding" -> engine();
       case "bucket4j-caffeine" -> bucket4jCaffeine();
       default -> throw new IllegalArgumentException("unknown limiter " + name);
@@ -61,7 +63,10 @@ final class Limiters {
   }
 
   static Decider store(Algorithm algorithm) {
-    RateLimitStore store = CaffeineStore.builder().maximumSize(MAXIMUM_SIZE).build();
+    return store(CaffeineStore.builder().maximumSize(MAXIMUM_SIZE).build(), algorithm);
+  }
+
+  static Decider store(RateLimitStore store, Algorithm algorithm) {
     Step step = Step.acquire(algorithm, WINDOW.toNanos(), LIMIT, 1);
     return new Decider() {
       @Override

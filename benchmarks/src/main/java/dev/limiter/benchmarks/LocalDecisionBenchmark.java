@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Local decisions: our Caffeine store (each algorithm, and once through the {@code RateLimiter}
- * engine) against Bucket4j's Caffeine proxy manager (one bucket per key) and its unkeyed local
+ * engine; {@code compute-sliding} is the store as it was before its fast path) against Bucket4j's Caffeine proxy manager (one bucket per key) and its unkeyed local
  * bucket, on one hot key, 1,000,000 keys drawn uniformly, and 1,000,000 keys drawn by Zipf (0.99),
  * on 1 and 2 threads. Every key is in the store before measuring; keys are drawn from a
  * pre-generated array. Throughput in decisions per microsecond, all threads together.
@@ -46,7 +46,10 @@ public class LocalDecisionBenchmark {
   /** The keyed limiter under test and its key set, shared by the benchmark's threads. */
   @State(Scope.Benchmark)
   public static class Keyed {
-    @Param({"caffeine-sliding", "caffeine-fixed", "caffeine-token", "engine-sliding", "bucket4j-caffeine"})
+    @Param({
+      "caffeine-sliding", "caffeine-fixed", "caffeine-token", "engine-sliding", "compute-sliding",
+      "bucket4j-caffeine"
+    })
     public String limiter;
 
     @Param({"hot", "uniform", "zipf"})

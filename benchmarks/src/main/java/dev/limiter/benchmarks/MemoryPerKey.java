@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * </pre>
  *
  * <p>Subjects: {@code caffeine-sliding}, {@code caffeine-fixed}, {@code caffeine-token} (our
- * store), {@code bucket4j-caffeine} (Bucket4j's Caffeine proxy manager), {@code raw-caffeine} (a
+ * store), {@code compute-sliding} (the store before its fast path, with an entry object around the
+ * state), {@code bucket4j-caffeine} (Bucket4j's Caffeine proxy manager), {@code raw-caffeine} (a
  * bare Caffeine cache of {@code long[1]} with the same bound and a fixed expiry, the floor).
  * Prints one line: {@code subject bytes-per-key}.
  */
@@ -60,6 +61,11 @@ public final class MemoryPerKey {
       case "caffeine-sliding" -> store(Algorithm.SLIDING_WINDOW);
       case "caffeine-fixed" -> store(Algorithm.FIXED_WINDOW);
       case "caffeine-token" -> store(Algorithm.TOKEN_BUCKET);
+      case "compute-sliding" -> {
+        ComputeStore store = new ComputeStore(Limiters.MAXIMUM_SIZE);
+        Step step = Step.acquire(Algorithm.SLIDING_WINDOW, Limiters.WINDOW.toNanos(), Limiters.LIMIT, 1);
+        yield key -> store.apply(key, step);
+      }
       case "bucket4j-caffeine" -> {
         CaffeineProxyManager<String> proxyManager = Limiters.bucket4jProxyManager();
         BucketConfiguration configuration = Limiters.bucket4jConfiguration();

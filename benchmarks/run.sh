@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Runs every benchmark and writes the figures to benchmarks/results/<UTC time>[-quick]/:
+# summary.md (the tables), local.json and cluster.json (JMH), memory.txt, http.md, machine.txt.
+#
+#   mvn -B -q package -DskipTests      # once, at the repository root
+#   benchmarks/run.sh [--quick]
+#
+# Full: about 9 minutes on 2 cores; --quick: under 2 minutes, fewer subjects and shorter runs (for a
+# smoke check, not for figures). Every forked JVM gets -Xms equal to -Xmx and -XX:+AlwaysPreTouch.
+# The HTTP part needs wrk (apt-get install -y wrk); without it that part is skipped and says so.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+QUICK=0
+[[ "${1:-}" == "--quick" ]] && QUICK=1
+JAR=benchmarks/target/benchmarks.jar
+for built in "$JAR" demo-app/target/demo-app.jar; do
+  [[ -f "$built" ]] || { echo "$built is missing; build first: mvn -B -q package -DskipTests" >&2; exit 2; }
+done
+command -v python3 >/dev/null || { echo "python3 is needed to write the summary" >&2; exit 2; }
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=benchmarks/results/$STAMP$( ((QUICK)) && echo -quick || true)
+mkdir -p "$OUT"
+START=$SECONDS
+{
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "cpus: $(nproc) ($(lscpu 2>/dev/null | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}'))"
+  echo "memory: $(free -g | awk '/Mem:/ {print $2 " GiB"}')"
+  echo "java: $(java -version 2>&1 | head -2 | tail -1)"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$OUT/machine.txt"
+cat "$OUT/machine.txt"
+
+echo "== local decisions (JMH)"
+if ((QUICK)); then
+  java -jar "$JAR" 'LocalDecisionBenchmark.(keyed1Thread|bucket4jLocal1Thread)' \
+    -p limiter=caffeine-sliding,engine-sliding,bucket4j-caffeine -p keys=hot,uniform \
+    -wi 1 -w 1 -i 2 -r 1 -prof gc -rf json -rff "$OUT/local.json" > "$OUT/local.txt"
+else
+  java -jar "$JAR" 'LocalDecisionBenchmark' -prof gc -rf json -rff "$OUT/local.json" > "$OUT/local.txt"
+fi
+
+echo "== memory per idle key"
+HEAP=(-Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+UseG1GC)
+if ((QUICK)); then SUBJECTS=(caffeine-sliding bucket4j-caffeine); else
+  SUBJECTS=(raw-caffeine caffeine-sliding caffeine-fixed caffeine-token compute-sliding bucket4j-caffeine); fi
+for subject in "${SUBJECTS[@]}"; do
+  java "${HEAP[@]}" -cp "$JAR" dev.limiter.benchmarks.MemoryPerKey "$subject"
+done | tee "$OUT/memory.txt"
+
+echo "== cluster decisions (JMH)"
+if ((QUICK)); then
+  java -jar "$JAR" ClusterDecisionBenchmark -p subject=hazelcast-sliding,bucket4j-hazelcast,floor-noop \
+    -wi 1 -w 1 -i 1 -r 2 -rf json -rff "$OUT/cluster.json" > "$OUT/cluster.txt"
+else
+  java -jar "$JAR" ClusterDecisionBenchmark -rf json -rff "$OUT/cluster.json" > "$OUT/cluster.txt"
+fi
+
+echo "== HTTP overhead (wrk)"
+if command -v wrk >/dev/null; then
+  benchmarks/http-overhead.sh $( ((QUICK)) && echo --quick || true) | tee "$OUT/http.md"
+else
+  echo "skipped: wrk is not installed (apt-get install -y wrk)" | tee "$OUT/http.md"
+fi
+
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); took $((SECONDS - START)) s" | tee -a "$OUT/machine.txt"
+python3 benchmarks/summarize.py "$OUT" > "$OUT/summary.md"
+echo "figures: $OUT/summary.md"
