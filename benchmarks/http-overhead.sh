@@ -13,7 +13,7 @@ QUICK=0
 [[ "${1:-}" == "--quick" ]] && QUICK=1
 THREADS=${WRK_THREADS:-1}
 CONNECTIONS=${WRK_CONNECTIONS:-16}
-if (( QUICK )); then ROUNDS=2; DURATION=3; WARMUP=5; else ROUNDS=4; DURATION=8; WARMUP=10; fi
+if (( QUICK )); then ROUNDS=2; DURATION=3; WARMUP=5; else ROUNDS=3; DURATION=6; WARMUP=8; fi
 PORT=${HTTP_PORT:-18080}
 JAR=demo-app/target/demo-app.jar
 HEAP=(-Xms512m -Xmx512m -XX:+AlwaysPreTouch)

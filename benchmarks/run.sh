@@ -38,7 +38,12 @@ if ((QUICK)); then
     -p limiter=caffeine-sliding,engine-sliding,bucket4j-caffeine -p keys=hot,uniform \
     -wi 1 -w 1 -i 2 -r 1 -prof gc -rf json -rff "$OUT/local.json" > "$OUT/local.txt"
 else
-  java -jar "$JAR" 'LocalDecisionBenchmark' -prof gc -rf json -rff "$OUT/local.json" > "$OUT/local.txt"
+  # one thread: every limiter; two threads: ours, the engine and the peer (each run on its own)
+  java -jar "$JAR" 'LocalDecisionBenchmark.(keyed1Thread|bucket4jLocal.*)' -prof gc \
+    -rf json -rff "$OUT/local.json" > "$OUT/local.txt"
+  java -jar "$JAR" 'LocalDecisionBenchmark.keyed2Threads' -prof gc \
+    -p limiter=caffeine-sliding,engine-sliding,bucket4j-caffeine \
+    -rf json -rff "$OUT/local2.json" > "$OUT/local2.txt"
 fi
 
 echo "== memory per idle key"

@@ -25,7 +25,7 @@ print(open(os.path.join(run, "machine.txt")).read().strip())
 print("```\n")
 
 # ---------------------------------------------------------------- local decisions
-local = load("local.json")
+local = load("local.json") + load("local2.json")
 keyed = {}
 unkeyed = {}
 for b in local:

@@ -1,7 +1,6 @@
 package dev.limiter.benchmarks;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -21,13 +20,19 @@ final class KeySets {
 
   private KeySets() {}
 
-  /** Returns {@code count} distinct keys shaped like API keys of 13 to 14 characters. */
+  /** Returns {@code count} distinct keys of 14 characters, {@code client-0000000} and on. */
   static String[] distinctKeys(int count) {
     String[] keys = new String[count];
     for (int i = 0; i < count; i++) {
-      keys[i] = String.format(Locale.ROOT, "client-%07d", i);
+      keys[i] = key(i);
     }
     return keys;
+  }
+
+  /** Returns key number {@code i}: {@code client-} and {@code i} in seven digits. */
+  static String key(int i) {
+    String digits = Integer.toString(i);
+    return "client-" + "0000000".substring(Math.min(7, digits.length())) + digits;
   }
 
   /**

@@ -49,7 +49,7 @@ public final class MemoryPerKey {
     store.accept("warm-up"); // load the classes before the empty measurement
     long empty = usedAfterGc();
     for (int i = 0; i < keys; i++) {
-      store.accept(String.format(Locale.ROOT, "client-%07d", i)); // 14 characters
+      store.accept(KeySets.key(i)); // 14 characters
     }
     long full = usedAfterGc();
     System.out.printf(Locale.ROOT, "%s %.1f%n", subject, (full - empty) / (double) keys);
