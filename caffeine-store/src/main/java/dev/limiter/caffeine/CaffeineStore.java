@@ -58,8 +58,8 @@ public final class CaffeineStore implements RateLimitStore {
    *
    * The fast path is one lookup that Caffeine does not record (getEntryIfPresentQuietly, which also
    * reads the clock once and gives the key's expiry), a check that this expiry leaves at least what
-   * the state needs plus STEP_MARGIN_NANOS, and the step under the state's lock: no compute, no
-   * write to the cache. Caffeine's bookkeeping of a recorded read (LRU order, frequency sketch,
+   * the step needs (its units are back by then) plus STEP_MARGIN_NANOS, and the step under the
+   * state's lock: no compute, no write to the cache. Caffeine's bookkeeping of a recorded read (LRU order, frequency sketch,
    * timer wheel) costs several times the lookup with a million keys, so a key pays for it only when
    * its expiry needs refreshing: a recorded read sets the expiry to what the state needs plus
    * refreshSlackNanos, so a key in use is refreshed once per slack, not on every decision. A new
@@ -111,10 +111,10 @@ public final class CaffeineStore implements RateLimitStore {
     if (entry != null) {
       long[] state = entry.getValue();
       long now = entry.snapshotAt(); // the store's clock: it is the cache's ticker
-      synchronized (state) {
-        if (step.prepare(state) == state) {
-          long expiry = Step.expiryNanosOf(state);
-          if (expiry >= step.expiryNanos() && entry.expiresAt() - now >= expiry + STEP_MARGIN_NANOS) {
+      // the key is kept at least until this step's units are back; only the step runs locked
+      if (entry.expiresAt() - now >= step.expiryNanos() + STEP_MARGIN_NANOS) {
+        synchronized (state) {
+          if (step.prepare(state) == state) { // not REMOVED, same algorithm and window
             return step.applyTo(state, now);
           }
         }
