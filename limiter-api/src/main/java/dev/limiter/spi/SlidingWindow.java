@@ -26,7 +26,7 @@ final class SlidingWindow {
 
   static StepResult apply(Step step, long[] state, long now) {
     long slotNanos = slotNanos(step.windowNanos());
-    long current = advance(state, Math.floorDiv(now, slotNanos));
+    long current = advance(state, slotOf(state, now, slotNanos));
     long used = sum(state);
     long limit = step.limit();
     long cost = step.cost();
@@ -68,6 +68,13 @@ final class SlidingWindow {
     return new StepResult(allowed, limit, remaining, resetAfter, retryAfter, now);
   }
 
+  /** Returns the slot of {@code now}: most steps fall in the newest slot, so try it before dividing. */
+  private static long slotOf(long[] state, long now, long slotNanos) {
+    long newestStart = state[1] * slotNanos;
+    long into = now - newestStart;
+    return into >= 0 && into < slotNanos ? state[1] : Math.floorDiv(now, slotNanos);
+  }
+
   /** Moves the ring forward to {@code slot}, clearing slots that left it; returns the current slot. */
   private static long advance(long[] state, long slot) {
     long newest = state[1];
@@ -96,10 +103,11 @@ final class SlidingWindow {
     return 0;
   }
 
+  /** Sums the counters word by word; the one half-word past the last slot is never set. */
   private static long sum(long[] state) {
     long total = 0;
-    for (int i = 0; i < SLOTS; i++) {
-      total += count(state, i);
+    for (int word = 2; word < STATE_LENGTH; word++) {
+      total += (state[word] & 0xFFFF_FFFFL) + (state[word] >>> 32);
     }
     return total;
   }
