@@ -27,8 +27,9 @@ if [[ ! -f "$JAR" ]]; then
   exit 2
 fi
 
+DIALECT=${HEADERS:-x}
 LOG=$(mktemp)
-java "${HEAP[@]}" -jar "$JAR" --port "$PORT" --headers x >"$LOG" 2>&1 &
+java "${HEAP[@]}" -jar "$JAR" --port "$PORT" --headers "$DIALECT" >"$LOG" 2>&1 &
 SERVER=$!
 stop_server() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -f "$LOG"; }
 trap stop_server EXIT
@@ -59,7 +60,7 @@ done
 mean() { printf '%s\n' "$@" | awk '{s += $1} END {printf "%.0f", s / NR}'; }
 P=$(mean "${PLAIN[@]}")
 L=$(mean "${LIMITED[@]}")
-echo "wrk $THREADS thread(s), $CONNECTIONS connections, $ROUNDS alternating rounds of ${DURATION} s per endpoint after ${WARMUP} s warm-up each; server heap ${HEAP[*]}, header dialect x"
+echo "wrk $THREADS thread(s), $CONNECTIONS connections, $ROUNDS alternating rounds of ${DURATION} s per endpoint after ${WARMUP} s warm-up each; server heap ${HEAP[*]}, header dialect $DIALECT"
 echo
 echo "| endpoint | requests/s per round | mean requests/s |"
 echo "|---|---|---|"

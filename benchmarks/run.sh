@@ -5,7 +5,7 @@
 #   mvn -B -q package -DskipTests      # once, at the repository root
 #   benchmarks/run.sh [--quick]
 #
-# Full: about 9 minutes on 2 cores; --quick: under 2 minutes, fewer subjects and shorter runs (for a
+# Full: about 7 minutes on 2 cores; --quick: under 2 minutes, fewer subjects and shorter runs (for a
 # smoke check, not for figures). Every forked JVM gets -Xms equal to -Xmx and -XX:+AlwaysPreTouch.
 # The HTTP part needs wrk (apt-get install -y wrk); without it that part is skipped and says so.
 set -euo pipefail
@@ -31,6 +31,10 @@ START=$SECONDS
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"
+# other work on the machine changes the figures: sample the load average while the benchmarks run
+( while sleep 10; do cut -d' ' -f1 /proc/loadavg; done ) > "$OUT/load.txt" &
+SAMPLER=$!
+trap 'kill "$SAMPLER" 2>/dev/null || true' EXIT
 
 echo "== local decisions (JMH)"
 if ((QUICK)); then
@@ -64,11 +68,19 @@ fi
 
 echo "== HTTP overhead (wrk)"
 if command -v wrk >/dev/null; then
-  benchmarks/http-overhead.sh $( ((QUICK)) && echo --quick || true) | tee "$OUT/http.md"
+  if ((QUICK)); then
+    benchmarks/http-overhead.sh --quick | tee "$OUT/http.md"
+  else # the library's default header fields, then none: the decision alone
+    { HEADERS=x benchmarks/http-overhead.sh; echo; HEADERS=none benchmarks/http-overhead.sh; } | tee "$OUT/http.md"
+  fi
 else
   echo "skipped: wrk is not installed (apt-get install -y wrk)" | tee "$OUT/http.md"
 fi
 
+kill "$SAMPLER" 2>/dev/null || true
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); took $((SECONDS - START)) s" | tee -a "$OUT/machine.txt"
+awk '{s += $1; if (NR == 1 || $1 > max) max = $1; if (NR == 1 || $1 < min) min = $1}
+     END {if (NR) printf "1-minute load average during the run (every 10 s): min %.2f, mean %.2f, max %.2f\n", min, s / NR, max}' \
+  "$OUT/load.txt" | tee -a "$OUT/machine.txt"
 python3 benchmarks/summarize.py "$OUT" > "$OUT/summary.md"
 echo "figures: $OUT/summary.md"
