@@ -16,7 +16,9 @@ package dev.limiter.spi;
  *
  * <p>The expiry only lets idle keys go: an entry that expires holds no units any more, so an
  * implementation may keep it longer (whole-second TTLs rounded up, size-bounded caches) but never
- * drop it sooner. Implementations never see HTTP and never interpret the state.
+ * drop it sooner. Where a store sets an expiry without the step at hand (a cache's expiry policy
+ * refreshing a key on a read), {@link Step#expiryNanosOf(long[])} reads it from the state.
+ * Implementations never see HTTP and never interpret the state.
  *
  * <p>Implementations must be thread-safe. Stores that talk to a network also decide what happens
  * when it cannot answer; they return a result in any case rather than throwing to say "no".
