@@ -1,5 +1,6 @@
 package dev.limiter;
 
+import dev.limiter.spi.Step;
 import java.util.List;
 
 /**
@@ -13,14 +14,21 @@ public final class EndpointLimits {
   private final List<RateLimitPolicy> policies;
   private final KeyExpression[] keys;
   private final long[] windowNanos;
+  private final String[] keyPrefixes;
+  private final Step[] acquireSteps;
 
   EndpointLimits(List<RateLimitPolicy> policies) {
     this.policies = List.copyOf(policies);
     this.keys = new KeyExpression[policies.size()];
     this.windowNanos = new long[policies.size()];
+    this.keyPrefixes = new String[policies.size()];
+    this.acquireSteps = new Step[policies.size()];
     for (int i = 0; i < keys.length; i++) {
-      keys[i] = KeyExpression.parse(this.policies.get(i).key());
-      windowNanos[i] = this.policies.get(i).window().toNanos();
+      RateLimitPolicy policy = this.policies.get(i);
+      keys[i] = KeyExpression.parse(policy.key());
+      windowNanos[i] = policy.window().toNanos();
+      keyPrefixes[i] = policy.name() + ':';
+      acquireSteps[i] = Step.acquire(policy.algorithm(), windowNanos[i], policy.max(), policy.cost());
     }
   }
 
@@ -57,6 +65,19 @@ public final class EndpointLimits {
 
   long windowNanos(int index) {
     return windowNanos[index];
+  }
+
+  /** Returns the start of the policy's store keys: its name and a colon. */
+  String keyPrefix(int index) {
+    return keyPrefixes[index];
+  }
+
+  /** Returns the step that takes the policy's cost under {@code limit}; made once for its own max. */
+  Step acquireStep(int index, long limit) {
+    Step step = acquireSteps[index];
+    return limit == step.limit()
+        ? step
+        : Step.acquire(step.algorithm(), step.windowNanos(), limit, step.cost());
   }
 
   @Override

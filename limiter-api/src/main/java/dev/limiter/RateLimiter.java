@@ -275,12 +275,17 @@ public final class RateLimiter implements AutoCloseable {
   /**
    * Takes the units from every limit, or from none. On a store failure, gives back what was
    * taken and either rethrows or answers {@link StoreUnavailable}.
+   *
+   * <p>One result holder serves every store call; what a later release needs of an acquire (its
+   * limit and time) is kept in {@code taken}, two longs per limit.
    */
   private Outcome decide(EndpointLimits limits, String[] keys, boolean rethrow) {
     int n = limits.size();
-    StepResult[] results = new StepResult[n];
-    long[] applied = new long[n];
+    StepResult result = new StepResult();
+    LimitStatus[] statuses = new LimitStatus[n];
+    long[] taken = new long[2 * n]; // per limit: the limit applied, and the acquire's stamp or -1
     boolean allowed = true;
+    long epochNanos = 0;
     for (int i = 0; i < n; i++) {
       RateLimitPolicy policy = limits.policy(i);
       long limit = limitResolver.limit(policy, keys[i]);
@@ -291,47 +296,54 @@ public final class RateLimiter implements AutoCloseable {
                 "the LimitResolver returned %d for policy %s; a limit is from 0 to %d",
                 limit, policy.name(), Step.MAX_LIMIT));
       }
-      applied[i] = limit;
-      Step step = Step.acquire(policy.algorithm(), limits.windowNanos(i), limit, policy.cost());
+      Step step = limits.acquireStep(i, limit);
       try {
-        results[i] = store.apply(storeKey(policy, keys[i]), step);
+        store.apply(storeKey(limits, i, keys[i]), step, result);
       } catch (StoreException e) {
-        giveBack(limits, keys, applied, results, i);
+        giveBack(limits, keys, taken, statuses, result, i);
         if (rethrow) {
           throw e;
         }
         return new StoreUnavailable(policy.name(), e.retryAfter());
       }
-      allowed &= results[i].allowed();
+      taken[2 * i] = limit;
+      taken[2 * i + 1] = result.allowed() ? result.stampNanos() : -1;
+      statuses[i] = status(limits, i, result);
+      allowed &= result.allowed();
+      epochNanos = Math.max(epochNanos, result.stampNanos());
     }
     if (!allowed) {
-      giveBack(limits, keys, applied, results, n);
+      giveBack(limits, keys, taken, statuses, result, n);
     }
-    List<LimitStatus> statuses = new ArrayList<>(n);
-    long epochNanos = 0;
-    for (int i = 0; i < n; i++) {
-      StepResult r = results[i];
-      statuses.add(
-          new LimitStatus(
-              limits.policy(i).name(), r.limit(), limits.windowNanos(i), r.remaining(),
-              r.resetAfterNanos(), r.retryAfterNanos(), r.allowed()));
-      epochNanos = Math.max(epochNanos, r.stampNanos());
-    }
-    return Decision.of(allowed, statuses, epochNanos);
+    return Decision.of(allowed, List.of(statuses), epochNanos);
   }
 
-  /** Gives back the units taken by the first {@code count} limits; a failure here is ignored. */
+  private static LimitStatus status(EndpointLimits limits, int index, StepResult r) {
+    return new LimitStatus(
+        limits.policy(index).name(), r.limit(), limits.windowNanos(index), r.remaining(),
+        r.resetAfterNanos(), r.retryAfterNanos(), r.allowed());
+  }
+
+  /**
+   * Gives back the units taken by the first {@code count} limits, updating their statuses; a
+   * failure here is ignored.
+   */
   private void giveBack(
-      EndpointLimits limits, String[] keys, long[] applied, @Nullable StepResult[] results, int count) {
+      EndpointLimits limits,
+      String[] keys,
+      long[] taken,
+      @Nullable LimitStatus[] statuses,
+      StepResult result,
+      int count) {
     for (int i = count - 1; i >= 0; i--) {
-      StepResult taken = results[i];
-      if (taken != null && taken.allowed()) {
+      long stamp = taken[2 * i + 1];
+      if (stamp != -1) {
         RateLimitPolicy policy = limits.policy(i);
         Step release =
-            Step.release(
-                policy.algorithm(), limits.windowNanos(i), applied[i], policy.cost(), taken.stampNanos());
+            Step.release(policy.algorithm(), limits.windowNanos(i), taken[2 * i], policy.cost(), stamp);
         try {
-          results[i] = store.apply(storeKey(policy, keys[i]), release);
+          store.apply(storeKey(limits, i, keys[i]), release, result);
+          statuses[i] = status(limits, i, result);
         } catch (StoreException e) {
           // the units return on their own when the window passes: stricter for a while, never looser
         }
@@ -345,8 +357,8 @@ public final class RateLimiter implements AutoCloseable {
    * bounded. Resolved keys never start with an unescaped {@code =}, so a digest never equals a
    * key a client sent.
    */
-  private static String storeKey(RateLimitPolicy policy, String key) {
-    return policy.name() + ':' + (key.length() > MAX_KEY_LENGTH ? digest(key) : key);
+  private static String storeKey(EndpointLimits limits, int index, String key) {
+    return limits.keyPrefix(index).concat(key.length() > MAX_KEY_LENGTH ? digest(key) : key);
   }
 
   static String digest(String key) {

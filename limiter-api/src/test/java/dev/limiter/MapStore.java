@@ -17,11 +17,10 @@ final class MapStore implements RateLimitStore {
   }
 
   @Override
-  public synchronized StepResult apply(String key, Step step) {
+  public synchronized void apply(String key, Step step, StepResult result) {
     long[] state = step.prepare(states.get(key));
-    StepResult result = step.applyTo(state, clock.epochNanos());
+    step.applyTo(state, clock.epochNanos(), result);
     states.put(key, state);
-    return result;
   }
 
   synchronized int size() {

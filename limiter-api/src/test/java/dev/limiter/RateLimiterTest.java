@@ -284,11 +284,11 @@ class RateLimiterTest {
   @Test
   void aStoreThatCannotDecideYieldsStoreUnavailableAndGivesBackWhatWasTaken() {
     RateLimitStore failing =
-        (key, step) -> {
+        (key, step, result) -> {
           if (key.startsWith("second:")) {
             throw new StoreException("cluster unreachable", new RuntimeException("timeout"), Duration.ofSeconds(3));
           }
-          return store.apply(key, step);
+          store.apply(key, step, result);
         };
     RateLimiter limiter = RateLimiter.builder().store(failing).config(config(Map.of(), Map.of())).build();
     EndpointLimits limits =

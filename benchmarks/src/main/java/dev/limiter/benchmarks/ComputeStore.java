@@ -56,16 +56,14 @@ final class ComputeStore implements RateLimitStore {
   }
 
   @Override
-  public StepResult apply(String key, Step step) {
-    StepResult[] result = new StepResult[1];
+  public void apply(String key, Step step, StepResult result) {
     cache.asMap().compute(key, (k, current) -> {
       long[] state = step.prepare(current == null ? null : current.state);
-      result[0] = step.applyTo(state, System.currentTimeMillis() * 1_000_000L);
+      step.applyTo(state, System.currentTimeMillis() * 1_000_000L, result);
       long expiry = step.expiryNanos();
       return current != null && current.state == state && current.expiryNanos == expiry
           ? current
           : new Entry(state, expiry);
     });
-    return result[0];
   }
 }

@@ -9,6 +9,7 @@ import dev.limiter.RateLimiter;
 import dev.limiter.caffeine.CaffeineStore;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.Step;
+import dev.limiter.spi.StepResult;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.caffeine.Bucket4jCaffeine;
@@ -36,8 +37,11 @@ final class Limiters {
 
   /** One way of deciding a request for a key; each benchmark fork uses one. */
   abstract static class Decider implements AutoCloseable {
-    /** Decides one request for {@code key} and returns what the limiter answers. */
-    abstract Object decide(String key);
+    /**
+     * Decides one request for {@code key} and returns what the limiter answers; a store fills
+     * {@code holder}, the calling thread's own, as a caller of the store SPI does.
+     */
+    abstract Object decide(String key, StepResult holder);
 
     @Override
     public void close() {}
@@ -70,8 +74,9 @@ final class Limiters {
     Step step = Step.acquire(algorithm, WINDOW.toNanos(), LIMIT, 1);
     return new Decider() {
       @Override
-      Object decide(String key) {
-        return store.apply(key, step);
+      Object decide(String key, StepResult holder) {
+        store.apply(key, step, holder);
+        return holder;
       }
 
       @Override
@@ -92,7 +97,7 @@ final class Limiters {
                 new RateLimitPolicy("bench", WINDOW, LIMIT, "apiKey", 1, Algorithm.SLIDING_WINDOW)));
     return new Decider() {
       @Override
-      Object decide(String key) {
+      Object decide(String key, StepResult holder) {
         return limiter.acquire(limits, key);
       }
 
@@ -122,7 +127,7 @@ final class Limiters {
     Supplier<BucketConfiguration> supplier = () -> configuration;
     return new Decider() {
       @Override
-      Object decide(String key) {
+      Object decide(String key, StepResult holder) {
         // what a limiter that sends X-RateLimit-Remaining and Retry-After needs, like StepResult
         return proxyManager.builder().build(key, supplier).tryConsumeAndReturnRemaining(1);
       }

@@ -1,5 +1,6 @@
 package dev.limiter.benchmarks;
 
+import dev.limiter.spi.StepResult;
 import io.github.bucket4j.Bucket;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -63,8 +64,9 @@ public class LocalDecisionBenchmark {
       String[] distinct = KeySets.distinctKeys(keys.equals("hot") ? 1 : KeySets.KEYS);
       draws = KeySets.draws(keys, distinct, 42);
       decider = Limiters.create(limiter);
+      StepResult holder = new StepResult();
       for (String key : distinct) {
-        decider.decide(key); // every key exists before measuring: 1,000,000 keys held
+        decider.decide(key, holder); // every key exists before measuring: 1,000,000 keys held
       }
     }
 
@@ -78,6 +80,8 @@ public class LocalDecisionBenchmark {
   @State(Scope.Thread)
   public static class Cursor {
     int next;
+    /** The thread's result holder, which a caller of the store SPI reuses across decisions. */
+    final StepResult holder = new StepResult();
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -104,13 +108,13 @@ public class LocalDecisionBenchmark {
   @Benchmark
   @Threads(1)
   public Object keyed1Thread(Keyed keyed, Cursor cursor) {
-    return keyed.decider.decide(cursor.key(keyed.draws));
+    return keyed.decider.decide(cursor.key(keyed.draws), cursor.holder);
   }
 
   @Benchmark
   @Threads(2)
   public Object keyed2Threads(Keyed keyed, Cursor cursor) {
-    return keyed.decider.decide(cursor.key(keyed.draws));
+    return keyed.decider.decide(cursor.key(keyed.draws), cursor.holder);
   }
 
   @Benchmark

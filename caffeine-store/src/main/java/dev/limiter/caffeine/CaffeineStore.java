@@ -104,9 +104,10 @@ public final class CaffeineStore implements RateLimitStore {
   }
 
   @Override
-  public StepResult apply(String key, Step step) {
+  public void apply(String key, Step step, StepResult result) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(step, "step");
+    Objects.requireNonNull(result, "result");
     Policy.CacheEntry<String, long[]> entry = policy.getEntryIfPresentQuietly(key);
     if (entry != null) {
       long[] state = entry.getValue();
@@ -115,7 +116,8 @@ public final class CaffeineStore implements RateLimitStore {
       if (entry.expiresAt() - now >= step.expiryNanos() + STEP_MARGIN_NANOS) {
         synchronized (state) {
           if (step.prepare(state) == state) { // not REMOVED, same algorithm and window
-            return step.applyTo(state, now);
+            step.applyTo(state, now, result);
+            return;
           }
         }
       }
@@ -123,14 +125,13 @@ public final class CaffeineStore implements RateLimitStore {
       if (state != null) {
         synchronized (state) {
           if (step.prepare(state) == state && Step.expiryNanosOf(state) >= step.expiryNanos()) {
-            return step.applyTo(state, clock.epochNanos());
+            step.applyTo(state, clock.epochNanos(), result);
+            return;
           }
         }
       }
     }
-    Update update = new Update(step, clock);
-    cache.asMap().compute(key, update);
-    return update.result();
+    cache.asMap().compute(key, new Update(step, clock, result));
   }
 
   /**
@@ -174,18 +175,19 @@ public final class CaffeineStore implements RateLimitStore {
   private static final class Update implements BiFunction<String, long[], long[]> {
     private final Step step;
     private final Clock clock;
-    private @Nullable StepResult result;
+    private final StepResult result;
 
-    Update(Step step, Clock clock) {
+    Update(Step step, Clock clock, StepResult result) {
       this.step = step;
       this.clock = clock;
+      this.result = result;
     }
 
     @Override
     public long[] apply(String key, long @Nullable [] current) {
       if (current == null) {
         long[] fresh = step.prepare(null);
-        result = step.applyTo(fresh, clock.epochNanos());
+        step.applyTo(fresh, clock.epochNanos(), result);
         return fresh;
       }
       synchronized (current) {
@@ -193,13 +195,9 @@ public final class CaffeineStore implements RateLimitStore {
         if (state != current) {
           current[0] = REMOVED;
         }
-        result = step.applyTo(state, clock.epochNanos());
+        step.applyTo(state, clock.epochNanos(), result);
         return state;
       }
-    }
-
-    StepResult result() {
-      return Objects.requireNonNull(result, "the cache ran the update");
     }
   }
 

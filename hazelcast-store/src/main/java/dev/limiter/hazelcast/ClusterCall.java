@@ -50,7 +50,7 @@ final class ClusterCall implements RateLimitStore {
    * @throws StoreException if the cluster does not answer within the budget or fails
    */
   @Override
-  public StepResult apply(String key, Step step) {
+  public void apply(String key, Step step, StepResult result) {
     StepProcessor processor = new StepProcessor(step, ceilSeconds(step.expiryNanos()) + marginSeconds);
     long deadline = System.nanoTime() + timeoutNanos;
     long[] answer;
@@ -75,7 +75,7 @@ final class ClusterCall implements RateLimitStore {
     } catch (RuntimeException e) {
       throw failure(e);
     }
-    return StepProcessor.decode(answer);
+    StepProcessor.decode(answer, result);
   }
 
   /**

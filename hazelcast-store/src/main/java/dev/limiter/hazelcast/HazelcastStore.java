@@ -189,13 +189,13 @@ public final class HazelcastStore implements RateLimitStore {
    *
    * @param key the store key
    * @param step the step
-   * @return the step's result
+   * @param result the holder to fill with the step's result
    * @throws StoreException if the cluster cannot answer and the failure mode is {@link
    *     FailureMode#FAIL_CLOSED}
    */
   @Override
-  public StepResult apply(String key, Step step) {
-    return failover.apply(key, step);
+  public void apply(String key, Step step, StepResult result) {
+    failover.apply(key, step, result);
   }
 
   /**

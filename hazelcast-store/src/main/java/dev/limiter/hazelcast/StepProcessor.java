@@ -93,13 +93,13 @@ final class StepProcessor
     };
   }
 
-  static StepResult decode(long[] answer) {
+  static void decode(long[] answer, StepResult result) {
     if (answer.length != 6) {
       throw new IllegalStateException(
           "a member answered " + answer.length + " numbers instead of 6; are all members on the same"
               + " hazelcast-store version?");
     }
-    return new StepResult(answer[0] != 0, answer[1], answer[2], answer[3], answer[4], answer[5]);
+    result.set(answer[0] != 0, answer[1], answer[2], answer[3], answer[4], answer[5]);
   }
 
   private Step requireStep() {

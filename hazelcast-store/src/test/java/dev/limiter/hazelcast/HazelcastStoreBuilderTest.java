@@ -71,9 +71,11 @@ class HazelcastStoreBuilderTest {
 
   @Test
   void resultsTravelAsSixNumbers() {
-    StepResult result = new StepResult(false, 10, 3, 5_000, 2_000, 1_772_359_200_000_000_000L);
-    assertThat(StepProcessor.decode(StepProcessor.encode(result))).isEqualTo(result);
-    assertThatThrownBy(() -> StepProcessor.decode(new long[3]))
+    StepResult result = StepResult.of(false, 10, 3, 5_000, 2_000, 1_772_359_200_000_000_000L);
+    StepResult decoded = new StepResult();
+    StepProcessor.decode(StepProcessor.encode(result), decoded);
+    assertThat(decoded).isEqualTo(result);
+    assertThatThrownBy(() -> StepProcessor.decode(new long[3], decoded))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("same hazelcast-store version");
   }

@@ -218,11 +218,12 @@ final class HazelcastTestCluster implements AutoCloseable {
     }
 
     @Override
-    public StepResult apply(String key, Step step) {
+    public void apply(String key, Step step, StepResult result) {
       HazelcastInstance caller = nonOwner(key);
       for (HazelcastStore store : stores) {
         if (store.instance() == caller) {
-          return store.apply(key, step);
+          store.apply(key, step, result);
+          return;
         }
       }
       throw new IllegalStateException("no store on member " + caller.getName());

@@ -96,7 +96,7 @@ class DeploymentTest {
   @Test
   void aStoreThatCannotAnswerGives503WithRetryAfter() throws Exception {
     RateLimitStore down =
-        (key, step) -> {
+        (key, step, result) -> {
           throw new StoreException("store down", new IOException("refused"), Duration.ofMillis(1500));
         };
     ApplicationHandler jersey =

@@ -112,41 +112,43 @@ public final class FailoverStore implements RateLimitStore {
   }
 
   @Override
-  public StepResult apply(String key, Step step) {
+  public void apply(String key, Step step, StepResult result) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(step, "step");
+    Objects.requireNonNull(result, "result");
     if (consecutiveFailures.get() < failureThreshold) {
-      return call(key, step);
+      call(key, step, result);
+      return;
     }
     long now = clock.epochNanos();
     long sinceFailure = now - lastFailureAt;
     boolean waiting = sinceFailure >= 0 && sinceFailure < openIntervalNanos;
     if (waiting || !probing.compareAndSet(false, true)) {
-      return fallback(key, step, now);
+      fallback(key, step, now, result);
+      return;
     }
     try {
-      return call(key, step);
+      call(key, step, result);
     } finally {
       probing.set(false);
     }
   }
 
-  private StepResult call(String key, Step step) {
-    StepResult result;
+  private void call(String key, Step step, StepResult result) {
     try {
-      result = primary.apply(key, step);
+      primary.apply(key, step, result);
     } catch (StoreException e) {
       long now = clock.epochNanos();
       failures.increment();
       lastFailure = e;
       lastFailureAt = now;
       consecutiveFailures.incrementAndGet();
-      return fallback(key, step, now);
+      fallback(key, step, now, result);
+      return;
     }
     if (consecutiveFailures.get() != 0) {
       recovered();
     }
-    return result;
   }
 
   private void recovered() {
@@ -167,14 +169,14 @@ public final class FailoverStore implements RateLimitStore {
     }
   }
 
-  private StepResult fallback(String key, Step step, long now) {
+  private void fallback(String key, Step step, long now, StepResult result) {
     fallbacks.increment();
     report(now);
-    return switch (mode) {
-      case FAIL_OPEN -> step.applyTo(step.prepare(null), now);
+    switch (mode) {
+      case FAIL_OPEN -> step.applyTo(step.prepare(null), now, result);
       case FAIL_CLOSED -> throw unavailable(now);
-      case LOCAL_FALLBACK -> Objects.requireNonNull(local, "local").apply(key, step);
-    };
+      case LOCAL_FALLBACK -> Objects.requireNonNull(local, "local").apply(key, step, result);
+    }
   }
 
   private StoreException unavailable(long now) {

@@ -12,7 +12,7 @@ final class FixedWindow {
 
   private FixedWindow() {}
 
-  static StepResult apply(Step step, long[] state, long now) {
+  static void apply(Step step, long[] state, long now, StepResult out) {
     long window = step.windowNanos();
     long index = Math.floorDiv(now, window);
     if (index > state[1]) {
@@ -28,21 +28,20 @@ final class FixedWindow {
       if (Math.floorDiv(step.stampNanos(), window) == index) {
         state[2] = Math.max(0, state[2] - cost);
       }
-      return result(true, limit, state[2], 0, windowEnd, now);
-    }
-    if (cost > limit) {
-      return step.never(limit - Math.min(state[2], limit), state[2] > 0 ? windowEnd - now : 0, now);
-    }
-    if (cost <= limit - state[2]) {
+      result(true, limit, state[2], 0, windowEnd, now, out);
+    } else if (cost > limit) {
+      step.never(limit - Math.min(state[2], limit), state[2] > 0 ? windowEnd - now : 0, now, out);
+    } else if (cost <= limit - state[2]) {
       state[2] += cost;
-      return result(true, limit, state[2], 0, windowEnd, now);
+      result(true, limit, state[2], 0, windowEnd, now, out);
+    } else {
+      result(false, limit, state[2], windowEnd - now, windowEnd, now, out);
     }
-    return result(false, limit, state[2], windowEnd - now, windowEnd, now);
   }
 
-  private static StepResult result(
-      boolean allowed, long limit, long used, long retryAfter, long windowEnd, long now) {
+  private static void result(
+      boolean allowed, long limit, long used, long retryAfter, long windowEnd, long now, StepResult out) {
     long resetAfter = used > 0 ? windowEnd - now : 0;
-    return new StepResult(allowed, limit, Math.max(0, limit - used), resetAfter, retryAfter, now);
+    out.set(allowed, limit, Math.max(0, limit - used), resetAfter, retryAfter, now);
   }
 }

@@ -39,16 +39,15 @@ final class LocalStore implements RateLimitStore {
   }
 
   @Override
-  public StepResult apply(String key, Step step) {
+  public void apply(String key, Step step, StepResult result) {
     if (entries.size() >= maximumSize && !entries.containsKey(key)) {
       sweep();
     }
-    StepResult[] result = new StepResult[1];
     entries.compute(key, (k, entry) -> {
       long now = clock.epochNanos();
       boolean live = entry != null && now - entry.expiresAt < 0;
       long[] state = step.prepare(live ? entry.state : null);
-      result[0] = step.applyTo(state, now);
+      step.applyTo(state, now, result);
       long expiresAt = now + step.expiryNanos();
       if (live && entry.state == state) {
         entry.expiresAt = Math.max(entry.expiresAt, expiresAt);
@@ -56,7 +55,6 @@ final class LocalStore implements RateLimitStore {
       }
       return new Entry(state, expiresAt);
     });
-    return result[0];
   }
 
   /** Drops every key; the next outage starts afresh. */

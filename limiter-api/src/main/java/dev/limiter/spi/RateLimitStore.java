@@ -9,9 +9,8 @@ package dev.limiter.spi;
  * <pre>{@code
  * long now = clock.epochNanos();           // the store's clock, read where the state lives
  * long[] state = step.prepare(stored);     // stored may be null; may return a fresh array
- * StepResult result = step.applyTo(state, now);
+ * step.applyTo(state, now, result);         // fills the caller's holder
  * store state for key, expiring it after step.expiryNanos() without updates
- * return result;
  * }</pre>
  *
  * <p>The expiry only lets idle keys go: an entry that expires holds no units any more, so an
@@ -26,14 +25,31 @@ package dev.limiter.spi;
 public interface RateLimitStore extends AutoCloseable {
 
   /**
-   * Applies {@code step} atomically to the state stored under {@code key} and returns its result.
+   * Applies {@code step} atomically to the state stored under {@code key} and writes its result
+   * into {@code result}, a holder the caller owns (so that a decision need not allocate).
    *
    * @param key the store key: the policy name and the resolved request key, never empty
    * @param step the algorithm step to apply
-   * @return the step's result, computed on the state as it was at the time of the update
+   * @param result the holder to fill with the step's result, computed on the state as it was at
+   *     the time of the update; when this method throws, its values are unspecified
    * @throws StoreException if the store cannot answer and has no configured fallback
    */
-  StepResult apply(String key, Step step);
+  void apply(String key, Step step, StepResult result);
+
+  /**
+   * Applies {@code step} as {@link #apply(String, Step, StepResult)} does and returns its result in
+   * a new holder.
+   *
+   * @param key the store key
+   * @param step the algorithm step to apply
+   * @return the step's result
+   * @throws StoreException if the store cannot answer and has no configured fallback
+   */
+  default StepResult apply(String key, Step step) {
+    StepResult result = new StepResult();
+    apply(key, step, result);
+    return result;
+  }
 
   /**
    * Releases the store's resources. Stores built around resources they were given (a cache, a

@@ -24,7 +24,7 @@ final class SlidingWindow {
     return (windowNanos + Step.SUB_WINDOWS - 1) / Step.SUB_WINDOWS;
   }
 
-  static StepResult apply(Step step, long[] state, long now) {
+  static void apply(Step step, long[] state, long now, StepResult out) {
     long slotNanos = slotNanos(step.windowNanos());
     long current = advance(state, slotOf(state, now, slotNanos));
     long used = sum(state);
@@ -38,16 +38,19 @@ final class SlidingWindow {
         setCount(state, index, count(state, index) - given);
         used -= given;
       }
-      return result(true, limit, used, 0, resetAfter(state, current, slotNanos, now), now);
+      result(true, limit, used, 0, resetAfter(state, current, slotNanos, now), now, out);
+      return;
     }
     if (cost > limit) {
-      return step.never(limit - Math.min(used, limit), resetAfter(state, current, slotNanos, now), now);
+      step.never(limit - Math.min(used, limit), resetAfter(state, current, slotNanos, now), now, out);
+      return;
     }
     if (cost <= limit - used) {
       int index = index(current);
       setCount(state, index, count(state, index) + cost);
       used += cost;
-      return result(true, limit, used, 0, resetAfter(state, current, slotNanos, now), now);
+      result(true, limit, used, 0, resetAfter(state, current, slotNanos, now), now, out);
+      return;
     }
     long needed = used + cost - limit;
     long retryAt = 0;
@@ -59,13 +62,13 @@ final class SlidingWindow {
         break;
       }
     }
-    return result(false, limit, used, retryAt - now, resetAfter(state, current, slotNanos, now), now);
+    result(false, limit, used, retryAt - now, resetAfter(state, current, slotNanos, now), now, out);
   }
 
-  private static StepResult result(
-      boolean allowed, long limit, long used, long retryAfter, long resetAfter, long now) {
+  private static void result(
+      boolean allowed, long limit, long used, long retryAfter, long resetAfter, long now, StepResult out) {
     long remaining = Math.max(0, limit - used);
-    return new StepResult(allowed, limit, remaining, resetAfter, retryAfter, now);
+    out.set(allowed, limit, remaining, resetAfter, retryAfter, now);
   }
 
   /** Returns the slot of {@code now}: most steps fall in the newest slot, so try it before dividing. */

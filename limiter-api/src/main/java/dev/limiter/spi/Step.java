@@ -107,7 +107,28 @@ public record Step(
   }
 
   /**
-   * Applies this step to {@code state}, updating it in place.
+   * Applies this step to {@code state}, updating it in place, and writes what it decided into
+   * {@code result}.
+   *
+   * @param state an array returned by {@link #prepare}
+   * @param nowNanos the store's time in nanoseconds since the epoch
+   * @param result the holder to fill; every value is overwritten
+   * @throws IllegalArgumentException if {@code state} was not prepared for this step
+   */
+  public void applyTo(long[] state, long nowNanos, StepResult result) {
+    if (state.length != stateLength() || state[0] != tag()) {
+      throw new IllegalArgumentException("state was not prepared for " + this);
+    }
+    switch (algorithm) {
+      case SLIDING_WINDOW -> SlidingWindow.apply(this, state, nowNanos, result);
+      case FIXED_WINDOW -> FixedWindow.apply(this, state, nowNanos, result);
+      case TOKEN_BUCKET -> TokenBucket.apply(this, state, nowNanos, result);
+    }
+  }
+
+  /**
+   * Applies this step to {@code state}, updating it in place, and returns what it decided in a new
+   * holder; {@link #applyTo(long[], long, StepResult)} fills one the caller reuses.
    *
    * @param state an array returned by {@link #prepare}
    * @param nowNanos the store's time in nanoseconds since the epoch
@@ -115,14 +136,9 @@ public record Step(
    * @throws IllegalArgumentException if {@code state} was not prepared for this step
    */
   public StepResult applyTo(long[] state, long nowNanos) {
-    if (state.length != stateLength() || state[0] != tag()) {
-      throw new IllegalArgumentException("state was not prepared for " + this);
-    }
-    return switch (algorithm) {
-      case SLIDING_WINDOW -> SlidingWindow.apply(this, state, nowNanos);
-      case FIXED_WINDOW -> FixedWindow.apply(this, state, nowNanos);
-      case TOKEN_BUCKET -> TokenBucket.apply(this, state, nowNanos);
-    };
+    StepResult result = new StepResult();
+    applyTo(state, nowNanos, result);
+    return result;
   }
 
   /**
@@ -183,8 +199,7 @@ public record Step(
   }
 
   /** The result for a request that can never be served under this limit (cost above limit). */
-  StepResult never(long remaining, long resetAfterNanos, long nowNanos) {
-    return new StepResult(
-        false, limit, Math.min(limit, remaining), resetAfterNanos, windowNanos, nowNanos);
+  void never(long remaining, long resetAfterNanos, long nowNanos, StepResult out) {
+    out.set(false, limit, Math.min(limit, remaining), resetAfterNanos, windowNanos, nowNanos);
   }
 }

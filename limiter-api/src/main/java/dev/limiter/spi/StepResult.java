@@ -1,27 +1,85 @@
 package dev.limiter.spi;
 
-/**
- * What one {@link Step} decided for one key.
- *
- * @param allowed whether the units were taken (always true for a release)
- * @param limit the limit the step applied
- * @param remaining units left after the step, between 0 and {@code limit}
- * @param resetAfterNanos nanoseconds from {@code stampNanos} until every used unit is back
- * @param retryAfterNanos when not allowed, nanoseconds from {@code stampNanos} until the same
- *     request would be allowed; 0 when allowed
- * @param stampNanos the store's time of the step, in nanoseconds since the epoch; a later {@link
- *     Step#release} needs it to give the units back where they were taken
- */
-public record StepResult(
-    boolean allowed,
-    long limit,
-    long remaining,
-    long resetAfterNanos,
-    long retryAfterNanos,
-    long stampNanos) {
+import java.util.Locale;
 
-  /** Validates the components. */
-  public StepResult {
+/**
+ * What one {@link Step} decided for one key: a holder that the caller owns and the store fills.
+ *
+ * <p>A decision is on every request's path, so the store SPI writes its result into a holder
+ * instead of returning a new object: a caller that decides in a loop reuses one holder and
+ * allocates nothing per decision. A holder is not thread-safe; each thread uses its own. It is
+ * written completely by each {@link RateLimitStore#apply(String, Step, StepResult)} and {@link
+ * Step#applyTo(long[], long, StepResult)}, so nothing from an earlier decision remains. Two holders
+ * are {@link #equals equal} when they hold the same values.
+ *
+ * <p>The values:
+ *
+ * <ul>
+ *   <li>{@link #allowed()}: whether the units were taken (always true for a release)
+ *   <li>{@link #limit()}: the limit the step applied
+ *   <li>{@link #remaining()}: units left after the step, between 0 and {@code limit}
+ *   <li>{@link #resetAfterNanos()}: nanoseconds from {@code stampNanos} until every used unit is
+ *       back
+ *   <li>{@link #retryAfterNanos()}: when not allowed, nanoseconds from {@code stampNanos} until
+ *       the same request would be allowed; 0 when allowed
+ *   <li>{@link #stampNanos()}: the store's time of the step, in nanoseconds since the epoch; a
+ *       later {@link Step#release} needs it to give the units back where they were taken
+ * </ul>
+ */
+public final class StepResult {
+
+  private boolean allowed;
+  private long limit;
+  private long remaining;
+  private long resetAfterNanos;
+  private long retryAfterNanos;
+  private long stampNanos;
+
+  /** Creates an empty holder: not allowed, every number 0, until a store fills it. */
+  public StepResult() {}
+
+  /**
+   * Returns a new holder with these values.
+   *
+   * @param allowed whether the units were taken
+   * @param limit the limit the step applied
+   * @param remaining units left after the step
+   * @param resetAfterNanos nanoseconds until every used unit is back
+   * @param retryAfterNanos nanoseconds until the same request would be allowed; 0 when allowed
+   * @param stampNanos the store's time of the step
+   * @return the holder
+   * @throws IllegalArgumentException as {@link #set} does
+   */
+  public static StepResult of(
+      boolean allowed,
+      long limit,
+      long remaining,
+      long resetAfterNanos,
+      long retryAfterNanos,
+      long stampNanos) {
+    return new StepResult().set(allowed, limit, remaining, resetAfterNanos, retryAfterNanos, stampNanos);
+  }
+
+  /**
+   * Sets every value, after checking them together.
+   *
+   * @param allowed whether the units were taken
+   * @param limit the limit the step applied
+   * @param remaining units left after the step, between 0 and {@code limit}
+   * @param resetAfterNanos nanoseconds until every used unit is back, not negative
+   * @param retryAfterNanos nanoseconds until the same request would be allowed, not negative; 0
+   *     when allowed
+   * @param stampNanos the store's time of the step
+   * @return this holder
+   * @throws IllegalArgumentException if a value is out of range; the holder is then unchanged
+   */
+  public StepResult set(
+      boolean allowed,
+      long limit,
+      long remaining,
+      long resetAfterNanos,
+      long retryAfterNanos,
+      long stampNanos) {
     if (remaining < 0 || remaining > limit) {
       throw new IllegalArgumentException(
           "remaining must be between 0 and limit " + limit + ", was " + remaining);
@@ -34,5 +92,114 @@ public record StepResult(
     if (allowed && retryAfterNanos != 0) {
       throw new IllegalArgumentException("an allowed result has retryAfterNanos 0, was " + retryAfterNanos);
     }
+    this.allowed = allowed;
+    this.limit = limit;
+    this.remaining = remaining;
+    this.resetAfterNanos = resetAfterNanos;
+    this.retryAfterNanos = retryAfterNanos;
+    this.stampNanos = stampNanos;
+    return this;
+  }
+
+  /**
+   * Copies another holder's values into this one.
+   *
+   * @param other the holder to copy
+   * @return this holder
+   */
+  public StepResult setFrom(StepResult other) {
+    this.allowed = other.allowed;
+    this.limit = other.limit;
+    this.remaining = other.remaining;
+    this.resetAfterNanos = other.resetAfterNanos;
+    this.retryAfterNanos = other.retryAfterNanos;
+    this.stampNanos = other.stampNanos;
+    return this;
+  }
+
+  /**
+   * Returns whether the units were taken; always true for a release.
+   *
+   * @return whether the step was allowed
+   */
+  public boolean allowed() {
+    return allowed;
+  }
+
+  /**
+   * Returns the limit the step applied.
+   *
+   * @return the limit
+   */
+  public long limit() {
+    return limit;
+  }
+
+  /**
+   * Returns the units left after the step, between 0 and {@link #limit()}.
+   *
+   * @return the remaining units
+   */
+  public long remaining() {
+    return remaining;
+  }
+
+  /**
+   * Returns the nanoseconds from {@link #stampNanos()} until every used unit is back.
+   *
+   * @return the time until the key is as if unused
+   */
+  public long resetAfterNanos() {
+    return resetAfterNanos;
+  }
+
+  /**
+   * Returns, when not allowed, the nanoseconds from {@link #stampNanos()} until the same request
+   * would be allowed; 0 when allowed.
+   *
+   * @return the wait
+   */
+  public long retryAfterNanos() {
+    return retryAfterNanos;
+  }
+
+  /**
+   * Returns the store's time of the step in nanoseconds since the epoch; a later {@link
+   * Step#release} needs it.
+   *
+   * @return the time of the step
+   */
+  public long stampNanos() {
+    return stampNanos;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof StepResult other
+        && allowed == other.allowed
+        && limit == other.limit
+        && remaining == other.remaining
+        && resetAfterNanos == other.resetAfterNanos
+        && retryAfterNanos == other.retryAfterNanos
+        && stampNanos == other.stampNanos;
+  }
+
+  @Override
+  public int hashCode() {
+    int h = Boolean.hashCode(allowed);
+    h = 31 * h + Long.hashCode(limit);
+    h = 31 * h + Long.hashCode(remaining);
+    h = 31 * h + Long.hashCode(resetAfterNanos);
+    h = 31 * h + Long.hashCode(retryAfterNanos);
+    return 31 * h + Long.hashCode(stampNanos);
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        Locale.ROOT,
+        "StepResult[allowed=%s, limit=%d, remaining=%d, resetAfterNanos=%d, retryAfterNanos=%d,"
+            + " stampNanos=%d]",
+        allowed, limit, remaining, resetAfterNanos, retryAfterNanos, stampNanos);
   }
 }

@@ -35,11 +35,16 @@ final class TokenBucket {
     return Math.min(largestLimit, Step.MAX_LIMIT) * interval + 1;
   }
 
-  static StepResult apply(Step step, long[] state, long now) {
+  static void apply(Step step, long[] state, long now, StepResult out) {
     long limit = step.limit();
     if (limit == 0) {
       // without an interval there is nothing to give back in; a release is still allowed
-      return step.release() ? new StepResult(true, 0, 0, 0, 0, now) : step.never(0, 0, now);
+      if (step.release()) {
+        out.set(true, 0, 0, 0, 0, now);
+      } else {
+        step.never(0, 0, now, out);
+      }
+      return;
     }
     long interval = intervalNanos(step);
     long capacity = limit * interval;
@@ -59,22 +64,25 @@ final class TokenBucket {
       // the time since is still owed: give back only that, never units taken by others since
       long owed = cost * interval - Math.max(0, now - step.stampNanos());
       state[1] = Math.max(now, tat - Math.max(0, owed));
-      return result(true, limit, state[1], interval, 0, now);
+      result(true, limit, state[1], interval, 0, now, out);
+      return;
     }
     if (cost > limit) {
-      return step.never(remaining(limit, tat, interval, now), tat - now, now);
+      step.never(remaining(limit, tat, interval, now), tat - now, now, out);
+      return;
     }
     long next = tat + cost * interval;
     if (next - now <= capacity) {
       state[1] = next;
-      return result(true, limit, next, interval, 0, now);
+      result(true, limit, next, interval, 0, now, out);
+    } else {
+      result(false, limit, tat, interval, next - capacity - now, now, out);
     }
-    return result(false, limit, tat, interval, next - capacity - now, now);
   }
 
-  private static StepResult result(
-      boolean allowed, long limit, long tat, long interval, long retryAfter, long now) {
-    return new StepResult(
+  private static void result(
+      boolean allowed, long limit, long tat, long interval, long retryAfter, long now, StepResult out) {
+    out.set(
         allowed, limit, remaining(limit, tat, interval, now), Math.max(0, tat - now), retryAfter, now);
   }
 

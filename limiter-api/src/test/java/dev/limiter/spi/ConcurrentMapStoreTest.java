@@ -33,18 +33,16 @@ class ConcurrentMapStoreTest extends StoreCompatibilityKit {
     }
 
     @Override
-    public StepResult apply(String key, Step step) {
-      StepResult[] result = new StepResult[1];
+    public void apply(String key, Step step, StepResult result) {
       entries.compute(
           key,
           (k, current) -> {
             long now = clock.epochNanos();
             long[] state =
                 step.prepare(current == null || expired(current, now) ? null : current.state());
-            result[0] = step.applyTo(state, now);
+            step.applyTo(state, now, result);
             return new Entry(state, now + step.expiryNanos());
           });
-      return result[0];
     }
 
     /** Drops the expired entries and returns how many are left. */

@@ -64,7 +64,7 @@ class FailoverStoreTest {
     }
 
     @Override
-    public StepResult apply(String key, Step step) {
+    public void apply(String key, Step step, StepResult result) {
       calls.incrementAndGet();
       if (down) {
         try {
@@ -76,9 +76,8 @@ class FailoverStoreTest {
       }
       synchronized (this) {
         long[] state = step.prepare(states.get(key));
-        StepResult result = step.applyTo(state, clock.epochNanos());
+        step.applyTo(state, clock.epochNanos(), result);
         states.put(key, state);
-        return result;
       }
     }
   }
@@ -294,8 +293,8 @@ class FailoverStoreTest {
     RateLimitStore closable =
         new RateLimitStore() {
           @Override
-          public StepResult apply(String key, Step step) {
-            return primary.apply(key, step);
+          public void apply(String key, Step step, StepResult result) {
+            primary.apply(key, step, result);
           }
 
           @Override

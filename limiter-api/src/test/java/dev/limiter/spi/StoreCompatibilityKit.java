@@ -180,6 +180,23 @@ public abstract class StoreCompatibilityKit {
   }
 
   @Test
+  void aReusedResultHolderKeepsNothingOfTheDecisionBefore() {
+    Step rejected = Step.acquire(Algorithm.FIXED_WINDOW, MINUTE.toNanos(), 0, 1);
+    StepResult holder = new StepResult();
+    for (Algorithm algorithm : Algorithm.values()) {
+      Step step = Step.acquire(algorithm, MINUTE.toNanos(), 5, 2);
+      store.apply("rejected-" + algorithm, rejected, holder);
+      assertThat(holder.allowed()).isFalse();
+      store.apply("reused-" + algorithm, step, holder);
+      StepResult fresh = store.apply("fresh-" + algorithm, step);
+      assertThat(holder).as(algorithm.toString()).isEqualTo(fresh);
+      assertThat(holder.allowed()).isTrue();
+      assertThat(holder.remaining()).isEqualTo(3);
+      assertThat(holder.stampNanos()).isEqualTo(clock.epochNanos());
+    }
+  }
+
+  @Test
   void fixedWindowResetsExactlyAtTheWindowBoundary() {
     clock.set(START.plusSeconds(20));
     for (long remaining = 2; remaining >= 0; remaining--) {
@@ -688,7 +705,7 @@ public abstract class StoreCompatibilityKit {
   /** Stands in for the store between tests; the kit never calls it. */
   private static final class UnusedStore implements RateLimitStore {
     @Override
-    public StepResult apply(String key, Step step) {
+    public void apply(String key, Step step, StepResult result) {
       throw new IllegalStateException("no test is running");
     }
   }

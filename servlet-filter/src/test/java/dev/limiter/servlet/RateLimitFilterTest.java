@@ -57,7 +57,7 @@ class RateLimitFilterTest {
             .store(CaffeineStore.builder().clock(CLOCK).build())
             .config(config)
             .build();
-    RateLimitStore failing = (key, step) -> {
+    RateLimitStore failing = (key, step, result) -> {
       throw new StoreException("the test store is down", null, Duration.ofSeconds(3));
     };
     unavailable = RateLimiter.builder().store(failing).config(config).build();

@@ -1,0 +1,56 @@
+package dev.limiter.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class StepResultTest {
+
+  @Test
+  void anEmptyHolderIsNotAllowedAndHoldsZeros() {
+    StepResult empty = new StepResult();
+    assertThat(empty.allowed()).isFalse();
+    assertThat(empty).isEqualTo(StepResult.of(false, 0, 0, 0, 0, 0));
+  }
+
+  @Test
+  void setReplacesEveryValue() {
+    StepResult holder = StepResult.of(false, 10, 0, 7_000, 3_000, 100);
+    assertThat(holder.set(true, 20, 19, 1_000, 0, 200)).isSameAs(holder);
+    assertThat(holder.allowed()).isTrue();
+    assertThat(holder.limit()).isEqualTo(20);
+    assertThat(holder.remaining()).isEqualTo(19);
+    assertThat(holder.resetAfterNanos()).isEqualTo(1_000);
+    assertThat(holder.retryAfterNanos()).isZero();
+    assertThat(holder.stampNanos()).isEqualTo(200);
+  }
+
+  @Test
+  void invalidValuesAreRejectedAndLeaveTheHolderAsItWas() {
+    StepResult holder = StepResult.of(true, 10, 4, 1_000, 0, 100);
+    StepResult before = new StepResult().setFrom(holder);
+    assertThatThrownBy(() -> holder.set(true, 10, 11, 0, 0, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("remaining must be between 0 and limit 10, was 11");
+    assertThatThrownBy(() -> holder.set(false, 10, 1, -1, 0, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must not be negative");
+    assertThatThrownBy(() -> holder.set(true, 10, 1, 0, 5, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("an allowed result has retryAfterNanos 0, was 5");
+    assertThat(holder).isEqualTo(before);
+  }
+
+  @Test
+  void holdersWithTheSameValuesAreEqual() {
+    StepResult a = StepResult.of(false, 10, 2, 5_000, 2_000, 1_772_359_200_000_000_000L);
+    StepResult b = new StepResult().setFrom(a);
+    assertThat(b).isEqualTo(a).hasSameHashCodeAs(a);
+    assertThat(b.set(false, 10, 2, 5_000, 2_001, 1_772_359_200_000_000_000L)).isNotEqualTo(a);
+    assertThat(a.toString())
+        .isEqualTo(
+            "StepResult[allowed=false, limit=10, remaining=2, resetAfterNanos=5000,"
+                + " retryAfterNanos=2000, stampNanos=1772359200000000000]");
+  }
+}
