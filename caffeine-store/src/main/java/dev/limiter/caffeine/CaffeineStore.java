@@ -9,6 +9,7 @@ import dev.limiter.Clock;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.BiFunction;
@@ -24,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each key's state is updated atomically under that key alone (no global lock), and expires once
  * it has been idle long enough to hold no units. A key in use has its expiry refreshed at most once
- * per quarter of that time (at least 1.1 s), so an idle key may stay up to that much longer. When
+ * per refresh period (a power of two of nanoseconds from a quarter of that time, at least 2 s, up),
+ * so an idle key may stay up to that period plus 1.1 s longer. When
  * the cache is full, the least valuable keys are evicted first (Caffeine's W-TinyLFU, which counts
  * those refreshes rather than every decision); an evicted key starts afresh, so size the cache
  * above the number of keys active in one window.
@@ -38,38 +40,65 @@ public final class CaffeineStore implements RateLimitStore {
   public static final long DEFAULT_MAXIMUM_SIZE = 1_000_000L;
 
   /**
-   * The time allowed from checking a key's expiry to applying its step under the key's lock, which
-   * only reads the clock in between.
+   * The time allowed from Caffeine's clock reading when it sets a key's expiry to the store's reading
+   * for the step under the key's lock, which only reads the clock in between.
    */
   static final long STEP_MARGIN_NANOS = 100_000_000L;
 
   /** Caffeine skips a read's change of an expiry by one second or less (its EXPIRE_TOLERANCE). */
   static final long CAFFEINE_READ_TOLERANCE_NANOS = 1_000_000_000L;
 
+  /** The shortest refresh period: a key in use pays for a recorded read at most this often. */
+  static final long MIN_REFRESH_PERIOD_NANOS = 2_000_000_000L;
+
   /** Written into the tag of a state that left the cache, so that a step racing with that retries. */
   private static final long REMOVED = 0;
 
+  /** How many recently marked keys the store remembers, so that a hot key skips the cache lookup. */
+  static final int RECENT_SLOTS = 1024;
+
   private final Cache<String, long[]> cache;
+  private final Recent[] recents = new Recent[RECENT_SLOTS];
   private final Policy<String, long[]> policy;
   private final Clock clock;
 
   /*
    * Each key's value is its state array itself, and that array's monitor is the key's lock.
    *
-   * The fast path is one lookup that Caffeine does not record (getEntryIfPresentQuietly, which also
-   * reads the clock once and gives the key's expiry), a check that this expiry leaves at least what
-   * the step needs (its units are back by then) plus STEP_MARGIN_NANOS, and the step under the
-   * state's lock: no compute, no write to the cache. Caffeine's bookkeeping of a recorded read (LRU order, frequency sketch,
-   * timer wheel) costs several times the lookup with a million keys, so a key pays for it only when
-   * its expiry needs refreshing: a recorded read sets the expiry to what the state needs plus
-   * refreshSlackNanos, so a key in use is refreshed once per slack, not on every decision. A new
-   * key, a changed window or algorithm, or a step that needs a longer expiry than the state gives
-   * takes the slow path, a compute on the cache's map.
+   * Caffeine's bookkeeping of a recorded read (LRU order, frequency sketch, timer wheel) costs
+   * several times the lookup with a million keys, so a key pays for it only when its expiry needs
+   * refreshing, at most once per refresh period P: a power of two of nanoseconds from max(2 s, E/4)
+   * up, where E = Step.expiryNanosOf(state) is how long the state must be kept. Each time Caffeine
+   * sets a key's expiry (a create or an update in compute, or a recorded read) it sets E + extra,
+   * extra = STEP_MARGIN (M) + P + CAFFEINE_READ_TOLERANCE (TOL), from its own clock reading; the
+   * store read the clock at t0 before that reading ("marks" the key at t0). Caffeine may skip a
+   * read's change of up to TOL, so the expiry is at least t0 + E + M + P either way. A later step
+   * at `now` needs at most E (Step.updatesInPlace: the step neither replaces the state nor needs a
+   * longer expiry), so the expiry covers it when now - t0 < P. Two fast paths use that:
    *
-   * Invariant: a state array that is no longer the cache's value for its key has the tag REMOVED,
-   * written under its lock by whatever took it out (the eviction listener, or the slow path when it
-   * replaces the array). A step that finds REMOVED under the lock took a state that is gone, and
-   * retries, so no update is ever applied to an array the cache no longer holds.
+   *   - Recent keys: a small table, one slot per key hash, of (key, state, t0, P) written at each
+   *     mark. A step that finds its key there with now - t0 < P runs under the state's lock alone:
+   *     one clock read, no cache call.
+   *   - Any cached key: one lookup that Caffeine does not record and that allocates nothing
+   *     (getIfPresentQuietly). The state's store bits hold the number, modulo 8, of the period in
+   *     which t0 lies (periods are offset by a fraction of P from the key's hash, so that keys do
+   *     not all refresh at once). A step whose `now` lies in a period with the same number runs.
+   *     Same number means same period: the key is still cached, so now < t0 + delta + E + extra
+   *     (delta: from t0 to Caffeine's reading), while a period 8 or more later would start over 7P
+   *     after t0, and 6P >= max(12 s, 1.5 E) exceeds E + M + TOL + delta for delta under 2.9 s. A
+   *     wall clock stepped back to an earlier period with the same number is still covered, as now
+   *     < t0.
+   *
+   * Otherwise the store reads the clock (t0), makes a recorded read (Caffeine sets the expiry) and
+   * marks the key; a new key, a changed window or algorithm, or a token bucket whose new limit
+   * changes its refill interval (and so E) take a compute on the cache's map, which marks inside.
+   *
+   * Invariants: a state array's E never changes while it is the cache's value (a compute that would
+   * change it puts a copy in its place), so a mark stays true for the array it was made for. A
+   * state array that is no longer the cache's value for its key has the tag REMOVED, written under
+   * its lock by whatever took it out (the eviction listener, or a compute that replaces it). A step
+   * that finds REMOVED under the lock took a state that is gone and goes on to the next path, so
+   * no update is ever applied to an array the cache no longer holds.
    */
 
   private CaffeineStore(Builder builder) {
@@ -77,7 +106,7 @@ public final class CaffeineStore implements RateLimitStore {
     this.cache =
         Caffeine.newBuilder()
             .maximumSize(builder.maximumSize)
-            .expireAfter(new IdleExpiry())
+            .expireAfter(new KeyExpiry())
             .evictionListener(CaffeineStore::markRemoved)
             .ticker(clock::epochNanos)
             .executor(Runnable::run)
@@ -108,39 +137,70 @@ public final class CaffeineStore implements RateLimitStore {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(step, "step");
     Objects.requireNonNull(result, "result");
-    Policy.CacheEntry<String, long[]> entry = policy.getEntryIfPresentQuietly(key);
-    if (entry != null) {
-      long[] state = entry.getValue();
-      long now = entry.snapshotAt(); // the store's clock: it is the cache's ticker
-      // the key is kept at least until this step's units are back; only the step runs locked
-      if (entry.expiresAt() - now >= step.expiryNanos() + STEP_MARGIN_NANOS) {
-        synchronized (state) {
-          if (step.prepare(state) == state) { // not REMOVED, same algorithm and window
-            step.applyTo(state, now, result);
-            return;
-          }
+    int hash = key.hashCode();
+    int slot = (hash ^ (hash >>> 16)) & (RECENT_SLOTS - 1);
+    Recent recent = recents[slot];
+    if (recent != null && recent.key.equals(key)) {
+      long[] state = recent.state;
+      synchronized (state) {
+        long now = clock.epochNanos();
+        if (step.updatesInPlace(state) && now - recent.markedAt < recent.periodNanos) {
+          step.applyTo(state, now, result);
+          return;
         }
       }
-      state = cache.getIfPresent(key); // a recorded read: refreshes the expiry, see IdleExpiry
+    }
+    long[] state = policy.getIfPresentQuietly(key);
+    if (state != null) {
+      synchronized (state) {
+        long now = clock.epochNanos();
+        if (step.updatesInPlace(state)
+            && Step.storeBits(state) == period(now, refreshPeriodNanos(Step.expiryNanosOf(state)), hash)) {
+          step.applyTo(state, now, result);
+          return;
+        }
+      }
+      long before = clock.epochNanos();
+      state = cache.getIfPresent(key); // a recorded read: refreshes the expiry, see KeyExpiry
       if (state != null) {
         synchronized (state) {
-          if (step.prepare(state) == state && Step.expiryNanosOf(state) >= step.expiryNanos()) {
+          if (step.updatesInPlace(state)) {
+            long periodNanos = refreshPeriodNanos(Step.expiryNanosOf(state));
+            Step.setStoreBits(state, period(before, periodNanos, hash));
             step.applyTo(state, clock.epochNanos(), result);
+            recents[slot] = new Recent(key, state, before, periodNanos);
             return;
           }
         }
       }
     }
-    cache.asMap().compute(key, new Update(step, clock, result));
+    Update update = new Update(step, clock, result);
+    state = cache.asMap().compute(key, update);
+    recents[slot] = new Recent(key, state, update.markedAt, update.periodNanos);
   }
 
   /**
-   * How much longer than its state needs a recorded read keeps a key: more than Caffeine's read
-   * tolerance, so that the refresh is never skipped, and a quarter of the state's expiry, so that a
-   * key in use is refreshed at most once per quarter of its expiry. Idle keys go that much later.
+   * Returns the refresh period for a state that must be kept {@code expiry} nanoseconds: the power
+   * of two at or above max(2 s, expiry / 4).
    */
-  static long refreshSlackNanos(long expiry) {
-    return Math.max(CAFFEINE_READ_TOLERANCE_NANOS + STEP_MARGIN_NANOS, expiry / 4);
+  static long refreshPeriodNanos(long expiry) {
+    long least = Math.max(MIN_REFRESH_PERIOD_NANOS, expiry / 4);
+    return Long.highestOneBit(least - 1) << 1;
+  }
+
+  /** Returns how much longer than it needs Caffeine keeps a key each time it sets its expiry. */
+  static long extraNanos(long expiry) {
+    return STEP_MARGIN_NANOS + refreshPeriodNanos(expiry) + CAFFEINE_READ_TOLERANCE_NANOS;
+  }
+
+  /**
+   * Returns the number, modulo 8, of the refresh period in which {@code t} lies. Each key's periods
+   * are offset by its hash, a fraction of a period, so that keys do not all refresh at once.
+   */
+  static int period(long t, long periodNanos, int keyHash) {
+    int shift = Long.numberOfTrailingZeros(periodNanos); // at least 31: periods are 2 s or more
+    long offset = (keyHash & 0x7FFF_FFFFL) << (shift - 31);
+    return (int) (((t + offset) >> shift) & 7);
   }
 
   /**
@@ -159,6 +219,7 @@ public final class CaffeineStore implements RateLimitStore {
 
   @Override
   public void close() {
+    Arrays.fill(recents, null);
     cache.invalidateAll();
     cache.cleanUp();
   }
@@ -176,6 +237,8 @@ public final class CaffeineStore implements RateLimitStore {
     private final Step step;
     private final Clock clock;
     private final StepResult result;
+    long markedAt;
+    long periodNanos;
 
     Update(Step step, Clock clock, StepResult result) {
       this.step = step;
@@ -187,46 +250,80 @@ public final class CaffeineStore implements RateLimitStore {
     public long[] apply(String key, long @Nullable [] current) {
       if (current == null) {
         long[] fresh = step.prepare(null);
-        step.applyTo(fresh, clock.epochNanos(), result);
+        step(key, fresh);
         return fresh;
       }
       synchronized (current) {
         long[] state = step.prepare(current);
+        if (state == current && !step.updatesInPlace(current)) {
+          state = current.clone(); // a token bucket's new interval: the new expiry gets a new array
+        }
         if (state != current) {
           current[0] = REMOVED;
         }
-        step.applyTo(state, clock.epochNanos(), result);
+        step(key, state);
         return state;
       }
+    }
+
+    /** Applies the step and marks the period: Caffeine sets the expiry after this returns. */
+    private void step(String key, long[] state) {
+      long now = clock.epochNanos();
+      step.applyTo(state, now, result);
+      periodNanos = refreshPeriodNanos(Step.expiryNanosOf(state));
+      Step.setStoreBits(state, period(now, periodNanos, key.hashCode()));
+      markedAt = now;
     }
   }
 
   /**
-   * Lets a key go once it has been idle long enough to hold no units. Creating or updating a key
-   * sets its expiry after the step to what the state needs. A recorded read sets it before the
-   * step, so it adds {@link #STEP_MARGIN_NANOS} for the step still to come and {@link
-   * #refreshSlackNanos} so that the next decisions need no refresh.
+   * A key whose expiry was set at or after {@code markedAt}, to at least what its state needs plus
+   * {@link #extraNanos}: until {@code markedAt + periodNanos}, a step that updates the state in
+   * place may skip the cache (the state's expiry never changes while it is the cache's value).
    */
-  private static final class IdleExpiry implements Expiry<String, long[]> {
+  private static final class Recent {
+    final String key;
+    final long[] state;
+    final long markedAt;
+    final long periodNanos;
+
+    Recent(String key, long[] state, long markedAt, long periodNanos) {
+      this.key = key;
+      this.state = state;
+      this.markedAt = markedAt;
+      this.periodNanos = periodNanos;
+    }
+  }
+
+  /**
+   * Lets a key go once it has been idle long enough to hold no units, plus {@link #extraNanos}:
+   * every create, update and recorded read sets the expiry from the state alone, so that the store
+   * can tell from the state's store bits whether the expiry still covers a step (see the comment at
+   * the top of this class).
+   */
+  private static final class KeyExpiry implements Expiry<String, long[]> {
     @Override
     public long expireAfterCreate(String key, long[] state, long currentTime) {
-      return Step.expiryNanosOf(state);
+      return keep(state);
     }
 
     @Override
     public long expireAfterUpdate(String key, long[] state, long currentTime, long currentDuration) {
-      return Step.expiryNanosOf(state);
+      return keep(state);
     }
 
     @Override
     public long expireAfterRead(String key, long[] state, long currentTime, long currentDuration) {
-      long expiry;
       try {
-        expiry = Step.expiryNanosOf(state); // without the lock: a step never changes the tag
+        return keep(state); // without the lock: a step never changes what the state needs
       } catch (IllegalArgumentException removed) {
         return currentDuration; // the slow path replaced this state at the same moment
       }
-      return expiry + STEP_MARGIN_NANOS + refreshSlackNanos(expiry);
+    }
+
+    private static long keep(long[] state) {
+      long expiry = Step.expiryNanosOf(state);
+      return expiry + extraNanos(expiry);
     }
   }
 

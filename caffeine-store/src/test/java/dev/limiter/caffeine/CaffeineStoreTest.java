@@ -34,10 +34,13 @@ class CaffeineStoreTest extends StoreCompatibilityKit {
     return caffeine.estimatedSize();
   }
 
-  /** Caffeine's timer wheel removes expired keys on its ticks of 2^30 ns, so let one more pass. */
+  /**
+   * The store keeps a key {@link CaffeineStore#extraNanos} longer than it needs, and Caffeine's
+   * timer wheel removes expired keys on its ticks of 2^30 ns, so let that and one more tick pass.
+   */
   @Override
-  protected void advanceExpiry(RateLimitStore store, ManualClock clock, Duration idle) {
-    clock.advance(idle.plusNanos(1L << 30));
+  protected void advanceExpiry(RateLimitStore store, ManualClock clock, Duration idle, Duration expiry) {
+    clock.advance(idle.plusNanos(CaffeineStore.extraNanos(expiry.toNanos()) + (1L << 30)));
   }
 
   /**
@@ -62,6 +65,66 @@ class CaffeineStoreTest extends StoreCompatibilityKit {
         .isFalse();
     clock().advanceNanos(1);
     assertThat(store().apply("k", all).allowed()).isTrue();
+  }
+
+  /**
+   * Seeded traces of decisions at random gaps (a few nanoseconds to twice the key's expiry, around
+   * refresh periods and Caffeine's one-second read tolerance), limits that change a token bucket's
+   * refill interval, and cache maintenance between decisions: the store answers exactly what a
+   * state that is never dropped answers, so no key left the cache while it still held units and
+   * no fast-path step skipped a needed refresh.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+  void decisionsAtRandomGapsAnswerAsAStateThatIsNeverDropped(long seed) {
+    java.util.Random random = new java.util.Random(seed);
+    CaffeineStore store = (CaffeineStore) store();
+    long[] windows = {
+      Duration.ofMillis(200).toNanos(), Duration.ofSeconds(1).toNanos(), Duration.ofSeconds(9).toNanos(),
+      Duration.ofMinutes(1).toNanos()
+    };
+    for (Algorithm algorithm : Algorithm.values()) {
+      for (long window : windows) {
+        String key = algorithm + "-" + window;
+        long[] reference = null;
+        for (int i = 0; i < 400; i++) {
+          long limit = algorithm == Algorithm.TOKEN_BUCKET && random.nextInt(20) == 0 ? 6 : 5;
+          Step step = Step.acquire(algorithm, window, limit, 1 + random.nextInt(2));
+          long expiry = step.expiryNanos();
+          long gap =
+              switch (random.nextInt(4)) {
+                case 0 -> random.nextInt(1_000);
+                case 1 -> (long) (random.nextDouble() * window / 2);
+                case 2 -> (long) (random.nextDouble() * 2 * expiry);
+                default -> CaffeineStore.refreshPeriodNanos(expiry) * (1 + random.nextInt(8))
+                    + random.nextInt(3) - 1;
+              };
+          clock().advanceNanos(gap);
+          if (random.nextInt(8) == 0) {
+            store.cleanUp();
+          }
+          reference = step.prepare(reference);
+          StepResult expected = step.applyTo(reference, clock().epochNanos());
+          assertThat(store.apply(key, step))
+              .as("%s, decision %d, seed %d, after a gap of %d ns", key, i, seed, gap)
+              .isEqualTo(expected);
+        }
+      }
+    }
+  }
+
+  @Test
+  void refreshPeriodsArePowersOfTwoFromTwoSecondsOrAQuarterOfTheExpiry() {
+    assertThat(CaffeineStore.refreshPeriodNanos(1_000_000L)).isEqualTo(1L << 31); // 2.15 s
+    assertThat(CaffeineStore.refreshPeriodNanos(8_000_000_000L)).isEqualTo(1L << 31);
+    assertThat(CaffeineStore.refreshPeriodNanos(8_600_000_000L)).isEqualTo(1L << 32);
+    long hour = Duration.ofHours(1).toNanos();
+    assertThat(CaffeineStore.refreshPeriodNanos(hour))
+        .isGreaterThanOrEqualTo(hour / 4)
+        .isLessThan(hour / 2)
+        .isEqualTo(Long.highestOneBit(hour / 4) << 1);
+    assertThat(CaffeineStore.extraNanos(hour))
+        .isEqualTo(100_000_000L + CaffeineStore.refreshPeriodNanos(hour) + 1_000_000_000L);
   }
 
   /**

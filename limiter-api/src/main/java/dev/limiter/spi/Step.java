@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * <p>The state is a {@code long[]} whose first element identifies the algorithm and the window it
  * was written for. When either changes, {@link #prepare} starts the key afresh; when only the limit
  * changes (a plan upgrade, an override), the units already used still count against the new limit.
+ * The top {@value #STORE_BITS} bits of that first element belong to the store that holds the state
+ * ({@link #storeBits}, {@link #setStoreBits}): the algorithms neither read nor change them, and a
+ * fresh state has them at 0.
  *
  * @param algorithm how units are counted
  * @param windowNanos the window, in nanoseconds, at least one millisecond
@@ -37,6 +40,15 @@ public record Step(
 
   /** The longest window, 3660 days. */
   public static final long MAX_WINDOW_NANOS = 3660L * 86_400L * 1_000_000_000L;
+
+  /**
+   * How many bits of a state's first element are the store's own: 3. A window of at most {@link
+   * #MAX_WINDOW_NANOS} (under 2<sup>59</sup> ns) and the algorithm fit in the other 61.
+   */
+  public static final int STORE_BITS = 3;
+
+  private static final int STORE_SHIFT = Long.SIZE - STORE_BITS;
+  private static final long TAG_MASK = -1L >>> STORE_BITS;
 
   /** Validates the components. */
   public Step {
@@ -98,7 +110,7 @@ public record Step(
    */
   public long[] prepare(long @Nullable [] stored) {
     long tag = tag();
-    if (stored != null && stored.length == stateLength() && stored[0] == tag) {
+    if (stored != null && stored.length == stateLength() && (stored[0] & TAG_MASK) == tag) {
       return stored;
     }
     long[] fresh = new long[stateLength()];
@@ -116,7 +128,7 @@ public record Step(
    * @throws IllegalArgumentException if {@code state} was not prepared for this step
    */
   public void applyTo(long[] state, long nowNanos, StepResult result) {
-    if (state.length != stateLength() || state[0] != tag()) {
+    if (state.length != stateLength() || (state[0] & TAG_MASK) != tag()) {
       throw new IllegalArgumentException("state was not prepared for " + this);
     }
     switch (algorithm) {
@@ -170,7 +182,7 @@ public record Step(
    * @throws IllegalArgumentException if {@code state} is not a state of any step
    */
   public static long expiryNanosOf(long[] state) {
-    long tag = state.length == 0 ? 0 : state[0];
+    long tag = state.length == 0 ? 0 : state[0] & TAG_MASK;
     long window = tag >>> 2;
     if (window < MIN_WINDOW_NANOS || window > MAX_WINDOW_NANOS) {
       throw new IllegalArgumentException("not a rate-limit state: tag " + tag);
@@ -184,6 +196,51 @@ public record Step(
       return TokenBucket.expiryNanosOf(window, state[2]);
     }
     throw new IllegalArgumentException("not a rate-limit state: tag " + tag);
+  }
+
+  /**
+   * Returns whether this step can update {@code state} in place without changing {@link
+   * #expiryNanosOf(long[]) how long the state must be kept}, which is then at least this step's
+   * {@link #expiryNanos()}: the state was prepared for this step's algorithm and window, and for a
+   * token bucket, for a limit with this step's refill interval. A store that sets a key's expiry
+   * from its state and then updates it without a write (as the Caffeine store's fast path does)
+   * takes another path when this is false.
+   *
+   * @param state a state kept for a key
+   * @return whether {@link #prepare} returns {@code state} and the step keeps its expiry
+   */
+  public boolean updatesInPlace(long[] state) {
+    if (state.length != stateLength() || (state[0] & TAG_MASK) != tag()) {
+      return false;
+    }
+    return algorithm != Algorithm.TOKEN_BUCKET
+        || limit == 0
+        || state[2] == TokenBucket.intervalNanos(this);
+  }
+
+  /**
+   * Returns the {@value #STORE_BITS} bits of {@code state} that belong to the store, from 0 to 7.
+   *
+   * @param state a state returned by {@link #prepare}
+   * @return the store's bits
+   */
+  public static int storeBits(long[] state) {
+    return (int) (state[0] >>> STORE_SHIFT);
+  }
+
+  /**
+   * Sets the {@value #STORE_BITS} bits of {@code state} that belong to the store; the rest of the
+   * state is unchanged.
+   *
+   * @param state a state returned by {@link #prepare}
+   * @param bits the bits, from 0 to 7
+   * @throws IllegalArgumentException if {@code bits} is out of range
+   */
+  public static void setStoreBits(long[] state, int bits) {
+    if (bits < 0 || bits >= 1 << STORE_BITS) {
+      throw new IllegalArgumentException("store bits are from 0 to 7, was " + bits);
+    }
+    state[0] = (state[0] & TAG_MASK) | ((long) bits << STORE_SHIFT);
   }
 
   private int stateLength() {

@@ -164,4 +164,54 @@ class StepTest {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> Step.expiryNanosOf(new long[] {(SECOND << 2) | 3, 0, 0}));
   }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void theStoreBitsAreKeptByEveryStepAndIgnoredByPrepare(Algorithm algorithm) {
+    long window = Step.MAX_WINDOW_NANOS; // the longest window still leaves the top bits free
+    Step step = Step.acquire(algorithm, window, 3, 1);
+    long[] state = step.prepare(null);
+    assertThat(Step.storeBits(state)).isZero();
+    long[] plain = state.clone();
+    Step.setStoreBits(state, 7);
+    assertThat(Step.storeBits(state)).isEqualTo(7);
+    assertThat(step.prepare(state)).isSameAs(state);
+    assertThat(Step.expiryNanosOf(state)).isEqualTo(Step.expiryNanosOf(plain));
+    StepResult marked = step.applyTo(state, 1_000_000_000L);
+    assertThat(marked).isEqualTo(step.applyTo(plain, 1_000_000_000L));
+    assertThat(Step.storeBits(state)).isEqualTo(7);
+    Step.setStoreBits(state, 2);
+    assertThat(Step.storeBits(state)).isEqualTo(2);
+    state[0] &= -1L >>> Step.STORE_BITS;
+    assertThat(state).isEqualTo(plain);
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> Step.setStoreBits(state, 8))
+        .withMessage("store bits are from 0 to 7, was 8");
+  }
+
+  @Test
+  void updatesInPlaceIsFalseWhenAStepWouldReplaceTheStateOrChangeItsExpiry() {
+    long minute = 60_000_000_000L;
+    Step sliding = Step.acquire(SLIDING_WINDOW, minute, 10, 1);
+    long[] state = sliding.prepare(null);
+    sliding.applyTo(state, 5);
+    assertThat(sliding.updatesInPlace(state)).isTrue();
+    assertThat(Step.acquire(SLIDING_WINDOW, minute, 99, 3).updatesInPlace(state)).isTrue();
+    assertThat(Step.acquire(SLIDING_WINDOW, 2 * minute, 10, 1).updatesInPlace(state)).isFalse();
+    assertThat(Step.acquire(FIXED_WINDOW, minute, 10, 1).updatesInPlace(state)).isFalse();
+    assertThat(sliding.updatesInPlace(new long[3])).isFalse();
+
+    Step bucket = Step.acquire(TOKEN_BUCKET, minute, 10, 1); // one unit every 6 s
+    long[] tokens = bucket.prepare(null);
+    assertThat(bucket.updatesInPlace(tokens)).as("a fresh bucket has no interval yet").isFalse();
+    bucket.applyTo(tokens, 5);
+    assertThat(bucket.updatesInPlace(tokens)).isTrue();
+    assertThat(Step.acquire(TOKEN_BUCKET, minute, 10, 4).updatesInPlace(tokens)).isTrue();
+    assertThat(Step.acquire(TOKEN_BUCKET, minute, 12, 1).updatesInPlace(tokens))
+        .as("a new limit with a new interval changes the expiry")
+        .isFalse();
+    assertThat(Step.acquire(TOKEN_BUCKET, minute, 0, 1).updatesInPlace(tokens))
+        .as("limit 0 leaves the interval alone")
+        .isTrue();
+  }
 }

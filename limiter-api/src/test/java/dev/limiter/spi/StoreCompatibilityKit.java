@@ -94,14 +94,17 @@ public abstract class StoreCompatibilityKit {
   /**
    * Lets at least {@code idle} pass for the store's expiry of idle keys. The default moves the
    * clock by exactly {@code idle}. A store whose expiry is coarser than the clock (a timer wheel, a
-   * time-to-live in whole seconds) moves it a few seconds further; one whose expiry runs on its own
-   * clock also lets that clock pass.
+   * time-to-live in whole seconds) moves it a few seconds further, and one that keeps keys longer
+   * than they need in proportion to their expiry moves it that much further; one whose expiry runs
+   * on its own clock also lets that clock pass. The kit never asks for more than a small part of
+   * {@code expiry} beyond {@code idle} to be kept.
    *
    * @param store a store made by {@link #createStore}
    * @param clock the clock the store reads
    * @param idle how long the keys must have been idle, at least
+   * @param expiry the keys' {@link Step#expiryNanos()}
    */
-  protected void advanceExpiry(RateLimitStore store, ManualClock clock, Duration idle) {
+  protected void advanceExpiry(RateLimitStore store, ManualClock clock, Duration idle, Duration expiry) {
     clock.advance(idle);
   }
 
@@ -340,7 +343,11 @@ public abstract class StoreCompatibilityKit {
         .as("units still count 1 ns before they are back")
         .isFalse();
 
-    advanceExpiry(store, clock, Duration.ofNanos(full.expiryNanos() - held.resetAfterNanos() + 1));
+    advanceExpiry(
+        store,
+        clock,
+        Duration.ofNanos(full.expiryNanos() - held.resetAfterNanos() + 1),
+        Duration.ofNanos(full.expiryNanos()));
     assertStoredKeys(1); // "held" was just updated
     assertThat(store.apply("idle", full))
         .as("an expired key decides as a fresh one")
@@ -356,7 +363,7 @@ public abstract class StoreCompatibilityKit {
       store.apply("key-" + i, step);
     }
     assertStoredKeys(1_000);
-    advanceExpiry(store, clock, Duration.ofNanos(step.expiryNanos()));
+    advanceExpiry(store, clock, Duration.ofNanos(step.expiryNanos()), Duration.ofNanos(step.expiryNanos()));
     assertStoredKeys(0);
     for (int i = 0; i < 1_000; i++) {
       assertThat(store.apply("key-" + i, step).allowed()).isTrue();
