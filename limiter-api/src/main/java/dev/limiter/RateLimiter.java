@@ -281,6 +281,9 @@ public final class RateLimiter implements AutoCloseable {
    */
   private Outcome decide(EndpointLimits limits, String[] keys, boolean rethrow) {
     int n = limits.size();
+    if (n == 1) {
+      return decideOne(limits, keys[0], rethrow);
+    }
     StepResult result = new StepResult();
     LimitStatus[] statuses = new LimitStatus[n];
     long[] taken = new long[2 * n]; // per limit: the limit applied, and the acquire's stamp or -1
@@ -288,14 +291,7 @@ public final class RateLimiter implements AutoCloseable {
     long epochNanos = 0;
     for (int i = 0; i < n; i++) {
       RateLimitPolicy policy = limits.policy(i);
-      long limit = limitResolver.limit(policy, keys[i]);
-      if (limit < 0 || limit > Step.MAX_LIMIT) {
-        throw new IllegalStateException(
-            String.format(
-                Locale.ROOT,
-                "the LimitResolver returned %d for policy %s; a limit is from 0 to %d",
-                limit, policy.name(), Step.MAX_LIMIT));
-      }
+      long limit = limit(policy, keys[i]);
       Step step = limits.acquireStep(i, limit);
       try {
         store.apply(storeKey(limits, i, keys[i]), step, result);
@@ -316,6 +312,33 @@ public final class RateLimiter implements AutoCloseable {
       giveBack(limits, keys, taken, statuses, result, n);
     }
     return Decision.of(allowed, List.of(statuses), epochNanos);
+  }
+
+  /** One limit: nothing to give back, whatever happens, so no bookkeeping. */
+  private Outcome decideOne(EndpointLimits limits, String key, boolean rethrow) {
+    RateLimitPolicy policy = limits.policy(0);
+    StepResult result = new StepResult();
+    try {
+      store.apply(storeKey(limits, 0, key), limits.acquireStep(0, limit(policy, key)), result);
+    } catch (StoreException e) {
+      if (rethrow) {
+        throw e;
+      }
+      return new StoreUnavailable(policy.name(), e.retryAfter());
+    }
+    return Decision.of(result.allowed(), List.of(status(limits, 0, result)), result.stampNanos());
+  }
+
+  private long limit(RateLimitPolicy policy, String key) {
+    long limit = limitResolver.limit(policy, key);
+    if (limit < 0 || limit > Step.MAX_LIMIT) {
+      throw new IllegalStateException(
+          String.format(
+              Locale.ROOT,
+              "the LimitResolver returned %d for policy %s; a limit is from 0 to %d",
+              limit, policy.name(), Step.MAX_LIMIT));
+    }
+    return limit;
   }
 
   private static LimitStatus status(EndpointLimits limits, int index, StepResult r) {

@@ -6,7 +6,6 @@ import dev.limiter.MissingKey;
 import dev.limiter.Outcome;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.StoreUnavailable;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -179,7 +178,7 @@ public final class HttpContract {
    */
   public RateLimitResponse respond(Outcome outcome, boolean browser) {
     Objects.requireNonNull(outcome, "outcome");
-    Map<String, String> headers = new LinkedHashMap<>(16);
+    Map<String, String> headers = new RateLimitResponse.CheckedFields();
     if (outcome instanceof MissingKey missing) {
       Rejection rejection =
           Objects.requireNonNull(
@@ -240,7 +239,7 @@ public final class HttpContract {
     headers.put(X_LIMIT, Long.toString(reported.limit()));
     headers.put(X_REMAINING, Long.toString(reported.remaining()));
     headers.put(X_RESET, Long.toString(Seconds.resetEpoch(decision)));
-    headers.put(X_POLICY, reported.policy());
+    headers.put(X_POLICY, HttpText.requireFieldValue(X_POLICY, reported.policy()));
   }
 
   private static void putIetf(Decision decision, Map<String, String> headers) {

@@ -49,21 +49,7 @@ public record RateLimitResponse(
    */
   public RateLimitResponse {
     Objects.requireNonNull(headers, "headers");
-    Map<String, String> copy = new LinkedHashMap<>(headers.size() * 2);
-    for (Map.Entry<String, String> field : headers.entrySet()) {
-      String name = Objects.requireNonNull(field.getKey(), "header name");
-      HttpText.requireFieldName(name);
-      String value = Objects.requireNonNull(field.getValue(), name);
-      for (String earlier : copy.keySet()) {
-        if (earlier.equalsIgnoreCase(name)) {
-          throw new IllegalArgumentException(
-              "headers " + earlier + " and " + name
-                  + " are one field; header names are case-insensitive");
-        }
-      }
-      copy.put(name, HttpText.requireFieldValue(name, value));
-    }
-    headers = Collections.unmodifiableMap(copy);
+    headers = headers instanceof CheckedFields checked ? checked.view() : checkedCopy(headers);
     if (proceed) {
       if (status != 200 || contentType != null || body != null) {
         throw new IllegalArgumentException(
@@ -79,6 +65,41 @@ public record RateLimitResponse(
       Objects.requireNonNull(body, "body");
       new Rejection(status, contentType, body); // an answer follows the rules of a Rejection
     }
+  }
+
+  /**
+   * Header fields that {@link HttpContract} built and checked as it went: names from its own
+   * constants, values of digits or checked when they hold a policy name. Taken as they are,
+   * without a copy; nothing else can make one.
+   */
+  static final class CheckedFields extends LinkedHashMap<String, String> {
+    private static final long serialVersionUID = 1L;
+
+    CheckedFields() {
+      super(16);
+    }
+
+    Map<String, String> view() {
+      return Collections.unmodifiableMap(this);
+    }
+  }
+
+  private static Map<String, String> checkedCopy(Map<String, String> headers) {
+    Map<String, String> copy = new LinkedHashMap<>(headers.size() * 2);
+    for (Map.Entry<String, String> field : headers.entrySet()) {
+      String name = Objects.requireNonNull(field.getKey(), "header name");
+      HttpText.requireFieldName(name);
+      String value = Objects.requireNonNull(field.getValue(), name);
+      for (String earlier : copy.keySet()) {
+        if (earlier.equalsIgnoreCase(name)) {
+          throw new IllegalArgumentException(
+              "headers " + earlier + " and " + name
+                  + " are one field; header names are case-insensitive");
+        }
+      }
+      copy.put(name, HttpText.requireFieldValue(name, value));
+    }
+    return Collections.unmodifiableMap(copy);
   }
 
   /**

@@ -526,4 +526,24 @@ class HttpContractTest {
     values.forEach(builder::set);
     return builder.build();
   }
+
+  @Test
+  void aPolicyNameThatCouldSplitAHeaderIsRefusedInEveryDialect() {
+    Decision hostile =
+        Decision.of(
+            true, List.of(new LimitStatus("p\r\nSet-Cookie: a=b", 5, S, 4, S, 0, true)), NOW);
+    for (HeaderDialect dialect : List.of(HeaderDialect.X, HeaderDialect.IETF, HeaderDialect.BOTH)) {
+      assertThatThrownBy(() -> contract(dialect).respond(hostile, false))
+          .as(dialect.toString())
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void theFieldsOfAResponseCannotBeChangedByItsReader() {
+    RateLimitResponse response = contract(HeaderDialect.X).respond(ADMITTED, true);
+    assertThatThrownBy(() -> response.headers().put("X-Other", "1"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThat(response.headers()).containsKeys("X-RateLimit-Limit", "Access-Control-Expose-Headers");
+  }
 }
