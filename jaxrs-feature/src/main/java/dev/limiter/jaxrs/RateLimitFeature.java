@@ -87,6 +87,8 @@ public final class RateLimitFeature implements DynamicFeature {
   private final RateLimiter limiter;
   private final HttpContract contract;
   private final boolean servletApi;
+  private @Nullable ServletAddressFilter addressFilter;
+  private boolean withoutJersey;
 
   /**
    * Creates the feature with the defaults, for {@code register(RateLimitFeature.class)}: the
@@ -151,7 +153,12 @@ public final class RateLimitFeature implements DynamicFeature {
       return;
     }
     if (servletApi) {
-      context.register(ServletAddressFilter.class, PRIORITY - 1);
+      ServletAddressFilter injected = addressFilter(context);
+      if (injected != null) {
+        context.register(injected, PRIORITY - 1);
+      } else {
+        context.register(ServletAddressFilter.class, PRIORITY - 1); // created for every request
+      }
     }
     context.register(
         new EndpointFilter(limiter, limits, contract),
@@ -173,6 +180,34 @@ public final class RateLimitFeature implements DynamicFeature {
     } catch (NoSuchMethodException e) {
       return method;
     }
+  }
+
+  /**
+   * Returns one client-address filter for every limited method, injected once, when Jersey is the
+   * runtime: a class registered by a dynamic feature is created and injected anew for every request,
+   * an instance is not injected at all, so Jersey's injection manager injects this one (with a
+   * proxy to the current request). Null elsewhere, or if Jersey refuses.
+   */
+  private @Nullable ServletAddressFilter addressFilter(FeatureContext context) {
+    if (addressFilter == null && !withoutJersey) {
+      try {
+        if (JerseyInjection.AVAILABLE) {
+          ServletAddressFilter filter = new ServletAddressFilter();
+          JerseyInjection.inject(context, filter);
+          addressFilter = filter;
+        } else {
+          withoutJersey = true;
+        }
+      } catch (RuntimeException | LinkageError e) {
+        withoutJersey = true; // not Jersey's context, or another Jersey: the portable way
+      }
+    }
+    return addressFilter;
+  }
+
+  /** The filter {@link #addressFilter} injected, for tests. */
+  @Nullable ServletAddressFilter injectedAddressFilter() {
+    return addressFilter;
   }
 
   private static boolean servletApiPresent() {

@@ -29,6 +29,7 @@ class RateLimitFeatureTest {
    */
   private static final long MINUTE_RETURN_SECONDS = 66;
   private static TestServer server;
+  private static RateLimitFeature feature;
 
   @BeforeAll
   static void start() throws Exception {
@@ -41,7 +42,7 @@ class RateLimitFeatureTest {
                 Resources.Account.class,
                 Resources.ContractResource.class,
                 Resources.TestAuthentication.class)
-            .register(RateLimitFeature.builder().store(store).config(config).build());
+            .register(feature = RateLimitFeature.builder().store(store).config(config).build());
     server = TestServer.start(app);
   }
 
@@ -257,6 +258,12 @@ class RateLimitFeatureTest {
     HttpResponse<String> anonymous = server.get("/me");
     assertThat(anonymous.statusCode()).isEqualTo(401);
     assertThat(anonymous.body()).contains("an authenticated user");
+  }
+
+  @Test
+  void onJerseyOneClientAddressFilterServesEveryLimitedMethodInjectedOnce() {
+    // a class registered by a dynamic feature would be created and injected for every request
+    assertThat(feature.injectedAddressFilter()).isNotNull();
   }
 
   @Test

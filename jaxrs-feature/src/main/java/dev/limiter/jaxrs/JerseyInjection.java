@@ -1,0 +1,35 @@
+package dev.limiter.jaxrs;
+
+import jakarta.ws.rs.core.FeatureContext;
+import org.glassfish.jersey.InjectionManagerProvider;
+
+/**
+ * Jersey's own way to inject a provider instance once. Only loaded when {@link #AVAILABLE}: the
+ * feature runs on any Jakarta REST runtime, and Jersey is an optional dependency.
+ */
+final class JerseyInjection {
+
+  /** Whether Jersey's injection manager is on the feature's class path. */
+  static final boolean AVAILABLE = present("org.glassfish.jersey.InjectionManagerProvider");
+
+  private JerseyInjection() {}
+
+  /**
+   * Injects {@code instance}'s {@code @Context} members through the injection manager behind
+   * {@code context}.
+   *
+   * @throws IllegalArgumentException if {@code context} is not Jersey's
+   */
+  static void inject(FeatureContext context, Object instance) {
+    InjectionManagerProvider.getInjectionManager(context).inject(instance);
+  }
+
+  private static boolean present(String className) {
+    try {
+      Class.forName(className, false, JerseyInjection.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+}
