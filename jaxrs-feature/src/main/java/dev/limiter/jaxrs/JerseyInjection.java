@@ -1,7 +1,9 @@
 package dev.limiter.jaxrs;
 
 import jakarta.ws.rs.core.FeatureContext;
+import java.util.function.Consumer;
 import org.glassfish.jersey.InjectionManagerProvider;
+import org.glassfish.jersey.internal.inject.InjectionManager;
 
 /**
  * Jersey's own way to inject a provider instance once. Only loaded when {@link #AVAILABLE}: the
@@ -15,13 +17,14 @@ final class JerseyInjection {
   private JerseyInjection() {}
 
   /**
-   * Injects {@code instance}'s {@code @Context} members through the injection manager behind
-   * {@code context}.
+   * Returns what injects an instance's {@code @Context} members through the injection manager
+   * behind {@code context}, the application's (a {@code Feature}'s) context.
    *
    * @throws IllegalArgumentException if {@code context} is not Jersey's
    */
-  static void inject(FeatureContext context, Object instance) {
-    InjectionManagerProvider.getInjectionManager(context).inject(instance);
+  static Consumer<Object> injector(FeatureContext context) {
+    InjectionManager manager = InjectionManagerProvider.getInjectionManager(context);
+    return manager::inject;
   }
 
   private static boolean present(String className) {

@@ -12,7 +12,9 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
+import java.util.function.Consumer;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Objects;
@@ -74,7 +76,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe.
  */
-public final class RateLimitFeature implements DynamicFeature {
+public final class RateLimitFeature implements DynamicFeature, Feature {
 
   /**
    * The priority of the request and response filters: {@code Priorities.AUTHORIZATION + 100}, after
@@ -87,8 +89,8 @@ public final class RateLimitFeature implements DynamicFeature {
   private final RateLimiter limiter;
   private final HttpContract contract;
   private final boolean servletApi;
+  private @Nullable Consumer<Object> jerseyInjector;
   private @Nullable ServletAddressFilter addressFilter;
-  private boolean withoutJersey;
 
   /**
    * Creates the feature with the defaults, for {@code register(RateLimitFeature.class)}: the
@@ -153,7 +155,7 @@ public final class RateLimitFeature implements DynamicFeature {
       return;
     }
     if (servletApi) {
-      ServletAddressFilter injected = addressFilter(context);
+      ServletAddressFilter injected = addressFilter();
       if (injected != null) {
         context.register(injected, PRIORITY - 1);
       } else {
@@ -183,23 +185,42 @@ public final class RateLimitFeature implements DynamicFeature {
   }
 
   /**
-   * Returns one client-address filter for every limited method, injected once, when Jersey is the
-   * runtime: a class registered by a dynamic feature is created and injected anew for every request,
-   * an instance is not injected at all, so Jersey's injection manager injects this one (with a
-   * proxy to the current request). Null elsewhere, or if Jersey refuses.
+   * Called once by the runtime when the application starts, before the resource methods: on
+   * Jersey, keeps its injection manager so that {@link #configure(ResourceInfo, FeatureContext)}
+   * can inject one client-address filter for every limited method. Elsewhere it does nothing.
+   *
+   * @param context the application's configuration
+   * @return true: the feature stays enabled
    */
-  private @Nullable ServletAddressFilter addressFilter(FeatureContext context) {
-    if (addressFilter == null && !withoutJersey) {
+  @Override
+  public boolean configure(FeatureContext context) {
+    if (servletApi && jerseyInjector == null) {
       try {
         if (JerseyInjection.AVAILABLE) {
-          ServletAddressFilter filter = new ServletAddressFilter();
-          JerseyInjection.inject(context, filter);
-          addressFilter = filter;
-        } else {
-          withoutJersey = true;
+          jerseyInjector = JerseyInjection.injector(context);
         }
       } catch (RuntimeException | LinkageError e) {
-        withoutJersey = true; // not Jersey's context, or another Jersey: the portable way
+        jerseyInjector = null; // not Jersey's context, or another Jersey: the portable way
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Returns one client-address filter for every limited method, injected once, when Jersey is the
+   * runtime: a class registered by a dynamic feature is created and injected anew for every request,
+   * and an instance it registers is not injected at all, so Jersey's injection manager injects this
+   * one (with a proxy to the current request). Null elsewhere, or if Jersey refuses.
+   */
+  private @Nullable ServletAddressFilter addressFilter() {
+    Consumer<Object> injector = jerseyInjector;
+    if (addressFilter == null && injector != null) {
+      try {
+        ServletAddressFilter filter = new ServletAddressFilter();
+        injector.accept(filter);
+        addressFilter = filter;
+      } catch (RuntimeException | LinkageError e) {
+        jerseyInjector = null; // the portable way from now on
       }
     }
     return addressFilter;
