@@ -62,7 +62,9 @@ import org.jspecify.annotations.Nullable;
  *       HttpServletRequest.getRemoteAddr()}); Jakarta REST has no portable way to learn it, so
  *       outside a servlet container {@code ip} does not resolve and such requests are answered
  *       with a 400. Forwarded addresses count only from the proxies in {@code
- *       ratelimit.trusted-proxies}.
+ *       ratelimit.trusted-proxies}. The filter that reads it is injected once on Jersey (the
+ *       feature is also a {@link Feature} for that, see {@link #configure(FeatureContext)});
+ *       elsewhere it is registered as a class, which the runtime may create for every request.
  *   <li>A request over a limit is answered with 429, a request without its key with 400 or 401,
  *       a request the store cannot decide with 503, as the {@link HttpContract} says; an admitted
  *       request's response gets the contract's header fields, whatever its status.
