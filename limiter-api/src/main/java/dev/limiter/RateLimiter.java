@@ -277,7 +277,8 @@ public final class RateLimiter implements AutoCloseable {
    * taken and either rethrows or answers {@link StoreUnavailable}.
    *
    * <p>One result holder serves every store call; what a later release needs of an acquire (its
-   * limit and time) is kept in {@code taken}, two longs per limit.
+   * limit and time) is kept in {@code taken}, two longs per limit, and whether it took units in its
+   * status.
    */
   private Outcome decide(EndpointLimits limits, String[] keys, boolean rethrow) {
     int n = limits.size();
@@ -286,7 +287,7 @@ public final class RateLimiter implements AutoCloseable {
     }
     StepResult result = new StepResult();
     LimitStatus[] statuses = new LimitStatus[n];
-    long[] taken = new long[2 * n]; // per limit: the limit applied, and the acquire's stamp or -1
+    long[] taken = new long[2 * n]; // per limit: the limit applied and the acquire's time
     boolean allowed = true;
     long epochNanos = 0;
     for (int i = 0; i < n; i++) {
@@ -303,7 +304,7 @@ public final class RateLimiter implements AutoCloseable {
         return new StoreUnavailable(policy.name(), e.retryAfter());
       }
       taken[2 * i] = limit;
-      taken[2 * i + 1] = result.allowed() ? result.stampNanos() : -1;
+      taken[2 * i + 1] = result.stampNanos();
       statuses[i] = status(limits, i, result);
       allowed &= result.allowed();
       epochNanos = Math.max(epochNanos, result.stampNanos());
@@ -359,11 +360,12 @@ public final class RateLimiter implements AutoCloseable {
       StepResult result,
       int count) {
     for (int i = count - 1; i >= 0; i--) {
-      long stamp = taken[2 * i + 1];
-      if (stamp != -1) {
+      LimitStatus acquired = statuses[i];
+      if (acquired != null && acquired.allowed()) {
         RateLimitPolicy policy = limits.policy(i);
         Step release =
-            Step.release(policy.algorithm(), limits.windowNanos(i), taken[2 * i], policy.cost(), stamp);
+            Step.release(
+                policy.algorithm(), limits.windowNanos(i), taken[2 * i], policy.cost(), taken[2 * i + 1]);
         try {
           store.apply(storeKey(limits, i, keys[i]), release, result);
           statuses[i] = status(limits, i, result);

@@ -196,7 +196,10 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
    */
   @Override
   public boolean configure(FeatureContext context) {
-    if (servletApi && jerseyInjector == null) {
+    // each application that starts with this instance gets its own filter, from its own manager
+    jerseyInjector = null;
+    addressFilter = null;
+    if (servletApi) {
       try {
         if (JerseyInjection.AVAILABLE) {
           jerseyInjector = JerseyInjection.injector(context);
