@@ -3,6 +3,7 @@ package dev.limiter.demo;
 import static dev.limiter.demo.TestDemo.limiterFieldLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.limiter.http.RawHttp;
 import dev.limiter.http.HeaderDialect;
 import java.util.ArrayList;
 import java.util.EnumMap;

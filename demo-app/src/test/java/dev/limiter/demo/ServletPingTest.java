@@ -6,6 +6,7 @@ import static dev.limiter.demo.TestDemo.number;
 import static dev.limiter.demo.TestDemo.rateLimitedBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.limiter.http.RawHttp;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.limiter.demo;
 
+import dev.limiter.http.RawHttp;
 import dev.limiter.ManualClock;
 import dev.limiter.RateLimitConfig;
 import java.net.URI;

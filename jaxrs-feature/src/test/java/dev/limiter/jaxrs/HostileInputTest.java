@@ -2,6 +2,7 @@ package dev.limiter.jaxrs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.limiter.http.RawHttp;
 import dev.limiter.ManualClock;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.caffeine.CaffeineStore;

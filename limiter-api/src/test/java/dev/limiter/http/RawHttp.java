@@ -1,4 +1,4 @@
-package dev.limiter.demo;
+package dev.limiter.http;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,9 +19,10 @@ import java.util.regex.Pattern;
 
 /**
  * Sends raw HTTP/1.1 bytes over a socket, for requests that no HTTP client would send, and checks
- * that the answer is well-formed.
+ * that the answer is well-formed. In the test-jar, for the adapters' and the demo's hostile-input
+ * tests.
  */
-final class RawHttp {
+public final class RawHttp {
 
   private static final Pattern FIELD =
       Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+:[ \t]*([\\x21-\\x7E]([\\x20-\\x7E\t]*[\\x21-\\x7E])?)?");
@@ -28,11 +30,22 @@ final class RawHttp {
 
   private RawHttp() {}
 
-  /** A parsed response. */
-  record Reply(int status, List<Map.Entry<String, String>> fields, String body) {
+  /**
+   * A parsed response.
+   *
+   * @param status the status code
+   * @param fields the header fields, in order, values without surrounding whitespace
+   * @param body the body, de-chunked, as UTF-8
+   */
+  public record Reply(int status, List<Map.Entry<String, String>> fields, String body) {
 
-    /** Returns the values of a field, case-insensitively. */
-    List<String> values(String name) {
+    /**
+     * Returns the values of a field, case-insensitively.
+     *
+     * @param name the field name
+     * @return its values, in order; empty if absent
+     */
+    public List<String> values(String name) {
       List<String> values = new ArrayList<>();
       for (Map.Entry<String, String> field : fields) {
         if (field.getKey().equalsIgnoreCase(name)) {
@@ -42,8 +55,12 @@ final class RawHttp {
       return values;
     }
 
-    /** Returns the names of the fields, lower-cased. */
-    List<String> names() {
+    /**
+     * Returns the names of the fields, lower-cased.
+     *
+     * @return the names, in order
+     */
+    public List<String> names() {
       return fields.stream().map(f -> f.getKey().toLowerCase(Locale.ROOT)).toList();
     }
   }
@@ -53,8 +70,13 @@ final class RawHttp {
    * {@code Connection: close}, reads the whole answer and checks that it is well-formed HTTP/1.1:
    * a status line, fields that are tokens with visible-ASCII values, no bare CR or LF, and a body
    * whose length matches.
+   *
+   * @param port the server's port on 127.0.0.1
+   * @param head the request line and fields
+   * @return the parsed answer
+   * @throws IOException if the socket fails
    */
-  static Reply exchange(int port, byte[] head) throws IOException {
+  public static Reply exchange(int port, byte[] head) throws IOException {
     byte[] request = concat(head, "Host: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(ISO_8859_1));
     byte[] answer;
     try (Socket socket = new Socket()) {
@@ -69,8 +91,15 @@ final class RawHttp {
     return parse(answer);
   }
 
-  /** As {@link #exchange(int, byte[])}, with the head as ISO-8859-1 text. */
-  static Reply exchange(int port, String head) throws IOException {
+  /**
+   * As {@link #exchange(int, byte[])}, with the head as ISO-8859-1 text.
+   *
+   * @param port the server's port on 127.0.0.1
+   * @param head the request line and fields
+   * @return the parsed answer
+   * @throws IOException if the socket fails
+   */
+  public static Reply exchange(int port, String head) throws IOException {
     return exchange(port, head.getBytes(ISO_8859_1));
   }
 
@@ -94,7 +123,7 @@ final class RawHttp {
     } else if (!reply.values("Content-Length").isEmpty()) {
       assertThat(body.length).isEqualTo(Integer.parseInt(reply.values("Content-Length").get(0)));
     }
-    return new Reply(status, fields, new String(body, java.nio.charset.StandardCharsets.UTF_8));
+    return new Reply(status, fields, new String(body, StandardCharsets.UTF_8));
   }
 
   private static byte[] unchunk(byte[] chunked) {
