@@ -40,7 +40,10 @@ import org.jspecify.annotations.Nullable;
  *       StoreException#retryAfter()} is the time until the next probe (or the wrapped store's own
  *       suggestion before the circuit opens);
  *   <li>{@link FailureMode#LOCAL_FALLBACK}: the step applied to a bounded in-memory store of this
- *       process, whose counts are dropped when the wrapped store answers again.
+ *       process. Its counts are kept until their window has passed, through every answer of the
+ *       wrapped store in between, so that however the wrapped store flaps a key is admitted at
+ *       most its limit by the wrapped store plus its limit by this process's fallback in any
+ *       window.
  * </ul>
  *
  * <p>Failures are logged through {@link System.Logger} (logger {@code dev.limiter.spi.FailoverStore})
@@ -155,9 +158,6 @@ public final class FailoverStore implements RateLimitStore {
     int streak = consecutiveFailures.getAndSet(0);
     if (streak == 0) {
       return; // another thread saw the recovery first
-    }
-    if (local != null) {
-      local.clear();
     }
     if (streak >= failureThreshold) {
       LOGGER.log(

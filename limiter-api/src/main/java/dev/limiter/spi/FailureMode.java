@@ -28,7 +28,9 @@ public enum FailureMode {
   /**
    * Decide on a limiter in this process's memory until the store answers again. Each node then
    * enforces the full limit on its own, so a cluster of {@code n} nodes admits up to {@code n}
-   * times the limit while the store is away; the local counts are dropped when it is back.
+   * times the limit while the store is away. The local counts last as long as their window, also
+   * when the store answers in between, so a store that flaps adds at most one limit per node and
+   * window to what the store itself admits.
    */
   LOCAL_FALLBACK("local");
 

@@ -209,7 +209,9 @@ class FailoverStoreTest {
     assertThat(probe.remaining()).isEqualTo(1); // the primary's count went on where it was
     assertThat(store.circuitOpen()).isFalse();
 
-    primary.down = true; // a second outage starts the local counts afresh
+    primary.down = true; // a second outage in the same window goes on with the local counts
+    assertThat(store.apply("k", ACQUIRE).allowed()).isFalse();
+    clock.advance(Duration.ofSeconds(30)); // the next fixed window
     assertThat(store.apply("k", ACQUIRE).remaining()).isEqualTo(2);
   }
 

@@ -1,0 +1,81 @@
+package dev.limiter.spi;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
+
+/**
+ * A real store behind a fault pattern: call number {@code n} (counted from 1, over every key) fails
+ * with a {@link StoreException} when the pattern says so, before it reaches the store, as a timeout
+ * or a refused connection would. For fault campaigns against {@link FailoverStore}.
+ *
+ * <pre>{@code
+ * RateLimitStore flapping = new FlappingStore(store, FlappingStore.everyNth(3));
+ * }</pre>
+ */
+public final class FlappingStore implements RateLimitStore {
+
+  private final RateLimitStore store;
+  private final LongPredicate fails;
+  private final AtomicLong calls = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+
+  /**
+   * Wraps {@code store}.
+   *
+   * @param store the store that answers the calls the pattern lets through
+   * @param fails given the call's number, from 1, whether it fails
+   */
+  public FlappingStore(RateLimitStore store, LongPredicate fails) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.fails = Objects.requireNonNull(fails, "fails");
+  }
+
+  /**
+   * Returns a pattern in which every {@code n}-th call fails.
+   *
+   * @param n the period, at least 1 (1: every call fails)
+   * @return the pattern
+   */
+  public static LongPredicate everyNth(long n) {
+    return call -> call % n == 0;
+  }
+
+  /**
+   * Returns a pattern of bursts: in every {@code period} calls, the first {@code length} fail.
+   *
+   * @param length failing calls in a row
+   * @param period calls from the start of one burst to the next
+   * @return the pattern
+   */
+  public static LongPredicate bursts(long length, long period) {
+    return call -> (call - 1) % period < length;
+  }
+
+  @Override
+  public void apply(String key, Step step, StepResult result) {
+    long call = calls.incrementAndGet();
+    if (fails.test(call)) {
+      failed.incrementAndGet();
+      throw new StoreException(
+          "injected failure of call " + call, new RuntimeException("injected"), Duration.ofSeconds(1));
+    }
+    store.apply(key, step, result);
+  }
+
+  /** Returns how many calls reached this store, failed or not. */
+  public long calls() {
+    return calls.get();
+  }
+
+  /** Returns how many calls failed by the pattern. */
+  public long failed() {
+    return failed.get();
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+}
