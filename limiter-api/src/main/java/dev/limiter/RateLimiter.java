@@ -36,8 +36,9 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>All limits of a request are decided together: a request that any limit rejects consumes
- * nothing from the others. Limits are taken in order and given back when a later one rejects, so
- * concurrent requests can only find the limiter briefly stricter, never looser.
+ * nothing from the others. Limits are taken in order and given back when a later one rejects, to
+ * the state that took them or, if that state is gone or out of reach, nowhere; so concurrent
+ * requests and failing stores can only find the limiter briefly stricter, never looser.
  *
  * <p>Keys: a policy's counter is shared by requests with the same resolved key, which is the key
  * expression's values joined by {@code +}; the {@link LimitResolver} sees it whole. Keys longer
@@ -277,8 +278,8 @@ public final class RateLimiter implements AutoCloseable {
    * taken and either rethrows or answers {@link StoreUnavailable}.
    *
    * <p>One result holder serves every store call; what a later release needs of an acquire (its
-   * limit and time) is kept in {@code taken}, two longs per limit, and whether it took units in its
-   * status.
+   * limit, time and generation) is kept in {@code taken}, three longs per limit, and whether it
+   * took units in its status.
    */
   private Outcome decide(EndpointLimits limits, String[] keys, boolean rethrow) {
     int n = limits.size();
@@ -287,7 +288,7 @@ public final class RateLimiter implements AutoCloseable {
     }
     StepResult result = new StepResult();
     LimitStatus[] statuses = new LimitStatus[n];
-    long[] taken = new long[2 * n]; // per limit: the limit applied and the acquire's time
+    long[] taken = new long[3 * n]; // per limit: the limit applied, the acquire's time and generation
     boolean allowed = true;
     long epochNanos = 0;
     for (int i = 0; i < n; i++) {
@@ -303,8 +304,9 @@ public final class RateLimiter implements AutoCloseable {
         }
         return new StoreUnavailable(policy.name(), e.retryAfter());
       }
-      taken[2 * i] = limit;
-      taken[2 * i + 1] = result.stampNanos();
+      taken[3 * i] = limit;
+      taken[3 * i + 1] = result.stampNanos();
+      taken[3 * i + 2] = result.generation();
       statuses[i] = status(limits, i, result);
       allowed &= result.allowed();
       epochNanos = Math.max(epochNanos, result.stampNanos());
@@ -349,8 +351,9 @@ public final class RateLimiter implements AutoCloseable {
   }
 
   /**
-   * Gives back the units taken by the first {@code count} limits, updating their statuses; a
-   * failure here is ignored.
+   * Gives back the units taken by the first {@code count} limits, to the state that took them,
+   * updating the statuses of those given back; a give-back that fails or finds another state is
+   * dropped, and the units stay counted until their time has passed.
    */
   private void giveBack(
       EndpointLimits limits,
@@ -365,10 +368,13 @@ public final class RateLimiter implements AutoCloseable {
         RateLimitPolicy policy = limits.policy(i);
         Step release =
             Step.release(
-                policy.algorithm(), limits.windowNanos(i), taken[2 * i], policy.cost(), taken[2 * i + 1]);
+                policy.algorithm(), limits.windowNanos(i), taken[3 * i], policy.cost(),
+                taken[3 * i + 1], taken[3 * i + 2]);
         try {
           store.apply(storeKey(limits, i, keys[i]), release, result);
-          statuses[i] = status(limits, i, result);
+          if (result.allowed()) {
+            statuses[i] = status(limits, i, result);
+          }
         } catch (StoreException e) {
           // the units return on their own when the window passes: stricter for a while, never looser
         }

@@ -176,7 +176,9 @@ public final class CaffeineStore implements RateLimitStore {
     }
     Update update = new Update(step, clock, result);
     state = cache.asMap().compute(key, update);
-    recents[slot] = new Recent(key, state, update.markedAt, update.periodNanos);
+    if (state != null) {
+      recents[slot] = new Recent(key, state, update.markedAt, update.periodNanos);
+    }
   }
 
   /**
@@ -212,6 +214,11 @@ public final class CaffeineStore implements RateLimitStore {
     return cache.estimatedSize();
   }
 
+  /** Returns whether the cache holds a state for {@code key}, without touching it; for tests. */
+  boolean holds(String key) {
+    return policy.getIfPresentQuietly(key) != null;
+  }
+
   /** Runs pending maintenance: removes expired keys now rather than on later writes. */
   public void cleanUp() {
     cache.cleanUp();
@@ -233,7 +240,7 @@ public final class CaffeineStore implements RateLimitStore {
   }
 
   /** The slow path: applies a step inside the cache's compute for the key. */
-  private static final class Update implements BiFunction<String, long[], long[]> {
+  private static final class Update implements BiFunction<String, long[], long @Nullable []> {
     private final Step step;
     private final Clock clock;
     private final StepResult result;
@@ -247,11 +254,11 @@ public final class CaffeineStore implements RateLimitStore {
     }
 
     @Override
-    public long[] apply(String key, long @Nullable [] current) {
+    public long @Nullable [] apply(String key, long @Nullable [] current) {
       if (current == null) {
         long[] fresh = step.prepare(null);
         step(key, fresh);
-        return fresh;
+        return step.release() ? null : fresh; // a release finds nothing to give back: no entry
       }
       synchronized (current) {
         long[] state = step.prepare(current);

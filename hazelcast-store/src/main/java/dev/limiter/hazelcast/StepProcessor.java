@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * what the owner decided rather than deciding again on their own clocks; an unchanged state (a
  * rejection that moved nothing) is neither written nor backed up.
  *
- * <p>Wire form (about 30 bytes): algorithm, window, limit, cost, release, stamp, TTL.
+ * <p>Wire form (about 38 bytes): algorithm, window, limit, cost, release, stamp, generation, TTL.
+ * The answer is the result's seven numbers.
  */
 final class StepProcessor
     implements EntryProcessor<String, long[], long[]>, IdentifiedDataSerializable, HazelcastInstanceAware {
@@ -59,9 +60,8 @@ final class StepProcessor
     Step step = requireStep();
     written = null;
     long now = clock().epochNanos();
-    long[] stored = entry.getValue();
-    long[] before = stored == null ? step.prepare(null) : stored.clone();
-    long[] state = step.prepare(stored);
+    long[] state = step.prepare(entry.getValue());
+    long[] before = state.clone(); // a fresh state that the step leaves as it is needs no entry
     StepResult result = step.applyTo(state, now);
     if (!Arrays.equals(before, state)) {
       ((ExtendedMapEntry<String, long[]>) entry).setValue(state, ttlSeconds, TimeUnit.SECONDS);
@@ -89,17 +89,18 @@ final class StepProcessor
   static long[] encode(StepResult result) {
     return new long[] {
       result.allowed() ? 1 : 0, result.limit(), result.remaining(),
-      result.resetAfterNanos(), result.retryAfterNanos(), result.stampNanos()
+      result.resetAfterNanos(), result.retryAfterNanos(), result.stampNanos(), result.generation()
     };
   }
 
   static void decode(long[] answer, StepResult result) {
-    if (answer.length != 6) {
+    if (answer.length != 7) {
       throw new IllegalStateException(
-          "a member answered " + answer.length + " numbers instead of 6; are all members on the same"
+          "a member answered " + answer.length + " numbers instead of 7; are all members on the same"
               + " hazelcast-store version?");
     }
     result.set(answer[0] != 0, answer[1], answer[2], answer[3], answer[4], answer[5]);
+    result.setGeneration(answer[6]);
   }
 
   private Step requireStep() {
@@ -129,6 +130,7 @@ final class StepProcessor
     out.writeInt((int) current.cost());
     out.writeBoolean(current.release());
     out.writeLong(current.stampNanos());
+    out.writeLong(current.generation());
     out.writeLong(ttlSeconds);
   }
 
@@ -144,7 +146,8 @@ final class StepProcessor
     long cost = in.readInt();
     boolean release = in.readBoolean();
     long stampNanos = in.readLong();
-    step = new Step(ALGORITHMS[algorithm], windowNanos, limit, cost, release, stampNanos);
+    long generation = in.readLong();
+    step = new Step(ALGORITHMS[algorithm], windowNanos, limit, cost, release, stampNanos, generation);
     ttlSeconds = in.readLong();
   }
 }

@@ -70,8 +70,9 @@ class HazelcastStoreBuilderTest {
   }
 
   @Test
-  void resultsTravelAsSixNumbers() {
-    StepResult result = StepResult.of(false, 10, 3, 5_000, 2_000, 1_772_359_200_000_000_000L);
+  void resultsTravelAsSevenNumbers() {
+    StepResult result =
+        StepResult.of(false, 10, 3, 5_000, 2_000, 1_772_359_200_000_000_000L).setGeneration(0xFFFF_FFFFL);
     StepResult decoded = new StepResult();
     StepProcessor.decode(StepProcessor.encode(result), decoded);
     assertThat(decoded).isEqualTo(result);

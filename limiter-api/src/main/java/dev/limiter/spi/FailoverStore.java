@@ -70,6 +70,12 @@ public final class FailoverStore implements RateLimitStore {
 
   private static final System.Logger LOGGER = System.getLogger(FailoverStore.class.getName());
 
+  /**
+   * Marks the generation of a decision of the local fallback (above the state's own 32 bits), so
+   * that its release goes back to the local fallback and never to the wrapped store.
+   */
+  private static final long LOCAL_DECISION = 1L << 32;
+
   private final RateLimitStore primary;
   private final FailureMode mode;
   private final Clock clock;
@@ -119,6 +125,10 @@ public final class FailoverStore implements RateLimitStore {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(step, "step");
     Objects.requireNonNull(result, "result");
+    if (step.release()) {
+      release(key, step, result);
+      return;
+    }
     if (consecutiveFailures.get() < failureThreshold) {
       call(key, step, result);
       return;
@@ -141,16 +151,52 @@ public final class FailoverStore implements RateLimitStore {
     try {
       primary.apply(key, step, result);
     } catch (StoreException e) {
-      long now = clock.epochNanos();
-      failures.increment();
-      lastFailure = e;
-      lastFailureAt = now;
-      consecutiveFailures.incrementAndGet();
-      fallback(key, step, now, result);
+      fallback(key, step, failed(e), result);
       return;
     }
     if (consecutiveFailures.get() != 0) {
       recovered();
+    }
+  }
+
+  /** Counts a failed call of the wrapped store and returns the time of the failure. */
+  private long failed(StoreException e) {
+    long now = clock.epochNanos();
+    failures.increment();
+    lastFailure = e;
+    lastFailureAt = now;
+    consecutiveFailures.incrementAndGet();
+    return now;
+  }
+
+  /**
+   * Gives units back where the acquire took them: to the local fallback for its own decisions,
+   * nowhere for a decision on a fresh state (generation 0), else to the wrapped store while it is
+   * being called. A give-back that cannot be made leaves the units counted until their time has
+   * passed: stricter for a while, never looser.
+   */
+  private void release(String key, Step step, StepResult result) {
+    long generation = step.generation();
+    if (generation == 0) {
+      step.nothingGivenBack(clock.epochNanos(), result);
+    } else if ((generation & ~Step.GENERATION_MASK) == LOCAL_DECISION) {
+      Step own =
+          Step.release(
+              step.algorithm(), step.windowNanos(), step.limit(), step.cost(), step.stampNanos(),
+              generation & Step.GENERATION_MASK);
+      if (local != null) {
+        local.apply(key, own, result);
+      } else {
+        own.nothingGivenBack(clock.epochNanos(), result);
+      }
+    } else if (circuitOpen()) {
+      step.nothingGivenBack(clock.epochNanos(), result);
+    } else {
+      try {
+        primary.apply(key, step, result);
+      } catch (StoreException e) {
+        step.nothingGivenBack(failed(e), result);
+      }
     }
   }
 
@@ -173,9 +219,15 @@ public final class FailoverStore implements RateLimitStore {
     fallbacks.increment();
     report(now);
     switch (mode) {
-      case FAIL_OPEN -> step.applyTo(step.prepare(null), now, result);
+      case FAIL_OPEN -> {
+        step.applyTo(step.prepare(null), now, result);
+        result.setGeneration(0); // no state kept the units: a release gives back nothing
+      }
       case FAIL_CLOSED -> throw unavailable(now);
-      case LOCAL_FALLBACK -> Objects.requireNonNull(local, "local").apply(key, step, result);
+      case LOCAL_FALLBACK -> {
+        Objects.requireNonNull(local, "local").apply(key, step, result);
+        result.setGeneration(result.generation() | LOCAL_DECISION);
+      }
     }
   }
 

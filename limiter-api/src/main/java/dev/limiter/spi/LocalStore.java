@@ -46,6 +46,10 @@ final class LocalStore implements RateLimitStore {
     entries.compute(key, (k, entry) -> {
       long now = clock.epochNanos();
       boolean live = entry != null && now - entry.expiresAt < 0;
+      if (!live && step.release()) {
+        step.nothingGivenBack(now, result); // the state that took the units is gone
+        return null;
+      }
       long[] state = step.prepare(live ? entry.state : null);
       step.applyTo(state, now, result);
       long expiresAt = now + step.expiryNanos();

@@ -13,6 +13,11 @@ package dev.limiter.spi;
  * store state for key, expiring it after step.expiryNanos() without updates
  * }</pre>
  *
+ * <p>A release ({@link Step#release()}) gives units back to the state that took them and never
+ * creates or replaces one: {@code prepare} returns the stored state as it is (or, for a key without
+ * state, a fresh one that the store need not keep), and {@code applyTo} changes it only if its
+ * generation is the acquire's.
+ *
  * <p>The expiry only lets idle keys go: an entry that expires holds no units any more, so an
  * implementation may keep it longer (whole-second TTLs rounded up, size-bounded caches) but never
  * drop it sooner. Where a store sets an expiry without the step at hand (a cache's expiry policy

@@ -11,12 +11,22 @@ package dev.limiter.spi;
  * counting at {@code (j + N + 1) s}, at most {@code s} after {@code t + window}: capacity comes back
  * at most one sub-window late, never early.
  *
- * <p>State: {@code [tag, newest slot, counters packed two 32-bit values per long]}.
+ * <p>State: {@code [tag, newest slot, counters packed two 32-bit values per long]}; the high half of
+ * the last long, past the last of the (odd number of) counters, holds the generation.
  */
 final class SlidingWindow {
 
   static final int SLOTS = Step.SUB_WINDOWS + 1;
   static final int STATE_LENGTH = 2 + (SLOTS + 1) / 2;
+
+  /** The long whose high half holds the generation, and whose low half the last counter. */
+  private static final int LAST = STATE_LENGTH - 1;
+
+  static {
+    if (SLOTS % 2 == 0) {
+      throw new AssertionError("the generation needs the half-word past an odd number of counters");
+    }
+  }
 
   private SlidingWindow() {}
 
@@ -85,9 +95,10 @@ final class SlidingWindow {
       return newest; // the clock stood still or stepped back: keep counting in the newest slot
     }
     if (slot - newest >= SLOTS) {
-      for (int i = 2; i < STATE_LENGTH; i++) {
+      for (int i = 2; i < LAST; i++) {
         state[i] = 0;
       }
+      state[LAST] &= ~Step.GENERATION_MASK; // keep the generation
     } else {
       for (long s = newest + 1; s <= slot; s++) {
         setCount(state, index(s), 0);
@@ -106,13 +117,21 @@ final class SlidingWindow {
     return 0;
   }
 
-  /** Sums the counters word by word; the one half-word past the last slot is never set. */
+  /** Sums the counters word by word; the half-word past the last slot is the generation. */
   private static long sum(long[] state) {
-    long total = 0;
-    for (int word = 2; word < STATE_LENGTH; word++) {
+    long total = state[LAST] & 0xFFFF_FFFFL;
+    for (int word = 2; word < LAST; word++) {
       total += (state[word] & 0xFFFF_FFFFL) + (state[word] >>> 32);
     }
     return total;
+  }
+
+  static long generation(long[] state) {
+    return state[LAST] >>> 32;
+  }
+
+  static void setGeneration(long[] state, long generation) {
+    state[LAST] = (state[LAST] & 0xFFFF_FFFFL) | generation << 32;
   }
 
   private static int index(long slot) {

@@ -2,6 +2,7 @@ package dev.limiter.spi;
 
 import dev.limiter.Algorithm;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,6 +19,12 @@ import org.jspecify.annotations.Nullable;
  * ({@link #storeBits}, {@link #setStoreBits}): the algorithms neither read nor change them, and a
  * fresh state has them at 0.
  *
+ * <p>Each state also holds a generation: a number from 1 to 2<sup>32</sup> - 1 drawn at random when
+ * the state is created, which {@link StepResult#generation()} reports. A release carries the
+ * generation of the acquire whose units it gives back and changes only a state of that generation:
+ * units are given back to the state that took them or nowhere, never to a state created since (after
+ * an eviction or a window change) nor to another store's state.
+ *
  * @param algorithm how units are counted
  * @param windowNanos the window, in nanoseconds, at least one millisecond
  * @param limit units per window, 0 (every request is rejected) to {@value #MAX_LIMIT}
@@ -25,9 +32,18 @@ import org.jspecify.annotations.Nullable;
  * @param release whether this step gives units back instead of taking them
  * @param stampNanos for a release, {@link StepResult#stampNanos()} of the step that took the units;
  *     0 for an acquire
+ * @param generation for a release, {@link StepResult#generation()} of the step that took the units,
+ *     whose low 32 bits name the state (the high bits are free for a store that routes releases, as
+ *     {@link FailoverStore} does); 0 for an acquire
  */
 public record Step(
-    Algorithm algorithm, long windowNanos, long limit, long cost, boolean release, long stampNanos) {
+    Algorithm algorithm,
+    long windowNanos,
+    long limit,
+    long cost,
+    boolean release,
+    long stampNanos,
+    long generation) {
 
   /** The largest limit a step accepts: counters are 32-bit. */
   public static final long MAX_LIMIT = Integer.MAX_VALUE;
@@ -50,6 +66,9 @@ public record Step(
   private static final int STORE_SHIFT = Long.SIZE - STORE_BITS;
   private static final long TAG_MASK = -1L >>> STORE_BITS;
 
+  /** A state's generation is 32 bits; the algorithms keep it in a half-word of their state. */
+  static final long GENERATION_MASK = 0xFFFF_FFFFL;
+
   /** Validates the components. */
   public Step {
     Objects.requireNonNull(algorithm, "algorithm");
@@ -63,8 +82,9 @@ public record Step(
     if (cost < 1 || cost > MAX_LIMIT) {
       throw new IllegalArgumentException("cost must be between 1 and " + MAX_LIMIT + ", was " + cost);
     }
-    if (!release && stampNanos != 0) {
-      throw new IllegalArgumentException("an acquire step has stampNanos 0, was " + stampNanos);
+    if (!release && (stampNanos != 0 || generation != 0)) {
+      throw new IllegalArgumentException(
+          "an acquire step has stampNanos and generation 0, were " + stampNanos + " and " + generation);
     }
   }
 
@@ -80,41 +100,51 @@ public record Step(
    * @throws IllegalArgumentException if a value is out of range
    */
   public static Step acquire(Algorithm algorithm, long windowNanos, long limit, long cost) {
-    return new Step(algorithm, windowNanos, limit, cost, false, 0);
+    return new Step(algorithm, windowNanos, limit, cost, false, 0, 0);
   }
 
   /**
    * Returns a step that gives back {@code cost} units taken by an earlier acquire, so that a
    * request rejected by another of its limits consumes nothing. Units whose time has passed are
-   * not given back twice.
+   * not given back twice. Only the state that took the units, the one of {@code generation}, is
+   * changed; for any other, or none, the release changes nothing and its result is not {@link
+   * StepResult#allowed() allowed}.
    *
    * @param algorithm how units are counted
    * @param windowNanos the window in nanoseconds
    * @param limit units per window
    * @param cost units to give back
    * @param stampNanos {@link StepResult#stampNanos()} of the acquire
+   * @param generation {@link StepResult#generation()} of the acquire
    * @return the step
    * @throws IllegalArgumentException if a value is out of range
    */
   public static Step release(
-      Algorithm algorithm, long windowNanos, long limit, long cost, long stampNanos) {
-    return new Step(algorithm, windowNanos, limit, cost, true, stampNanos);
+      Algorithm algorithm, long windowNanos, long limit, long cost, long stampNanos, long generation) {
+    return new Step(algorithm, windowNanos, limit, cost, true, stampNanos, generation);
   }
 
   /**
    * Returns the array to update for this step: {@code stored} when it was written for this
-   * step's algorithm and window, else a fresh state.
+   * step's algorithm and window, else a fresh state with a new generation. A release never
+   * replaces a state: it returns {@code stored} as it is, which {@link #applyTo} then leaves alone.
    *
    * @param stored the state kept for the key, or null if there is none
-   * @return the state to pass to {@link #applyTo}; a store keeps this array for the key
+   * @return the state to pass to {@link #applyTo}; a store keeps this array for the key (for a
+   *     release on a key without state it may also keep none)
    */
   public long[] prepare(long @Nullable [] stored) {
     long tag = tag();
-    if (stored != null && stored.length == stateLength() && (stored[0] & TAG_MASK) == tag) {
+    if (stored != null && (release || (stored.length == stateLength() && (stored[0] & TAG_MASK) == tag))) {
       return stored;
     }
     long[] fresh = new long[stateLength()];
     fresh[0] = tag;
+    int generation;
+    do {
+      generation = ThreadLocalRandom.current().nextInt();
+    } while (generation == 0 || generation == (int) this.generation);
+    setGeneration(fresh, generation & GENERATION_MASK);
     return fresh;
   }
 
@@ -128,7 +158,12 @@ public record Step(
    * @throws IllegalArgumentException if {@code state} was not prepared for this step
    */
   public void applyTo(long[] state, long nowNanos, StepResult result) {
-    if (state.length != stateLength() || (state[0] & TAG_MASK) != tag()) {
+    boolean prepared = state.length == stateLength() && (state[0] & TAG_MASK) == tag();
+    if (release && (!prepared || generationOf(state) != (generation & GENERATION_MASK))) {
+      nothingGivenBack(nowNanos, result); // another state than the one that took the units
+      return;
+    }
+    if (!prepared) {
       throw new IllegalArgumentException("state was not prepared for " + this);
     }
     switch (algorithm) {
@@ -136,6 +171,7 @@ public record Step(
       case FIXED_WINDOW -> FixedWindow.apply(this, state, nowNanos, result);
       case TOKEN_BUCKET -> TokenBucket.apply(this, state, nowNanos, result);
     }
+    result.setGeneration(generationOf(state));
   }
 
   /**
@@ -173,9 +209,8 @@ public record Step(
    * key's expiry without the step at hand (when it refreshes the expiry on a read, before the
    * step).
    *
-   * <p>For the sliding and the fixed window this equals the step's {@link #expiryNanos()}. A token
-   * bucket's state keeps its refill interval but not its limit, so this is the expiry of the largest
-   * limit with that interval: longer by at most about one nanosecond per unit of the limit.
+   * <p>This equals the {@link #expiryNanos()} of the step that last updated the state (a token
+   * bucket's state keeps the limit it was last updated for).
    *
    * @param state a state returned by {@link #prepare} and updated by {@link #applyTo}
    * @return nanoseconds of idleness after which the state equals a fresh one
@@ -193,7 +228,7 @@ public record Step(
     } else if (ordinal == Algorithm.FIXED_WINDOW.ordinal()) {
       return window;
     } else if (ordinal == Algorithm.TOKEN_BUCKET.ordinal() && state.length > 2) {
-      return TokenBucket.expiryNanosOf(window, state[2]);
+      return TokenBucket.expiryNanosOf(window, TokenBucket.storedLimit(state));
     }
     throw new IllegalArgumentException("not a rate-limit state: tag " + tag);
   }
@@ -202,7 +237,7 @@ public record Step(
    * Returns whether this step can update {@code state} in place without changing {@link
    * #expiryNanosOf(long[]) how long the state must be kept}, which is then at least this step's
    * {@link #expiryNanos()}: the state was prepared for this step's algorithm and window, and for a
-   * token bucket, for a limit with this step's refill interval. A store that sets a key's expiry
+   * token bucket, last updated for this step's limit. A store that sets a key's expiry
    * from its state and then updates it without a write (as the Caffeine store's fast path does)
    * takes another path when this is false.
    *
@@ -213,9 +248,7 @@ public record Step(
     if (state.length != stateLength() || (state[0] & TAG_MASK) != tag()) {
       return false;
     }
-    return algorithm != Algorithm.TOKEN_BUCKET
-        || limit == 0
-        || state[2] == TokenBucket.intervalNanos(this);
+    return algorithm != Algorithm.TOKEN_BUCKET || limit == 0 || TokenBucket.storedLimit(state) == limit;
   }
 
   /**
@@ -241,6 +274,31 @@ public record Step(
       throw new IllegalArgumentException("store bits are from 0 to 7, was " + bits);
     }
     state[0] = (state[0] & TAG_MASK) | ((long) bits << STORE_SHIFT);
+  }
+
+  /**
+   * The result of a release that found another state than the one that took its units: not
+   * allowed, nothing given back, generation 0; the other values say nothing about the key.
+   */
+  void nothingGivenBack(long nowNanos, StepResult out) {
+    out.set(false, limit, 0, 0, 0, nowNanos);
+  }
+
+  /** The generation of a state of this step's algorithm: where each algorithm keeps it. */
+  private long generationOf(long[] state) {
+    return switch (algorithm) {
+      case SLIDING_WINDOW -> SlidingWindow.generation(state);
+      case FIXED_WINDOW -> FixedWindow.generation(state);
+      case TOKEN_BUCKET -> TokenBucket.generation(state);
+    };
+  }
+
+  private void setGeneration(long[] state, long generation) {
+    switch (algorithm) {
+      case SLIDING_WINDOW -> SlidingWindow.setGeneration(state, generation);
+      case FIXED_WINDOW -> FixedWindow.setGeneration(state, generation);
+      case TOKEN_BUCKET -> TokenBucket.setGeneration(state, generation);
+    }
   }
 
   private int stateLength() {

@@ -15,7 +15,8 @@ import java.util.Locale;
  * <p>The values:
  *
  * <ul>
- *   <li>{@link #allowed()}: whether the units were taken (always true for a release)
+ *   <li>{@link #allowed()}: for an acquire, whether the units were taken; for a release, whether
+ *       it found the state that took them (and gave back those still counted)
  *   <li>{@link #limit()}: the limit the step applied
  *   <li>{@link #remaining()}: units left after the step, between 0 and {@code limit}
  *   <li>{@link #resetAfterNanos()}: nanoseconds from {@code stampNanos} until every used unit is
@@ -24,6 +25,8 @@ import java.util.Locale;
  *       the same request would be allowed; 0 when allowed
  *   <li>{@link #stampNanos()}: the store's time of the step, in nanoseconds since the epoch; a
  *       later {@link Step#release} needs it to give the units back where they were taken
+ *   <li>{@link #generation()}: which state decided, so that a later {@link Step#release} changes
+ *       only that one; 0 when no stored state decided (a failure mode's answer)
  * </ul>
  */
 public final class StepResult {
@@ -34,6 +37,7 @@ public final class StepResult {
   private long resetAfterNanos;
   private long retryAfterNanos;
   private long stampNanos;
+  private long generation;
 
   /** Creates an empty holder: not allowed, every number 0, until a store fills it. */
   public StepResult() {}
@@ -61,7 +65,8 @@ public final class StepResult {
   }
 
   /**
-   * Sets every value, after checking them together.
+   * Sets every value but the {@link #generation()}, which becomes 0, after checking them together;
+   * {@link Step#applyTo(long[], long, StepResult)} then sets the generation of the state it updated.
    *
    * @param allowed whether the units were taken
    * @param limit the limit the step applied
@@ -98,6 +103,19 @@ public final class StepResult {
     this.resetAfterNanos = resetAfterNanos;
     this.retryAfterNanos = retryAfterNanos;
     this.stampNanos = stampNanos;
+    this.generation = 0;
+    return this;
+  }
+
+  /**
+   * Sets the generation: the one of the state that decided, or a value a store that routes
+   * releases made of it (see {@link Step#generation()}).
+   *
+   * @param generation the generation, 0 when no stored state decided
+   * @return this holder
+   */
+  public StepResult setGeneration(long generation) {
+    this.generation = generation;
     return this;
   }
 
@@ -114,11 +132,13 @@ public final class StepResult {
     this.resetAfterNanos = other.resetAfterNanos;
     this.retryAfterNanos = other.retryAfterNanos;
     this.stampNanos = other.stampNanos;
+    this.generation = other.generation;
     return this;
   }
 
   /**
-   * Returns whether the units were taken; always true for a release.
+   * Returns, for an acquire, whether the units were taken; for a release, whether it found the state
+   * that took them.
    *
    * @return whether the step was allowed
    */
@@ -173,6 +193,18 @@ public final class StepResult {
     return stampNanos;
   }
 
+  /**
+   * Returns which state decided: for an acquire, what a later {@link Step#release} of its units
+   * must carry so that it changes that state alone; 0 when no stored state decided, as when a
+   * {@link FailoverStore} answered for a store that could not, in which case a release changes
+   * nothing.
+   *
+   * @return the generation
+   */
+  public long generation() {
+    return generation;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof StepResult other
@@ -181,7 +213,8 @@ public final class StepResult {
         && remaining == other.remaining
         && resetAfterNanos == other.resetAfterNanos
         && retryAfterNanos == other.retryAfterNanos
-        && stampNanos == other.stampNanos;
+        && stampNanos == other.stampNanos
+        && generation == other.generation;
   }
 
   @Override
@@ -191,7 +224,8 @@ public final class StepResult {
     h = 31 * h + Long.hashCode(remaining);
     h = 31 * h + Long.hashCode(resetAfterNanos);
     h = 31 * h + Long.hashCode(retryAfterNanos);
-    return 31 * h + Long.hashCode(stampNanos);
+    h = 31 * h + Long.hashCode(stampNanos);
+    return 31 * h + Long.hashCode(generation);
   }
 
   @Override
@@ -199,7 +233,7 @@ public final class StepResult {
     return String.format(
         Locale.ROOT,
         "StepResult[allowed=%s, limit=%d, remaining=%d, resetAfterNanos=%d, retryAfterNanos=%d,"
-            + " stampNanos=%d]",
-        allowed, limit, remaining, resetAfterNanos, retryAfterNanos, stampNanos);
+            + " stampNanos=%d, generation=%d]",
+        allowed, limit, remaining, resetAfterNanos, retryAfterNanos, stampNanos, generation);
   }
 }

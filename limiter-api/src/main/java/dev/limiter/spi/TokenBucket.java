@@ -8,8 +8,8 @@ package dev.limiter.spi;
  * full again; a request of {@code cost} is admitted iff {@code max(tat, now) + cost T - now <=
  * limit T}. Rounding {@code T} up keeps the refill at or below {@code limit} per window.
  *
- * <p>State: {@code [tag, tat, T]}. {@code T} is kept so that when the limit changes the units
- * already used are carried over to the new interval.
+ * <p>State: {@code [tag, tat, limit | generation << 32]}. The limit the state was last updated for
+ * is kept so that when it changes the units already used are carried over to the new interval.
  */
 final class TokenBucket {
 
@@ -18,21 +18,29 @@ final class TokenBucket {
   private TokenBucket() {}
 
   static long intervalNanos(Step step) {
-    return (step.windowNanos() + step.limit() - 1) / step.limit();
+    return intervalNanos(step.windowNanos(), step.limit());
   }
 
-  /**
-   * The expiry of the largest limit {@code L} whose interval is {@code interval}: {@code
-   * ceil(window / L) = T} means {@code L < window / (T - 1)}, so {@code L <= (window - 1) / (T - 1)}
-   * for {@code T >= 2}, and any limit up to {@link Step#MAX_LIMIT} for {@code T = 1}. An interval
-   * of 0 (a fresh state, or only limit 0 seen) has the expiry of limit 0, the window.
-   */
-  static long expiryNanosOf(long window, long interval) {
-    if (interval <= 0) {
-      return window;
-    }
-    long largestLimit = interval == 1 ? Step.MAX_LIMIT : (window - 1) / (interval - 1);
-    return Math.min(largestLimit, Step.MAX_LIMIT) * interval + 1;
+  private static long intervalNanos(long window, long limit) {
+    return (window + limit - 1) / limit;
+  }
+
+  /** The expiry of a state last updated for {@code limit}: 0 (a fresh state) has the window's. */
+  static long expiryNanosOf(long window, long limit) {
+    return limit == 0 ? window : limit * intervalNanos(window, limit) + 1;
+  }
+
+  /** The limit a state was last updated for; 0 for a fresh state. */
+  static long storedLimit(long[] state) {
+    return state[2] & Step.GENERATION_MASK;
+  }
+
+  static long generation(long[] state) {
+    return state[2] >>> 32;
+  }
+
+  static void setGeneration(long[] state, long generation) {
+    state[2] = storedLimit(state) | generation << 32;
   }
 
   static void apply(Step step, long[] state, long now, StepResult out) {
@@ -48,14 +56,15 @@ final class TokenBucket {
     }
     long interval = intervalNanos(step);
     long capacity = limit * interval;
-    if (state[2] != interval) {
-      if (state[2] != 0 && state[1] > now) {
+    long stored = storedLimit(state);
+    if (stored != limit) {
+      if (stored != 0 && state[1] > now) {
         // carry the used units (debt / old interval) over to the new interval, rounding up, but at
         // most a full bucket, so that the state is idle again after expiryNanos()
-        double used = (double) (state[1] - now) / state[2];
+        double used = (double) (state[1] - now) / intervalNanos(step.windowNanos(), stored);
         state[1] = now + Math.min(capacity, (long) Math.ceil(used * interval));
       }
-      state[2] = interval;
+      state[2] = limit | (state[2] & ~Step.GENERATION_MASK);
     }
     long cost = step.cost();
     long tat = Math.max(state[1], now);

@@ -38,9 +38,12 @@ class ConcurrentMapStoreTest extends StoreCompatibilityKit {
           key,
           (k, current) -> {
             long now = clock.epochNanos();
-            long[] state =
-                step.prepare(current == null || expired(current, now) ? null : current.state());
+            boolean live = current != null && !expired(current, now);
+            long[] state = step.prepare(live ? current.state() : null);
             step.applyTo(state, now, result);
+            if (step.release()) {
+              return live ? current : null; // a release never extends or creates an entry
+            }
             return new Entry(state, now + step.expiryNanos());
           });
     }

@@ -216,6 +216,56 @@ class FailoverStoreTest {
   }
 
   @Test
+  void aReleaseOfAUnitTheFailureModeGaveNeverReachesThePrimary() {
+    FailoverStore store = builder(FailureMode.FAIL_OPEN).build();
+    store.apply("k", ACQUIRE);
+    primary.down = true;
+    StepResult open = store.apply("k", ACQUIRE);
+    assertThat(open.generation()).as("decided on no stored state").isZero();
+    primary.down = false;
+    int calls = primary.calls.get();
+    StepResult released = store.apply("k", release(open));
+    assertThat(released.allowed()).isFalse();
+    assertThat(primary.calls).as("nothing to give back on the primary").hasValue(calls);
+    assertThat(store.apply("k", ACQUIRE).remaining()).isEqualTo(1);
+  }
+
+  @Test
+  void aReleaseGoesBackToTheStoreThatTookTheUnits() {
+    FailoverStore store = builder(FailureMode.LOCAL_FALLBACK).build();
+    StepResult onPrimary = store.apply("k", ACQUIRE);
+    primary.down = true;
+    StepResult onLocal = store.apply("k", ACQUIRE);
+    store.apply("k", ACQUIRE);
+    primary.down = false;
+    assertThat(store.apply("k", release(onLocal)).allowed()).isTrue();
+    primary.down = true;
+    assertThat(store.apply("k", ACQUIRE).remaining()).as("one local unit back").isEqualTo(1);
+    primary.down = false;
+    clock.advance(Duration.ofSeconds(2)); // three failures opened the circuit: wait for the probe
+    assertThat(store.apply("k", ACQUIRE).remaining()).as("the primary kept its unit").isEqualTo(1);
+    assertThat(store.apply("k", release(onPrimary)).allowed()).isTrue();
+    assertThat(store.apply("k", ACQUIRE).remaining()).isEqualTo(1);
+  }
+
+  @Test
+  void aReleaseThatCannotReachThePrimaryGivesNothingBackAndCountsAsAFailure() {
+    FailoverStore store = builder(FailureMode.LOCAL_FALLBACK).build();
+    StepResult taken = store.apply("k", ACQUIRE);
+    primary.down = true;
+    assertThat(store.apply("k", release(taken)).allowed()).isFalse();
+    assertThat(store.failures()).isEqualTo(1);
+    primary.down = false;
+    assertThat(store.apply("k", ACQUIRE).remaining()).as("the unit stayed taken").isEqualTo(1);
+  }
+
+  private static Step release(StepResult acquired) {
+    return Step.release(
+        ACQUIRE.algorithm(), ACQUIRE.windowNanos(), ACQUIRE.limit(), ACQUIRE.cost(),
+        acquired.stampNanos(), acquired.generation());
+  }
+
+  @Test
   void anOpenCircuitLeavesThePrimaryAloneThenLetsOneProbeThrough() {
     FailoverStore store = builder(FailureMode.FAIL_OPEN).build();
     primary.down = true;

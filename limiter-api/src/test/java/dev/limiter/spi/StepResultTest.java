@@ -45,12 +45,15 @@ class StepResultTest {
   @Test
   void holdersWithTheSameValuesAreEqual() {
     StepResult a = StepResult.of(false, 10, 2, 5_000, 2_000, 1_772_359_200_000_000_000L);
+    a.setGeneration(77);
     StepResult b = new StepResult().setFrom(a);
     assertThat(b).isEqualTo(a).hasSameHashCodeAs(a);
+    assertThat(new StepResult().setFrom(a).setGeneration(78)).isNotEqualTo(a);
     assertThat(b.set(false, 10, 2, 5_000, 2_001, 1_772_359_200_000_000_000L)).isNotEqualTo(a);
+    assertThat(b.generation()).as("set() leaves no generation of the decision before").isZero();
     assertThat(a.toString())
         .isEqualTo(
             "StepResult[allowed=false, limit=10, remaining=2, resetAfterNanos=5000,"
-                + " retryAfterNanos=2000, stampNanos=1772359200000000000]");
+                + " retryAfterNanos=2000, stampNanos=1772359200000000000, generation=77]");
   }
 }

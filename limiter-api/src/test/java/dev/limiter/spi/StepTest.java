@@ -42,10 +42,13 @@ class StepTest {
   }
 
   @Test
-  void rejectsAnAcquireWithAStamp() {
+  void rejectsAnAcquireWithAStampOrAGeneration() {
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> new Step(SLIDING_WINDOW, SECOND, 1, 1, false, 5))
-        .withMessage("an acquire step has stampNanos 0, was 5");
+        .isThrownBy(() -> new Step(SLIDING_WINDOW, SECOND, 1, 1, false, 5, 0))
+        .withMessage("an acquire step has stampNanos and generation 0, were 5 and 0");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> new Step(SLIDING_WINDOW, SECOND, 1, 1, false, 0, 9))
+        .withMessage("an acquire step has stampNanos and generation 0, were 0 and 9");
   }
 
   @Test
@@ -54,7 +57,7 @@ class StepTest {
         .isZero();
     assertThat(Step.acquire(FIXED_WINDOW, Step.MAX_WINDOW_NANOS, Step.MAX_LIMIT, 1).limit())
         .isEqualTo(Step.MAX_LIMIT);
-    assertThat(Step.release(FIXED_WINDOW, SECOND, 1, 1, 42).stampNanos()).isEqualTo(42);
+    assertThat(Step.release(FIXED_WINDOW, SECOND, 1, 1, 42, 7).stampNanos()).isEqualTo(42);
   }
 
   @ParameterizedTest
@@ -63,7 +66,48 @@ class StepTest {
     Step step = Step.acquire(algorithm, SECOND, 3, 1);
     long[] first = step.prepare(null);
     long[] second = step.prepare(null);
-    assertThat(first).isNotSameAs(second).isEqualTo(second);
+    assertThat(first).isNotSameAs(second).hasSameSizeAs(second);
+    StepResult one = step.applyTo(first, SECOND);
+    StepResult other = step.applyTo(second, SECOND);
+    assertThat(one.generation()).isNotZero().isNotEqualTo(other.generation());
+    assertThat(one).usingRecursiveComparison().ignoringFields("generation").isEqualTo(other);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void aReleaseChangesOnlyTheStateThatTookTheUnits(Algorithm algorithm) {
+    Step acquire = Step.acquire(algorithm, SECOND, 3, 1);
+    long[] state = acquire.prepare(null);
+    StepResult taken = acquire.applyTo(state, SECOND);
+    long[] other = acquire.prepare(null);
+    acquire.applyTo(other, SECOND);
+    long[] before = other.clone();
+
+    StepResult foreign =
+        Step.release(algorithm, SECOND, 3, 1, taken.stampNanos(), taken.generation())
+            .applyTo(other, SECOND);
+    assertThat(foreign.allowed()).isFalse();
+    assertThat(foreign.generation()).isZero();
+    assertThat(other).isEqualTo(before);
+
+    StepResult own =
+        Step.release(algorithm, SECOND, 3, 1, taken.stampNanos(), taken.generation())
+            .applyTo(state, SECOND);
+    assertThat(own.allowed()).isTrue();
+    assertThat(own.remaining()).isEqualTo(3);
+    assertThat(own.generation()).isEqualTo(taken.generation());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void aReleaseNeverReplacesAStateAndCreatesOneThatItCannotMatch(Algorithm algorithm) {
+    long[] minute = Step.acquire(algorithm, 60 * SECOND, 3, 1).prepare(null);
+    Step release = Step.release(algorithm, SECOND, 3, 1, SECOND, 12345);
+    assertThat(release.prepare(minute)).isSameAs(minute);
+    assertThat(release.applyTo(minute, SECOND).allowed()).isFalse();
+    for (int i = 0; i < 100; i++) {
+      assertThat(release.applyTo(release.prepare(null), SECOND).allowed()).isFalse();
+    }
   }
 
   @ParameterizedTest
@@ -71,7 +115,7 @@ class StepTest {
   void keepsTheStateWhenOnlyTheLimitCostOrDirectionChanges(Algorithm algorithm) {
     long[] state = Step.acquire(algorithm, SECOND, 3, 1).prepare(null);
     assertThat(Step.acquire(algorithm, SECOND, 10, 2).prepare(state)).isSameAs(state);
-    assertThat(Step.release(algorithm, SECOND, 0, 1, 7).prepare(state)).isSameAs(state);
+    assertThat(Step.release(algorithm, SECOND, 0, 1, 7, 1).prepare(state)).isSameAs(state);
   }
 
   @ParameterizedTest

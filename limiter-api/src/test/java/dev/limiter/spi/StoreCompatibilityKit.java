@@ -192,7 +192,12 @@ public abstract class StoreCompatibilityKit {
       assertThat(holder.allowed()).isFalse();
       store.apply("reused-" + algorithm, step, holder);
       StepResult fresh = store.apply("fresh-" + algorithm, step);
-      assertThat(holder).as(algorithm.toString()).isEqualTo(fresh);
+      assertThat(holder)
+          .as(algorithm.toString())
+          .usingRecursiveComparison()
+          .ignoringFields("generation") // each key's state has its own
+          .isEqualTo(fresh);
+      assertThat(holder.generation()).isNotZero().isNotEqualTo(fresh.generation());
       assertThat(holder.allowed()).isTrue();
       assertThat(holder.remaining()).isEqualTo(3);
       assertThat(holder.stampNanos()).isEqualTo(clock.epochNanos());
@@ -290,7 +295,7 @@ public abstract class StoreCompatibilityKit {
     assertThat(take("k", algorithm, MINUTE, 3, 1).allowed()).isFalse();
 
     StepResult released =
-        store.apply("k", Step.release(algorithm, MINUTE.toNanos(), 3, 1, second.stampNanos()));
+        store.apply("k", Step.release(algorithm, MINUTE.toNanos(), 3, 1, second.stampNanos(), second.generation()));
     assertThat(released).returns(true, StepResult::allowed).returns(1L, StepResult::remaining);
     assertAdmitted(take("k", algorithm, MINUTE, 3, 1), 0);
     assertThat(take("k", algorithm, MINUTE, 3, 1).allowed()).isFalse();
@@ -302,10 +307,35 @@ public abstract class StoreCompatibilityKit {
     StepResult old = take("k", algorithm, SECOND, 2, 2);
     clock.advance(Duration.ofSeconds(2)); // the old units are back by now
     assertAdmitted(take("k", algorithm, SECOND, 2, 2), 0);
-    store.apply("k", Step.release(algorithm, SECOND.toNanos(), 2, 1, old.stampNanos()));
+    store.apply("k", Step.release(algorithm, SECOND.toNanos(), 2, 1, old.stampNanos(), old.generation()));
     assertThat(take("k", algorithm, SECOND, 2, 1).allowed())
         .as("the release must not give back units taken since")
         .isFalse();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void aReleaseOnAKeyWithoutStateGivesNothingBack(Algorithm algorithm) {
+    StepResult elsewhere = take("other", algorithm, MINUTE, 3, 1);
+    StepResult released =
+        store.apply(
+            "k",
+            Step.release(algorithm, MINUTE.toNanos(), 3, 1, elsewhere.stampNanos(), elsewhere.generation()));
+    assertThat(released.allowed()).as("nothing to give back").isFalse();
+    assertThat(admissions("k", algorithm, MINUTE, 3, 10)).isEqualTo(3);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void aReleaseForAStateThatWasReplacedChangesNothing(Algorithm algorithm) {
+    StepResult old = take("k", algorithm, MINUTE, 3, 1);
+    // the window changed (an override, a new deployment): the key starts afresh and fills up
+    assertThat(admissions("k", algorithm, MINUTE.multipliedBy(2), 3, 10)).isEqualTo(3);
+    // the old window's give-back arrives late: its units are not in this state
+    store.apply("k", Step.release(algorithm, MINUTE.toNanos(), 3, 1, old.stampNanos(), old.generation()));
+    assertThat(admissions("k", algorithm, MINUTE.multipliedBy(2), 3, 10))
+        .as("a release must neither give back units it did not take nor reset the key")
+        .isZero();
   }
 
   @ParameterizedTest
