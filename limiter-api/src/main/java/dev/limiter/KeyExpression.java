@@ -186,6 +186,23 @@ final class KeyExpression {
     }
   }
 
+  /**
+   * Returns the expression as parsed, without the white space around its parts: two expressions
+   * with the same canonical form resolve every request to the same key.
+   */
+  String canonical() {
+    StringBuilder out = new StringBuilder(text.length());
+    for (Part[] term : terms) {
+      if (out.length() > 0) {
+        out.append('+');
+      }
+      for (int a = 0; a < term.length; a++) {
+        out.append(a > 0 ? "|" : "").append(term[a].text());
+      }
+    }
+    return out.toString();
+  }
+
   @Override
   public String toString() {
     return text;

@@ -179,14 +179,16 @@ public final class RateLimiter implements AutoCloseable {
       boolean same =
           other.window().equals(policy.window())
               && other.max() == policy.max()
-              && other.algorithm() == policy.algorithm();
+              && other.algorithm() == policy.algorithm()
+              && KeyExpression.parse(other.key()).canonical()
+                  .equals(KeyExpression.parse(policy.key()).canonical());
       if (!same) {
         throw new IllegalArgumentException(
             String.format(
                 Locale.ROOT,
                 "policy \"%s\" is declared as %s on %s and as %s on %s; limits that share a name"
-                    + " share one counter, so give them the same window, max and algorithm or"
-                    + " different names",
+                    + " share one counter per key, so give them the same window, max, algorithm and"
+                    + " key or different names",
                 policy.name(), other, existing.where(), policy, where));
       }
     }

@@ -40,6 +40,12 @@ class RateLimiterTest {
     @RateLimit(name = "shared", window = "1m", max = 3, key = "apiKey")
     public void conflicting() {}
 
+    @RateLimit(name = "shared", window = "1m", max = 2, key = "header:X-Tenant")
+    public void otherKey() {}
+
+    @RateLimit(name = "shared", window = "1m", max = 2, key = " apiKey ")
+    public void sameKeyWrittenApart() {}
+
     @RateLimit(name = "twice", window = "1m", max = 3, key = "apiKey")
     @RateLimit(name = "twice", window = "1m", max = 3, key = "ip")
     public void twice() {}
@@ -133,6 +139,26 @@ class RateLimiterTest {
         .hasMessageContaining("policy \"shared\" is declared as")
         .hasMessageContaining("RateLimiterTest$Resource#first")
         .hasMessageContaining("RateLimiterTest$Resource#conflicting");
+  }
+
+  /**
+   * One name is one counter namespace: with {@code ip} on one endpoint and {@code header:X-Tenant}
+   * on another, a client sending {@code X-Tenant: 203.0.113.7} would spend the quota of the client
+   * at that address.
+   */
+  @Test
+  void oneNameWithTwoKeyExpressionsFailsNamingBothPlaces() throws Exception {
+    RateLimiter limiter = limiter(Map.of());
+    limiter.limitsFor(Resource.class, Resource.class.getMethod("first"));
+    limiter.limitsFor(Resource.class, Resource.class.getMethod("sameKeyWrittenApart"));
+    assertThatThrownBy(() -> limiter.limitsFor(Resource.class, Resource.class.getMethod("otherKey")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("policy \"shared\" is declared as")
+        .hasMessageContaining("key=apiKey")
+        .hasMessageContaining("key=header:X-Tenant")
+        .hasMessageContaining("RateLimiterTest$Resource#first")
+        .hasMessageContaining("RateLimiterTest$Resource#otherKey")
+        .hasMessageContaining("same window, max, algorithm and key");
   }
 
   @Test
