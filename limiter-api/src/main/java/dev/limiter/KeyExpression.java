@@ -186,6 +186,19 @@ final class KeyExpression {
     }
   }
 
+  /** Returns the names that its {@code path:} parts read, in order, each once. */
+  java.util.Set<String> pathParameters() {
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    for (Part[] term : terms) {
+      for (Part part : term) {
+        if (part.kind() == Kind.PATH) {
+          names.add(part.argument());
+        }
+      }
+    }
+    return java.util.Collections.unmodifiableSet(names);
+  }
+
   /**
    * Returns the expression as parsed, without the white space around its parts: two expressions
    * with the same canonical form resolve every request to the same key.

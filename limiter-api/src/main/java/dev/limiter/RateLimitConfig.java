@@ -42,13 +42,17 @@ public final class RateLimitConfig {
   public static final String DEFAULT_RESOURCE = "ratelimit.properties";
 
   private final Map<String, String> file;
+  private final String fileSource;
   private final Map<String, String> programmatic;
+  private final String programmaticSource;
   private final Map<String, String> environment;
   private final Map<String, String> systemProperties;
 
   private RateLimitConfig(Builder builder) {
     this.file = Map.copyOf(builder.file);
+    this.fileSource = builder.fileSource;
     this.programmatic = Map.copyOf(builder.values);
+    this.programmaticSource = builder.valuesSource;
     this.environment = builder.environment;
     this.systemProperties = builder.systemProperties;
   }
@@ -95,6 +99,44 @@ public final class RateLimitConfig {
   }
 
   /**
+   * Describes the source that {@link #get(String)} takes {@code key}'s value from, for messages
+   * about a wrong value: {@code system property ratelimit.search.max}, {@code environment variable
+   * RATELIMIT_SEARCH_MAX}, {@code file /etc/app/ratelimit.properties}, {@code ratelimit.properties
+   * on the class path (jar:file:/app.jar!/ratelimit.properties)}, {@code code} for values set with
+   * {@link Builder#set} (or what {@link Builder#valuesFrom} named), or {@code no source}.
+   *
+   * @param key the key
+   * @return where its value comes from
+   */
+  public String sourceOf(String key) {
+    Objects.requireNonNull(key, "key");
+    if (systemProperties.containsKey(key)) {
+      return "system property " + key;
+    }
+    if (environment.containsKey(environmentName(key))) {
+      return "environment variable " + environmentName(key);
+    }
+    if (programmatic.containsKey(key)) {
+      return programmaticSource;
+    }
+    if (file.containsKey(key)) {
+      return fileSource;
+    }
+    return "no source";
+  }
+
+  /**
+   * Returns {@code key="value" (from source)} for a message about a wrong value, the value as
+   * {@link #get(String)} returns it.
+   *
+   * @param key the key
+   * @return the key, its value and where the value comes from
+   */
+  public String describe(String key) {
+    return String.format(Locale.ROOT, "%s=\"%s\" (from %s)", key, get(key, ""), sourceOf(key));
+  }
+
+  /**
    * Returns the value of {@code key}, or {@code defaultValue} when no source has it.
    *
    * @param key the key
@@ -121,8 +163,7 @@ public final class RateLimitConfig {
     try {
       return Long.parseLong(value.get());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          String.format(Locale.ROOT, "configuration %s=\"%s\" is not a whole number", key, value.get()));
+      throw new IllegalArgumentException("configuration " + describe(key) + " is not a whole number");
     }
   }
 
@@ -144,7 +185,9 @@ public final class RateLimitConfig {
   /** Builds a {@link RateLimitConfig}; the default sources are always read. */
   public static final class Builder {
     private final Map<String, String> values = new TreeMap<>();
+    private String valuesSource = "code";
     private Map<String, String> file = Map.of();
+    private String fileSource = "no file";
     private Map<String, String> environment = System.getenv();
     private Map<String, String> systemProperties = systemProperties();
     private @Nullable Path path;
@@ -163,6 +206,17 @@ public final class RateLimitConfig {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(value, "value");
       values.put(key, value);
+      return this;
+    }
+
+    /**
+     * Names where the values given to {@link #set} come from, for messages about a wrong value.
+     *
+     * @param description such as {@code init-param of filter rate-limit}; {@code code} by default
+     * @return this builder
+     */
+    public Builder valuesFrom(String description) {
+      this.valuesSource = Objects.requireNonNull(description, "description");
       return this;
     }
 
@@ -219,8 +273,9 @@ public final class RateLimitConfig {
       return new RateLimitConfig(this);
     }
 
-    private static Map<String, String> readFile(Path path) {
+    private Map<String, String> readFile(Path path) {
       try (InputStream in = Files.newInputStream(path)) {
+        fileSource = "file " + path.toAbsolutePath();
         return read(in);
       } catch (IOException e) {
         throw new IllegalArgumentException(
@@ -229,13 +284,18 @@ public final class RateLimitConfig {
       }
     }
 
-    private static Map<String, String> readResource() {
+    private Map<String, String> readResource() {
       ClassLoader loader = Thread.currentThread().getContextClassLoader();
       if (loader == null) {
         loader = RateLimitConfig.class.getClassLoader();
       }
-      try (InputStream in = loader.getResourceAsStream(DEFAULT_RESOURCE)) {
-        return in == null ? Map.of() : read(in);
+      java.net.URL url = loader.getResource(DEFAULT_RESOURCE);
+      if (url == null) {
+        return Map.of();
+      }
+      try (InputStream in = url.openStream()) {
+        fileSource = DEFAULT_RESOURCE + " on the class path (" + url + ")";
+        return read(in);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + DEFAULT_RESOURCE + " from the class path", e);
       }

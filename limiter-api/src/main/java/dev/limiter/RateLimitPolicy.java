@@ -6,6 +6,7 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -78,6 +79,16 @@ public record RateLimitPolicy(
    */
   public RateLimitPolicy withWindow(Duration newWindow) {
     return new RateLimitPolicy(name, newWindow, max, key, cost, algorithm);
+  }
+
+  /**
+   * Returns the names of the path parameters that the key reads ({@code path:NAME} parts), so that
+   * an adapter can check them against its route when it starts.
+   *
+   * @return the names, in the order the key names them; empty when the key reads none
+   */
+  public Set<String> pathParameters() {
+    return KeyExpression.parse(key).pathParameters();
   }
 
   /**
@@ -181,7 +192,7 @@ public record RateLimitPolicy(
     return method == null ? simple : simple + "#" + method.getName();
   }
 
-  private static IllegalArgumentException invalid(String where, String attribute, String why) {
+  static IllegalArgumentException invalid(String where, String attribute, String why) {
     return new IllegalArgumentException(
         String.format(Locale.ROOT, "Invalid @RateLimit on %s, attribute %s: %s", where, attribute, why));
   }

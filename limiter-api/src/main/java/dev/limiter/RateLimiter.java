@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -121,20 +122,72 @@ public final class RateLimiter implements AutoCloseable {
    *     different settings
    */
   public EndpointLimits limitsFor(Class<?> type, @Nullable Method method) {
+    return limitsFor(type, method, null);
+  }
+
+  /**
+   * Reads the limits as {@link #limitsFor(Class, Method)} does and checks that every {@code
+   * path:NAME} part of their keys names one of the route's path parameters, so that a key that could
+   * never resolve fails when the endpoint is deployed rather than answering 400 to every request.
+   *
+   * @param type the resource or servlet class
+   * @param method the method that serves the request, or null for the class's limits alone
+   * @param pathParameters the names of the path parameters the route binds (empty for a servlet,
+   *     which has none), or null when the adapter cannot know them
+   * @return the limits, empty when neither carries an annotation
+   * @throws IllegalArgumentException naming the class, the method and the attribute when an
+   *     annotation is invalid or its key reads a path parameter the route does not bind, or naming
+   *     both places when one policy name is declared twice with different settings
+   */
+  public EndpointLimits limitsFor(
+      Class<?> type, @Nullable Method method, @Nullable Set<String> pathParameters) {
     Objects.requireNonNull(type, "type");
     List<RateLimitPolicy> policies = new ArrayList<>();
     List<String> places = new ArrayList<>();
     for (RateLimit annotation : type.getAnnotationsByType(RateLimit.class)) {
-      policies.add(RateLimitPolicy.from(annotation, type, null));
+      policies.add(checkPath(RateLimitPolicy.from(annotation, type, null), type, null, pathParameters));
       places.add(RateLimitPolicy.where(type, null));
     }
     if (method != null) {
       for (RateLimit annotation : method.getAnnotationsByType(RateLimit.class)) {
-        policies.add(RateLimitPolicy.from(annotation, type, method));
+        policies.add(checkPath(RateLimitPolicy.from(annotation, type, method), type, method, pathParameters));
         places.add(RateLimitPolicy.where(type, method));
       }
     }
     return build(policies, places);
+  }
+
+  private static RateLimitPolicy checkPath(
+      RateLimitPolicy policy, Class<?> type, @Nullable Method method, @Nullable Set<String> bound) {
+    if (bound == null) {
+      return policy;
+    }
+    for (String name : policy.pathParameters()) {
+      if (!bound.contains(name)) {
+        String why =
+            bound.isEmpty()
+                ? String.format(
+                    Locale.ROOT,
+                    "path:%s reads a path parameter, and this endpoint has no path parameters (a"
+                        + " servlet never has any); key on query:, header:, apiKey, principal or ip",
+                    name)
+                : String.format(
+                    Locale.ROOT,
+                    "path:%s is not a parameter of this endpoint's path template, which has %s;"
+                        + " names are case-sensitive",
+                    name, describe(bound));
+        throw RateLimitPolicy.invalid(RateLimitPolicy.where(type, method), "key", why);
+      }
+    }
+    return policy;
+  }
+
+  private static String describe(Set<String> names) {
+    StringBuilder out = new StringBuilder();
+    for (String name : names) {
+      out.append(out.length() == 0 ? "" : ", ").append('{').append(name).append('}');
+    }
+    return out.toString();
   }
 
   /**
@@ -202,7 +255,7 @@ public final class RateLimiter implements AutoCloseable {
       try {
         result = result.withWindow(Windows.parse(window.get()));
       } catch (IllegalArgumentException e) {
-        throw invalidOverride(prefix + "window", e);
+        throw invalidOverride(config, prefix + "window", e);
       }
     }
     Optional<String> max = config.get(prefix + "max");
@@ -210,19 +263,17 @@ public final class RateLimiter implements AutoCloseable {
       try {
         result = result.withMax(Long.parseLong(max.get()));
       } catch (IllegalArgumentException e) {
-        throw invalidOverride(prefix + "max", e);
+        throw invalidOverride(config, prefix + "max", e);
       }
     }
     return result;
   }
 
-  private static IllegalArgumentException invalidOverride(String key, IllegalArgumentException e) {
+  private static IllegalArgumentException invalidOverride(
+      RateLimitConfig config, String key, IllegalArgumentException e) {
     return new IllegalArgumentException(
-        String.format(
-            Locale.ROOT,
-            "Invalid override %s (environment %s): %s",
-            key, RateLimitConfig.environmentName(key),
-            e instanceof NumberFormatException ? "not a whole number" : e.getMessage()),
+        "Invalid override " + config.describe(key) + ": "
+            + (e instanceof NumberFormatException ? "not a whole number" : e.getMessage()),
         e);
   }
 

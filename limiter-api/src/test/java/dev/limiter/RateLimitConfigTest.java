@@ -94,6 +94,25 @@ class RateLimitConfigTest {
     assertThat(config.getLong("ratelimit.other", 5)).isEqualTo(5);
     assertThatThrownBy(() -> config.getLong("ratelimit.caffeine.maximum-size", 1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("configuration ratelimit.caffeine.maximum-size=\"lots\" is not a whole number");
+        .hasMessage(
+            "configuration ratelimit.caffeine.maximum-size=\"lots\" (from code) is not a whole number");
+  }
+
+  @Test
+  void eachValueKnowsItsSource() {
+    RateLimitConfig config =
+        RateLimitConfig.builder()
+            .environment(Map.of("RATELIMIT_A", "1"))
+            .systemProperties(Map.of("ratelimit.b", "2"))
+            .set("ratelimit.c", "3")
+            .valuesFrom("init-param of filter rate-limit")
+            .build();
+    assertThat(config.sourceOf("ratelimit.a")).isEqualTo("environment variable RATELIMIT_A");
+    assertThat(config.sourceOf("ratelimit.b")).isEqualTo("system property ratelimit.b");
+    assertThat(config.sourceOf("ratelimit.c")).isEqualTo("init-param of filter rate-limit");
+    assertThat(config.sourceOf("ratelimit.from-classpath.max"))
+        .startsWith("ratelimit.properties on the class path (")
+        .endsWith("ratelimit.properties)");
+    assertThat(config.sourceOf("ratelimit.none")).isEqualTo("no source");
   }
 }

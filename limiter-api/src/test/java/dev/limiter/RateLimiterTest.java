@@ -215,13 +215,41 @@ class RateLimiterTest {
   }
 
   @Test
-  void invalidOverridesNameTheKey() {
+  void invalidOverridesNameTheKeyTheValueAndWhereTheValueCameFrom() {
     assertThatThrownBy(
             () -> limiter(Map.of("ratelimit.search.max", "many")).limitsFor(Resource.class, Resource.class.getMethod("search")))
-        .hasMessage("Invalid override ratelimit.search.max (environment RATELIMIT_SEARCH_MAX): not a whole number");
+        .hasMessage(
+            "Invalid override ratelimit.search.max=\"many\" (from system property ratelimit.search.max):"
+                + " not a whole number");
     assertThatThrownBy(
             () -> limiter(Map.of("ratelimit.search.window", "1 minute")).limitsFor(Resource.class, Resource.class.getMethod("search")))
-        .hasMessageStartingWith("Invalid override ratelimit.search.window (environment RATELIMIT_SEARCH_WINDOW): \"1 minute\" is not a window");
+        .hasMessageStartingWith(
+            "Invalid override ratelimit.search.window=\"1 minute\" (from system property"
+                + " ratelimit.search.window): \"1 minute\" is not a window");
+    RateLimiter fromEnvironment =
+        RateLimiter.builder()
+            .store(store)
+            .config(config(Map.of(), Map.of("RATELIMIT_SEARCH_MAX", "-3")))
+            .build();
+    assertThatThrownBy(() -> fromEnvironment.limitsFor(Resource.class, Resource.class.getMethod("search")))
+        .hasMessageStartingWith(
+            "Invalid override ratelimit.search.max=\"-3\" (from environment variable RATELIMIT_SEARCH_MAX):");
+  }
+
+  @Test
+  void anInvalidOverrideInThePropertiesFileNamesTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("limits.properties");
+    java.nio.file.Files.writeString(file, "ratelimit.search.max=ten\n");
+    RateLimiter limiter =
+        RateLimiter.builder()
+            .store(store)
+            .config(RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).file(file).build())
+            .build();
+    assertThatThrownBy(() -> limiter.limitsFor(Resource.class, Resource.class.getMethod("search")))
+        .hasMessage(
+            "Invalid override ratelimit.search.max=\"ten\" (from file " + file.toAbsolutePath() + "):"
+                + " not a whole number");
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.limiter.caffeine;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.StoreProvider;
-import java.util.Locale;
 
 /**
  * Makes the Caffeine store available through {@link java.util.ServiceLoader} as {@code caffeine}.
@@ -26,11 +25,7 @@ public final class CaffeineStoreProvider implements StoreProvider {
     long maximumSize = config.getLong(key, CaffeineStore.DEFAULT_MAXIMUM_SIZE);
     if (maximumSize < 1) {
       throw new IllegalArgumentException(
-          String.format(
-              Locale.ROOT,
-              "configuration %s=%d must be at least 1: it bounds the keys held",
-              key,
-              maximumSize));
+          "configuration " + config.describe(key) + " must be at least 1: it bounds the keys held");
     }
     return CaffeineStore.builder().maximumSize(maximumSize).build();
   }

@@ -115,7 +115,7 @@ class CaffeineStoreProviderTest {
     RateLimitConfig config = isolated().set(MAXIMUM_SIZE, value).build();
     assertThatIllegalArgumentException()
         .isThrownBy(() -> caffeineProvider().create(config))
-        .withMessage("configuration %s=\"%s\" is not a whole number", MAXIMUM_SIZE, value);
+        .withMessage("configuration %s=\"%s\" (from code) is not a whole number", MAXIMUM_SIZE, value);
   }
 
   @ParameterizedTest
@@ -124,7 +124,7 @@ class CaffeineStoreProviderTest {
     RateLimitConfig config = isolated().set(MAXIMUM_SIZE, value).build();
     assertThatIllegalArgumentException()
         .isThrownBy(() -> caffeineProvider().create(config))
-        .withMessageContaining(MAXIMUM_SIZE + "=" + value)
+        .withMessageContaining(MAXIMUM_SIZE + "=\"" + value + "\" (from code)")
         .withMessageContaining("at least 1");
     assertThatIllegalArgumentException()
         .as("and when the limiter discovers the store")

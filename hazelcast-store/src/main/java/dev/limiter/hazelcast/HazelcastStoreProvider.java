@@ -121,7 +121,7 @@ public final class HazelcastStoreProvider implements StoreProvider {
     try {
       return FailureMode.parse(config.get(key, "open"));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("configuration " + key + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("configuration " + config.describe(key) + ": " + e.getMessage(), e);
     }
   }
 
@@ -151,7 +151,7 @@ public final class HazelcastStoreProvider implements StoreProvider {
       return false;
     }
     throw new IllegalArgumentException(
-        String.format(Locale.ROOT, "configuration %sclient=\"%s\" is neither true nor false", PREFIX, value));
+        "configuration " + config.describe(PREFIX + "client") + " is neither true nor false");
   }
 
   /** The configuration of the member the store starts. */
@@ -246,8 +246,7 @@ public final class HazelcastStoreProvider implements StoreProvider {
   private static int toInt(RateLimitConfig config, String key, int defaultValue) {
     long value = config.getLong(PREFIX + key, defaultValue);
     if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          String.format(Locale.ROOT, "configuration %s%s=%d is out of range", PREFIX, key, value));
+      throw new IllegalArgumentException("configuration " + config.describe(PREFIX + key) + " is out of range");
     }
     return (int) value;
   }

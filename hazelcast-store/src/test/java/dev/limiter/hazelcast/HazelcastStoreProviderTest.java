@@ -142,10 +142,11 @@ class HazelcastStoreProviderTest {
   void invalidSettingsSayWhatIsWrong() {
     assertThatThrownBy(() -> provider().create(config(Map.of("ratelimit.hazelcast.on-failure", "sometimes"))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("configuration ratelimit.hazelcast.on-failure: \"sometimes\" is not a failure mode");
+        .hasMessageStartingWith(
+            "configuration ratelimit.hazelcast.on-failure=\"sometimes\" (from code): \"sometimes\" is not a failure mode");
     assertThatThrownBy(() -> provider().create(config(Map.of("ratelimit.hazelcast.client", "maybe"))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("configuration ratelimit.hazelcast.client=\"maybe\" is neither true nor false");
+        .hasMessage("configuration ratelimit.hazelcast.client=\"maybe\" (from code) is neither true nor false");
     assertThatThrownBy(() -> provider().create(config(Map.of("ratelimit.hazelcast.instance-name", "nobody"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(
@@ -155,6 +156,6 @@ class HazelcastStoreProviderTest {
         .hasMessageStartingWith("cannot read the Hazelcast configuration ratelimit.hazelcast.config=/no/such/hazelcast.xml");
     assertThatThrownBy(() -> provider().create(config(Map.of("ratelimit.hazelcast.timeout-ms", "soon"))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("configuration ratelimit.hazelcast.timeout-ms=\"soon\" is not a whole number");
+        .hasMessage("configuration ratelimit.hazelcast.timeout-ms=\"soon\" (from code) is not a whole number");
   }
 }

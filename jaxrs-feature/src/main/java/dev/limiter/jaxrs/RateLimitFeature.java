@@ -48,7 +48,9 @@ import org.jspecify.annotations.Nullable;
  * <p>At deployment the feature reads the {@code @RateLimit} annotations of each resource method
  * and of its class, once, and adds filters to the methods that have limits; other methods are left
  * alone and their responses carry no rate-limit header fields. An invalid annotation fails the
- * deployment with a message naming the class, the method and the attribute.
+ * deployment with a message naming the class, the method and the attribute, and so does a {@code
+ * path:NAME} key whose name the method's URI template does not bind (checked on root resources;
+ * a sub-resource's locators are not known at deployment).
  *
  * <p>On each request to a limited method:
  *
@@ -152,7 +154,8 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
     if (type == null || method == null) {
       return;
     }
-    EndpointLimits limits = limiter.limitsFor(type, annotated(type, method));
+    Method own = annotated(type, method);
+    EndpointLimits limits = limiter.limitsFor(type, own, PathTemplates.parameters(type, method, own));
     if (limits.isEmpty()) {
       return;
     }

@@ -75,6 +75,41 @@ class DeploymentTest {
                     .contains("60x"));
   }
 
+  /**
+   * {@code path:ID} where the template says {@code {id}} would answer 400 to every request; it fails
+   * the deployment instead, naming the method, the attribute and the parameters there are.
+   */
+  @Test
+  void aPathKeyThatTheTemplateDoesNotBindFailsTheStart() {
+    Throwable failure =
+        catchThrowable(
+            () -> TestServer.start(new ResourceConfig(Resources.WrongPathParameter.class).register(feature())));
+
+    assertThat(failure).isNotNull();
+    List<String> messages = new ArrayList<>();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      messages.add(String.valueOf(t.getMessage()));
+    }
+    assertThat(messages)
+        .anySatisfy(
+            message ->
+                assertThat(message)
+                    .contains("Invalid @RateLimit on dev.limiter.jaxrs.Resources$WrongPathParameter#item")
+                    .contains("attribute key")
+                    .contains("path:ID")
+                    .contains("{id}"));
+  }
+
+  @Test
+  void pathKeysMayUseTheClassTemplateAndNamedRegularExpressions() throws Exception {
+    try (TestServer server =
+        TestServer.start(new ResourceConfig(Resources.ClassAndMethodPathParameters.class).register(feature()))) {
+      HttpResponse<String> response = server.get("/tenants/acme/items/42");
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("X-RateLimit-Remaining")).hasValue("4");
+    }
+  }
+
   @Test
   void withoutAServletContainerIpDoesNotResolveAndOtherKeysWork() throws Exception {
     ApplicationHandler jersey =

@@ -173,4 +173,26 @@ final class Resources {
       return "never";
     }
   }
+
+  /** A limit on a path parameter that the method's template does not have: {@code {id}}, not ID. */
+  @Path("/wrong-path")
+  public static class WrongPathParameter {
+    @GET
+    @Path("items/{id}")
+    @RateLimit(name = "wrong-path", window = "1m", max = 5, key = "apiKey+path:ID")
+    public String item(@jakarta.ws.rs.PathParam("id") String id) {
+      return "never";
+    }
+  }
+
+  /** Path parameters from the class's template, the method's, and a regular expression's name. */
+  @Path("/tenants/{tenant}")
+  public static class ClassAndMethodPathParameters {
+    @GET
+    @Path("items/{item: [0-9]+}")
+    @RateLimit(name = "tenant-item", window = "1m", max = 5, key = "path:tenant+path:item")
+    public String item() {
+      return "item";
+    }
+  }
 }

@@ -137,7 +137,7 @@ public final class HttpContract {
    * @param config the configuration
    * @return the contract
    * @throws IllegalArgumentException if {@code ratelimit.headers} is not a dialect name; the
-   *     message names the key, its environment variable, the value and the accepted names
+   *     message names the key, the value, where it came from and the accepted names
    */
   public static HttpContract from(RateLimitConfig config) {
     Objects.requireNonNull(config, "config");
@@ -147,11 +147,7 @@ public final class HttpContract {
       dialect = HeaderDialect.parse(text);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          String.format(
-              Locale.ROOT,
-              "Invalid configuration %s (environment %s): %s",
-              HEADERS_KEY, RateLimitConfig.environmentName(HEADERS_KEY), e.getMessage()),
-          e);
+          "Invalid configuration " + config.describe(HEADERS_KEY) + ": " + e.getMessage(), e);
     }
     return of(dialect, RejectionHandler.problemJson());
   }

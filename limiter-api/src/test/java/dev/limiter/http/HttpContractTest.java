@@ -510,8 +510,9 @@ class HttpContractTest {
     assertThatThrownBy(() -> HttpContract.from(config(Map.of("ratelimit.headers", "rfc"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "Invalid configuration ratelimit.headers (environment RATELIMIT_HEADERS): header"
-                + " dialect \"rfc\" is not one of x, ietf, draft6, both or none (case-insensitive)");
+            "Invalid configuration ratelimit.headers=\"rfc\" (from code):"
+                + " header dialect \"rfc\" is not one of x, ietf, draft6, both or none"
+                + " (case-insensitive)");
   }
 
   @Test

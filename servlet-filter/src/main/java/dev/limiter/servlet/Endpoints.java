@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -110,7 +111,7 @@ final class Endpoints {
     if (type == null) {
       return limiter.limits(List.of());
     }
-    return limiter.limitsFor(type, handler(type, endpoint.method()));
+    return limiter.limitsFor(type, handler(type, endpoint.method()), Set.of()); // no path parameters
   }
 
   private @Nullable Class<?> servletClass(String servlet) {

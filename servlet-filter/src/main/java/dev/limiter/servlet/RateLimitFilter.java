@@ -178,7 +178,7 @@ public final class RateLimitFilter implements Filter {
     try {
       Map<String, String> params = initParams(filterConfig);
       if (ownsLimiter) {
-        RateLimitConfig config = config(params, context);
+        RateLimitConfig config = config(params, context, filterConfig.getFilterName());
         built = RateLimiter.builder().config(config).build();
         contract = HttpContract.from(config);
         limiter = built;
@@ -310,8 +310,10 @@ public final class RateLimitFilter implements Filter {
     return params;
   }
 
-  private static RateLimitConfig config(Map<String, String> params, ServletContext context) {
-    RateLimitConfig.Builder builder = RateLimitConfig.builder();
+  private static RateLimitConfig config(
+      Map<String, String> params, ServletContext context, String filterName) {
+    RateLimitConfig.Builder builder =
+        RateLimitConfig.builder().valuesFrom("init-param of filter " + filterName);
     for (Map.Entry<String, String> param : params.entrySet()) {
       String value = param.getValue() == null ? "" : param.getValue();
       if (param.getKey().equals("ratelimit.config")) {

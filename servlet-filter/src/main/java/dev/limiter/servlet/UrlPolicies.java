@@ -121,6 +121,12 @@ final class UrlPolicies {
         attribute(
             keyKey, key,
             k -> new RateLimitPolicy(name, withMax.window(), withMax.max(), k, 1, Algorithm.SLIDING_WINDOW));
+    if (!policy.pathParameters().isEmpty()) {
+      throw invalid(
+          keyKey, key,
+          "path:" + policy.pathParameters().iterator().next() + " reads a path parameter, and a URL"
+              + " policy has no path parameters; key on query:, header:, apiKey, principal or ip");
+    }
     String costKey = PREFIX + name + ".cost";
     long cost = number(costKey, config.get(costKey, "1"));
     String algorithmKey = PREFIX + name + ".algorithm";

@@ -141,8 +141,15 @@ class InitParamTest {
                 "ratelimit.url.downloads.window", "1m", "ratelimit.url.downloads.max", "5",
                 "ratelimit.url.downloads.key", "cookie:session"),
             List.of("ratelimit.url.downloads.key", "cookie:session")),
+        Arguments.of(
+            Map.of("ratelimit.url.policies", "items", "ratelimit.url.items.pattern", "/items/*",
+                "ratelimit.url.items.window", "1m", "ratelimit.url.items.max", "5",
+                "ratelimit.url.items.key", "path:id"),
+            List.of("ratelimit.url.items.key", "path:id", "has no path parameters")),
         Arguments.of(Map.of("ratelimit.class-limited.max", "many"),
-            List.of("ratelimit.class-limited.max", "not a whole number")));
+            List.of(
+                "ratelimit.class-limited.max=\"many\" (from init-param of filter rate-limit)",
+                "not a whole number")));
   }
 
   @ParameterizedTest
@@ -166,6 +173,19 @@ class InitParamTest {
 
     assertThat(messages(failure))
         .contains("TestServlets$InvalidWindow#doGet", "attribute window", "\"60x\"");
+  }
+
+  /** A servlet has no path parameters, so {@code path:} would answer 400 to every request. */
+  @Test
+  void aPathKeyOnAServletFailsTheStart() {
+    ServletContextHandler context = context();
+    context.addServlet(TestServlets.PathKeyed.class, "/items/*");
+    context.addFilter(filter(Map.of()), "/*", EnumSet.of(DispatcherType.REQUEST));
+
+    Throwable failure = catchThrowable(() -> TestJetty.start(context).close());
+
+    assertThat(messages(failure))
+        .contains("TestServlets$PathKeyed#doGet", "attribute key", "path:id", "has no path parameters");
   }
 
   @Test

@@ -108,4 +108,13 @@ final class TestServlets {
       write(response, "never");
     }
   }
+
+  /** A limit on a path parameter, which servlets do not have. */
+  public static final class PathKeyed extends HttpServlet {
+    @Override
+    @RateLimit(name = "by-path", window = "1m", max = 1, key = "path:id")
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+      write(response, "never");
+    }
+  }
 }
