@@ -1,51 +1,115 @@
 package dev.limiter;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Finds the client's address: the socket peer, or, when the peer is a trusted proxy, the first
- * untrusted hop of {@code Forwarded} (RFC 7239) or {@code X-Forwarded-For}, read right to left.
+ * Finds the client's address and turns it into the key of the {@code ip} part: the socket peer, or,
+ * when the peer is a trusted proxy, the nearest untrusted hop of the one configured forwarding header.
  *
- * <p>Only IP literals are ever parsed (never a host name, so no DNS lookup happens on a request),
- * and at most {@value #MAX_HOPS} hops are read.
+ * <p>The header is {@code X-Forwarded-For} unless {@code ratelimit.forwarded-header} names another:
+ * {@code Forwarded} (RFC 7239, its {@code for=} parameters), or any header in the form of {@code
+ * X-Forwarded-For} (addresses separated by commas), such as {@code CF-Connecting-IP}. Only that
+ * header is read, never another beside it, so a client cannot choose its address by sending the
+ * header its proxy passes through. Every line of it counts, in the order received (a proxy may add
+ * a line of its own rather than append to the client's), and hops are walked from the right, past
+ * trusted proxies, at most {@value #MAX_HOPS} of them.
+ *
+ * <p>Addresses are parsed, never resolved (no DNS lookup happens on a request), and normalized
+ * before they become keys: IPv4-mapped IPv6 addresses as IPv4, IPv6 in its canonical text (RFC
+ * 5952), an IPv6 client by its prefix ({@code ratelimit.ipv6-prefix}, 64 by default, since one
+ * subscriber commonly holds a whole /64: {@code 2001:db8:1:2::/64}; 128 keys each address). A hop
+ * that is not an address (garbage, {@code unknown}, an obfuscated identifier) never becomes a key:
+ * the walk stops at the last hop a trusted proxy vouched for.
  */
 final class ClientAddress {
 
   static final int MAX_HOPS = 32;
+  static final String TRUSTED_PROXIES_KEY = "ratelimit.trusted-proxies";
+  static final String HEADER_KEY = "ratelimit.forwarded-header";
+  static final String IPV6_PREFIX_KEY = "ratelimit.ipv6-prefix";
+  static final String DEFAULT_HEADER = "X-Forwarded-For";
+  static final int DEFAULT_IPV6_PREFIX = 64;
 
   private final List<byte[]> networks = new ArrayList<>();
   private final List<Integer> prefixes = new ArrayList<>();
+  private final String header;
+  private final boolean rfc7239;
+  private final int ipv6Prefix;
 
-  private ClientAddress() {}
+  private ClientAddress(String header, int ipv6Prefix) {
+    this.header = header;
+    this.rfc7239 = header.equalsIgnoreCase("Forwarded");
+    this.ipv6Prefix = ipv6Prefix;
+  }
 
   /**
-   * Parses a comma-separated list of trusted proxies: addresses and CIDR ranges.
+   * Reads {@code ratelimit.trusted-proxies}, {@code ratelimit.forwarded-header} and {@code
+   * ratelimit.ipv6-prefix}.
    *
+   * @throws IllegalArgumentException naming the key, its value and where it came from
+   */
+  static ClientAddress from(RateLimitConfig config) {
+    String header = config.get(HEADER_KEY, DEFAULT_HEADER);
+    if (!isFieldName(header)) {
+      throw new IllegalArgumentException(
+          "configuration " + config.describe(HEADER_KEY) + " is not the name of one header; use"
+              + " X-Forwarded-For (the default), Forwarded, or the one header your proxy sets, such as"
+              + " CF-Connecting-IP");
+    }
+    long prefix;
+    try {
+      prefix = Long.parseLong(config.get(IPV6_PREFIX_KEY, Integer.toString(DEFAULT_IPV6_PREFIX)));
+    } catch (NumberFormatException e) {
+      prefix = -1;
+    }
+    if (prefix < 1 || prefix > 128) {
+      throw new IllegalArgumentException(
+          "configuration " + config.describe(IPV6_PREFIX_KEY) + " is not a prefix length from 1 to"
+              + " 128; IPv6 clients are keyed by their first that many bits (64 by default, 128 for"
+              + " each address)");
+    }
+    try {
+      return of(config.get(TRUSTED_PROXIES_KEY, ""), header, (int) prefix);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "configuration " + config.describe(TRUSTED_PROXIES_KEY) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Returns the finder for these settings.
+   *
+   * @param trustedProxies addresses and CIDR ranges, separated by commas
+   * @param header the forwarding header to read from trusted proxies
+   * @param ipv6Prefix how many leading bits of an IPv6 address make its key, 1 to 128
    * @throws IllegalArgumentException naming an entry that is not an IP address or CIDR range
    */
-  static ClientAddress trusting(String trustedProxies) {
-    ClientAddress result = new ClientAddress();
+  static ClientAddress of(String trustedProxies, String header, int ipv6Prefix) {
+    ClientAddress result = new ClientAddress(header, ipv6Prefix);
     for (String entry : trustedProxies.split(",")) {
       String item = entry.strip();
       if (item.isEmpty()) {
         continue;
       }
       int slash = item.indexOf('/');
-      byte[] address = literal(slash < 0 ? item : item.substring(0, slash));
-      int prefix = address == null ? -1 : address.length * 8;
-      if (address != null && slash >= 0) {
-        try {
-          prefix = Integer.parseInt(item.substring(slash + 1));
-        } catch (NumberFormatException e) {
-          prefix = -1;
+      String text = slash < 0 ? item : item.substring(0, slash);
+      if (text.length() > 2 && text.startsWith("[") && text.endsWith("]")) {
+        text = text.substring(1, text.length() - 1);
+      }
+      byte[] address = literal(text);
+      int prefix = -1;
+      if (address != null) {
+        boolean mapped = address.length == 4 && text.indexOf(':') >= 0; // ::ffff:10.0.0.0/104
+        int bits = mapped ? 128 : address.length * 8;
+        prefix = slash < 0 ? bits : prefixLength(item.substring(slash + 1), bits);
+        if (mapped && prefix >= 0) {
+          prefix = prefix >= 96 ? prefix - 96 : -1;
         }
       }
-      if (address == null || prefix < 0 || prefix > address.length * 8) {
+      if (address == null || prefix < 0) {
         throw new IllegalArgumentException(
             String.format(
                 Locale.ROOT,
@@ -58,73 +122,173 @@ final class ClientAddress {
     return result;
   }
 
-  /** Returns the client address of {@code request}. */
+  /** Returns the key of the client of {@code request}; the peer's text when it is no address. */
   String resolve(RequestView request) {
-    String peer = request.remoteAddress();
-    if (networks.isEmpty() || !trusted(literal(peer))) {
-      return peer;
+    String peerText = request.remoteAddress();
+    byte[] peer = parse(peerText, true);
+    if (peer == null) {
+      return peerText; // not an IP literal (the container's own form): as the container says
     }
-    String client = peer;
-    for (String hop : hopsRightToLeft(request)) {
-      byte[] address = literal(hop);
-      if (address == null) {
-        return client; // garbage in the chain: stop at the last hop a trusted proxy vouched for
-      }
-      client = hop;
-      if (!trusted(address)) {
-        return hop;
+    if (networks.isEmpty() || !trusted(peer)) {
+      return key(peer);
+    }
+    byte[] client = peer;
+    List<String> lines = request.headers(header);
+    int budget = 4 * MAX_HOPS; // elements looked at, empty ones included
+    int hops = 0;
+    for (int line = lines.size() - 1; line >= 0 && hops < MAX_HOPS && budget > 0; line--) {
+      String value = lines.get(line);
+      int end = value.length();
+      while (end >= 0 && hops < MAX_HOPS && budget-- > 0) {
+        int start = elementStart(value, end);
+        String element = value.substring(start, end).strip();
+        end = start - 1;
+        if (element.isEmpty()) {
+          continue; // an empty list element means nothing (RFC 9110, 5.6.1)
+        }
+        hops++;
+        byte[] hop = parse(rfc7239 ? forParameter(element) : element, false);
+        if (hop == null) {
+          return key(client); // not an address: stop at the last hop a trusted proxy vouched for
+        }
+        client = hop;
+        if (!trusted(hop)) {
+          return key(hop);
+        }
       }
     }
-    return client;
+    return key(client);
   }
 
-  /** The forwarded hops, nearest first, at most {@value #MAX_HOPS} of them. */
-  private static List<String> hopsRightToLeft(RequestView request) {
-    String value = request.header("Forwarded");
-    boolean rfc7239 = value != null;
-    if (value == null) {
-      value = request.header("X-Forwarded-For");
+  /**
+   * Returns where the list element that ends at {@code end} starts: after the nearest comma to its
+   * left, or 0. Read from the right, as the hops are, so that what the nearest proxy appended is
+   * read as it wrote it whatever a client put further left; for {@code Forwarded}, commas inside a
+   * quoted string do not separate elements.
+   */
+  private int elementStart(String value, int end) {
+    boolean quoted = false;
+    for (int i = end - 1; i >= 0; i--) {
+      char c = value.charAt(i);
+      if (c == ',' && !quoted) {
+        return i + 1;
+      }
+      if (rfc7239 && c == '"' && !escaped(value, i)) {
+        quoted = !quoted;
+      }
     }
-    List<String> hops = new ArrayList<>();
-    int end = value == null ? -1 : value.length();
-    while (end >= 0 && hops.size() < MAX_HOPS) {
-      int comma = value.lastIndexOf(',', end - 1);
-      String element = value.substring(comma + 1, end);
-      hops.add(rfc7239 ? forParameter(element) : stripPort(element.strip()));
-      end = comma;
-    }
-    return hops;
+    return 0;
   }
 
+  /** Whether the character at {@code i} follows an odd number of backslashes. */
+  private static boolean escaped(String value, int i) {
+    int backslashes = 0;
+    while (i - backslashes - 1 >= 0 && value.charAt(i - backslashes - 1) == '\\') {
+      backslashes++;
+    }
+    return backslashes % 2 == 1;
+  }
+
+  /** The node of an RFC 7239 element's {@code for} parameter, unquoted; empty when it has none. */
   private static String forParameter(String element) {
-    for (String pair : element.split(";", 8)) {
-      String p = pair.strip();
-      if (p.regionMatches(true, 0, "for=", 0, 4)) {
-        return stripPort(unquote(p.substring(4).strip()));
+    int start = 0;
+    while (start <= element.length()) {
+      int end = parameterEnd(element, start);
+      String pair = element.substring(start, end).strip();
+      if (pair.regionMatches(true, 0, "for=", 0, 4)) {
+        return unquote(pair.substring(4).strip());
       }
+      start = end + 1;
     }
     return "";
   }
 
+  /** The end of the parameter that starts at {@code start}: the next {@code ;} outside quotes. */
+  private static int parameterEnd(String element, int start) {
+    boolean quoted = false;
+    for (int i = start; i < element.length(); i++) {
+      char c = element.charAt(i);
+      if (quoted && c == '\\') {
+        i++;
+      } else if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ';' && !quoted) {
+        return i;
+      }
+    }
+    return element.length();
+  }
+
+  /** A quoted-string's content with its escapes undone; a token as it is; "" when malformed. */
   private static String unquote(String value) {
-    return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-        ? value.substring(1, value.length() - 1)
-        : value;
+    if (value.isEmpty() || value.charAt(0) != '"') {
+      return value.indexOf('"') < 0 && value.indexOf('\\') < 0 ? value : "";
+    }
+    StringBuilder out = new StringBuilder(value.length());
+    for (int i = 1; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\\' && i + 1 < value.length()) {
+        out.append(value.charAt(++i));
+      } else if (c == '"') {
+        return i == value.length() - 1 ? out.toString() : "";
+      } else {
+        out.append(c);
+      }
+    }
+    return ""; // no closing quote
   }
 
-  private static String stripPort(String hop) {
-    if (hop.startsWith("[")) {
-      int close = hop.indexOf(']');
-      return close > 0 ? hop.substring(1, close) : hop;
+  /** The key of an address: IPv4 dotted, IPv6 canonical, cut to the configured prefix. */
+  private String key(byte[] address) {
+    if (address.length == 4) {
+      return (address[0] & 0xFF) + "." + (address[1] & 0xFF) + "." + (address[2] & 0xFF) + "."
+          + (address[3] & 0xFF);
     }
-    int colon = hop.indexOf(':');
-    return colon > 0 && colon == hop.lastIndexOf(':') ? hop.substring(0, colon) : hop;
+    if (ipv6Prefix >= 128) {
+      return canonical(address);
+    }
+    byte[] masked = address.clone();
+    for (int bit = ipv6Prefix; bit < 128; bit++) {
+      masked[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
+    }
+    return canonical(masked) + "/" + ipv6Prefix;
   }
 
-  private boolean trusted(byte @Nullable [] address) {
-    if (address == null) {
-      return false;
+  /** RFC 5952 text: lower case, no leading zeros, the longest run of two or more zero groups as ::. */
+  static String canonical(byte[] address) {
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((address[2 * i] & 0xFF) << 8) | (address[2 * i + 1] & 0xFF);
     }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    StringBuilder out = new StringBuilder(39);
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        out.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+        out.append(':');
+      }
+      out.append(Integer.toHexString(groups[i]));
+    }
+    return out.toString();
+  }
+
+  private boolean trusted(byte[] address) {
     for (int i = 0; i < networks.size(); i++) {
       if (matches(networks.get(i), prefixes.get(i), address)) {
         return true;
@@ -151,49 +315,208 @@ final class ClientAddress {
     return (network[whole] & mask) == (address[whole] & mask);
   }
 
-  /** Parses an IPv4 or IPv6 literal; null for anything else. Never resolves a name. */
+  private static int prefixLength(String text, int bits) {
+    if (text.isEmpty() || text.length() > 3) {
+      return -1;
+    }
+    int value = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value <= bits ? value : -1;
+  }
+
+  /**
+   * Parses a hop or a peer: an IPv4 or IPv6 literal, IPv6 optionally in brackets, either with a
+   * port ({@code 1.2.3.4:80}, {@code [::1]:443}); a peer may also carry an IPv6 zone ({@code
+   * fe80::1%eth0}), which is dropped. Returns 4 bytes for IPv4 and IPv4-mapped IPv6, 16 for other
+   * IPv6, null for anything else.
+   */
+  static byte @Nullable [] parse(String text, boolean peer) {
+    String address = text;
+    if (address.startsWith("[")) {
+      int close = address.indexOf(']');
+      if (close < 0 || !validPort(address.substring(close + 1), true)) {
+        return null;
+      }
+      address = address.substring(1, close);
+    } else {
+      int colon = address.indexOf(':');
+      if (colon > 0 && colon == address.lastIndexOf(':')) { // IPv4 with a port
+        if (!validPort(address.substring(colon), false)) {
+          return null;
+        }
+        address = address.substring(0, colon);
+      }
+    }
+    int zone = address.indexOf('%');
+    if (zone >= 0) {
+      if (!peer) {
+        return null;
+      }
+      address = address.substring(0, zone);
+    }
+    return literal(address);
+  }
+
+  /** "" (no port), or ":" and 1 to 5 digits up to 65535; "" only where brackets allow it. */
+  private static boolean validPort(String rest, boolean empty) {
+    if (rest.isEmpty()) {
+      return empty;
+    }
+    if (rest.charAt(0) != ':' || rest.length() < 2 || rest.length() > 6) {
+      return false;
+    }
+    int port = 0;
+    for (int i = 1; i < rest.length(); i++) {
+      char c = rest.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+      port = port * 10 + (c - '0');
+    }
+    return port <= 65535;
+  }
+
+  /** Parses an IPv4 or IPv6 literal (4 bytes for IPv4-mapped IPv6); null for anything else. */
   static byte @Nullable [] literal(String text) {
     if (text.isEmpty() || text.length() > 45) {
       return null;
     }
-    if (text.indexOf(':') >= 0) {
-      for (int i = 0; i < text.length(); i++) {
-        char c = text.charAt(i);
-        boolean ok = c == ':' || c == '.' || Character.digit(c, 16) >= 0;
-        if (!ok) {
-          return null;
-        }
-      }
-      try {
-        byte[] address = InetAddress.getByName(text).getAddress(); // a literal: no lookup
-        return address;
-      } catch (UnknownHostException e) {
-        return null;
-      }
+    if (text.indexOf(':') < 0) {
+      return ipv4(text);
     }
-    String[] octets = text.split("\\.", -1);
-    if (octets.length != 4) {
-      return null;
-    }
-    byte[] address = new byte[4];
-    for (int i = 0; i < 4; i++) {
-      String octet = octets[i];
-      if (octet.isEmpty() || octet.length() > 3) {
-        return null;
-      }
-      int value = 0;
-      for (int j = 0; j < octet.length(); j++) {
-        char c = octet.charAt(j);
-        if (c < '0' || c > '9') {
-          return null;
-        }
-        value = value * 10 + (c - '0');
-      }
-      if (value > 255) {
-        return null;
-      }
-      address[i] = (byte) value;
+    byte[] address = ipv6(text);
+    if (address != null && isMapped(address)) {
+      byte[] v4 = new byte[4];
+      System.arraycopy(address, 12, v4, 0, 4);
+      return v4;
     }
     return address;
+  }
+
+  private static boolean isMapped(byte[] address) {
+    for (int i = 0; i < 10; i++) {
+      if (address[i] != 0) {
+        return false;
+      }
+    }
+    return address[10] == (byte) 0xFF && address[11] == (byte) 0xFF;
+  }
+
+  private static byte @Nullable [] ipv4(String text) {
+    byte[] address = new byte[4];
+    int octet = 0;
+    int digits = 0;
+    int value = 0;
+    for (int i = 0; i <= text.length(); i++) {
+      char c = i < text.length() ? text.charAt(i) : '.';
+      if (c >= '0' && c <= '9') {
+        value = value * 10 + (c - '0');
+        if (++digits > 3 || value > 255) {
+          return null;
+        }
+      } else if (c == '.' && digits > 0 && octet < 4) {
+        address[octet++] = (byte) value;
+        digits = 0;
+        value = 0;
+      } else {
+        return null;
+      }
+    }
+    return octet == 4 ? address : null;
+  }
+
+  /** Parses eight groups of 1 to 4 hex digits, one {@code ::} at most, the last 32 bits maybe dotted. */
+  private static byte @Nullable [] ipv6(String text) {
+    int[] groups = new int[8];
+    int count = 0;
+    int gap = -1;
+    int i = 0;
+    int length = text.length();
+    if (text.startsWith("::")) {
+      gap = 0;
+      i = 2;
+      if (length == 2) {
+        return new byte[16];
+      }
+    } else if (text.charAt(0) == ':') {
+      return null;
+    }
+    while (i < length) {
+      if (count == 8) {
+        return null;
+      }
+      int start = i;
+      int value = 0;
+      while (i < length && text.charAt(i) < 128 && Character.digit(text.charAt(i), 16) >= 0) {
+        value = (value << 4) | Character.digit(text.charAt(i), 16);
+        if (++i - start > 4) {
+          return null;
+        }
+      }
+      if (i < length && text.charAt(i) == '.') { // the last 32 bits as IPv4
+        byte[] v4 = count <= 6 ? ipv4(text.substring(start)) : null;
+        if (v4 == null) {
+          return null;
+        }
+        groups[count++] = ((v4[0] & 0xFF) << 8) | (v4[1] & 0xFF);
+        groups[count++] = ((v4[2] & 0xFF) << 8) | (v4[3] & 0xFF);
+        i = length;
+        break;
+      }
+      if (i == start) {
+        return null;
+      }
+      groups[count++] = value;
+      if (i == length) {
+        break;
+      }
+      if (text.charAt(i) != ':') {
+        return null;
+      }
+      i++;
+      if (i < length && text.charAt(i) == ':') {
+        if (gap >= 0) {
+          return null; // a second ::
+        }
+        gap = count;
+        i++;
+      } else if (i == length) {
+        return null; // ends in a single colon
+      }
+    }
+    if (gap < 0 ? count != 8 : count > 7) {
+      return null;
+    }
+    byte[] address = new byte[16];
+    int tail = gap < 0 ? 0 : count - gap;
+    for (int g = 0; g < count; g++) {
+      int at = gap >= 0 && g >= gap ? 8 - tail + (g - gap) : g;
+      address[2 * at] = (byte) (groups[g] >>> 8);
+      address[2 * at + 1] = (byte) groups[g];
+    }
+    return address;
+  }
+
+  /** Whether {@code name} is one header field name (an RFC 9110 token), not a list. */
+  private static boolean isFieldName(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean token =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+              || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!token) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -33,7 +33,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Keys the engine reads: {@code ratelimit.<policy>.max} and {@code ratelimit.<policy>.window}
  * (overrides by policy name), {@code ratelimit.store}, {@code ratelimit.api-key-header} (default
- * {@code X-API-Key}), {@code ratelimit.trusted-proxies}, {@code ratelimit.headers}. Stores and
+ * {@code X-API-Key}), {@code ratelimit.trusted-proxies}, {@code ratelimit.forwarded-header}
+ * (default {@code X-Forwarded-For}), {@code ratelimit.ipv6-prefix} (default 64), {@code
+ * ratelimit.headers}. Stores and
  * adapters document their own.
  */
 public final class RateLimitConfig {

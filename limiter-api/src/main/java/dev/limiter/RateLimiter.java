@@ -68,7 +68,7 @@ public final class RateLimiter implements AutoCloseable {
     this.store = builder.store != null ? builder.store : discoverStore(config);
     this.limitResolver = builder.limitResolver;
     this.apiKeyHeader = config.get("ratelimit.api-key-header", "X-API-Key");
-    this.clientAddress = ClientAddress.trusting(config.get("ratelimit.trusted-proxies", ""));
+    this.clientAddress = ClientAddress.from(config);
   }
 
   /**

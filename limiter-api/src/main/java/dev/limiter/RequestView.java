@@ -1,5 +1,6 @@
 package dev.limiter;
 
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,6 +18,16 @@ public interface RequestView {
    * @return the value, or null if the request has no such header
    */
   @Nullable String header(String name);
+
+  /**
+   * Returns every value of a request header, one per header line, in the order the request carries
+   * them. The client address is read from all the lines of its forwarding header: a proxy may add a
+   * line of its own after the client's rather than append to it.
+   *
+   * @param name the header name, case-insensitive
+   * @return the values, empty if the request has no such header
+   */
+  List<String> headers(String name);
 
   /**
    * Returns the first value of a query parameter, decoded.

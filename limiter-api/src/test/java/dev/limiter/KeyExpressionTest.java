@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class KeyExpressionTest {
 
-  private static final ClientAddress PEER = ClientAddress.trusting("");
+  private static final ClientAddress PEER = ClientAddress.of("", "X-Forwarded-For", 128);
 
   private static String resolve(String expression, RequestView request) {
     return KeyExpression.parse(expression).resolve(request, "X-API-Key", PEER);

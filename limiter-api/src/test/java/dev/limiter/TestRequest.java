@@ -1,13 +1,15 @@
 package dev.limiter;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** A request view built in tests. */
 final class TestRequest implements RequestView {
 
-  private final Map<String, String> headers = new HashMap<>();
+  private final Map<String, List<String>> headers = new HashMap<>();
   private final Map<String, String> query = new HashMap<>();
   private final Map<String, String> path = new HashMap<>();
   private @Nullable String principal;
@@ -19,8 +21,9 @@ final class TestRequest implements RequestView {
     return request;
   }
 
+  /** Adds a header line; several calls with one name make several lines. */
   TestRequest header(String name, String value) {
-    headers.put(name.toLowerCase(java.util.Locale.ROOT), value);
+    headers.computeIfAbsent(name.toLowerCase(java.util.Locale.ROOT), n -> new ArrayList<>()).add(value);
     return this;
   }
 
@@ -41,7 +44,13 @@ final class TestRequest implements RequestView {
 
   @Override
   public @Nullable String header(String name) {
-    return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+    List<String> values = headers(name);
+    return values.isEmpty() ? null : values.get(0);
+  }
+
+  @Override
+  public List<String> headers(String name) {
+    return headers.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), List.of());
   }
 
   @Override

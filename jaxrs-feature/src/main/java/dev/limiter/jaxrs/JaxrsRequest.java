@@ -5,6 +5,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.SecurityContext;
 import java.security.Principal;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +27,12 @@ final class JaxrsRequest implements RequestView {
   @Override
   public @Nullable String header(String name) {
     return context.getHeaders().getFirst(name);
+  }
+
+  @Override
+  public List<String> headers(String name) {
+    List<String> values = context.getHeaders().get(name);
+    return values == null ? List.of() : values;
   }
 
   @Override

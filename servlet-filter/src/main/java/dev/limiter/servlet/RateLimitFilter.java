@@ -79,7 +79,8 @@ import org.jspecify.annotations.Nullable;
  * system properties still override it. The usual ones: {@code ratelimit.store} (which store module
  * to use when several are on the class path), {@code ratelimit.headers} ({@code x}, {@code ietf},
  * {@code draft6}, {@code both} or {@code none}), {@code ratelimit.trusted-proxies} (addresses and
- * CIDR ranges whose {@code Forwarded} and {@code X-Forwarded-For} are believed), {@code
+ * CIDR ranges whose forwarding header is believed), {@code ratelimit.forwarded-header} (which one:
+ * {@code X-Forwarded-For} by default, or {@code Forwarded}), {@code ratelimit.ipv6-prefix}, {@code
  * ratelimit.api-key-header}, and overrides such as {@code ratelimit.search.max}. {@code
  * ratelimit.config} names the properties file to read instead of {@code ratelimit.properties} on
  * the class path: a file-system path, or a path inside the web application such as {@code

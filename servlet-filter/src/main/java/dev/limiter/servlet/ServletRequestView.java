@@ -4,6 +4,9 @@ import dev.limiter.RequestView;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +29,12 @@ final class ServletRequestView implements RequestView {
   @Override
   public @Nullable String header(String name) {
     return request.getHeader(name);
+  }
+
+  @Override
+  public List<String> headers(String name) {
+    Enumeration<String> values = request.getHeaders(name);
+    return values == null ? List.of() : Collections.list(values);
   }
 
   @Override
