@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,14 +44,20 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Keys: a policy's counter is shared by requests with the same resolved key, which is the key
  * expression's values joined by {@code +}; the {@link LimitResolver} sees it whole. Keys longer
- * than 256 characters are stored as their SHA-256 digest so that memory per key stays bounded.
+ * than 64 characters are stored as their SHA-256 digest, so that what a key costs does not depend on
+ * what a client sends.
  *
  * <p>Thread-safe; build one per application and close it on shutdown.
  */
 public final class RateLimiter implements AutoCloseable {
 
-  /** Keys longer than this many characters are stored by their SHA-256 digest. */
-  static final int MAX_KEY_LENGTH = 256;
+  /**
+   * Keys longer than this many characters are stored by their SHA-256 digest (44 characters), so
+   * that what a key costs in a store does not depend on what the client sends.
+   */
+  static final int MAX_KEY_LENGTH = 64;
+
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(RateLimiter::sha256);
 
   private final RateLimitStore store;
   private final boolean ownsStore;
@@ -436,23 +443,24 @@ public final class RateLimiter implements AutoCloseable {
   }
 
   /**
-   * Returns the store key: the policy name and the key, or for a key longer than {@value
-   * #MAX_KEY_LENGTH} characters {@code =sha256:} and its digest, so that memory per key stays
-   * bounded. Resolved keys never start with an unescaped {@code =}, so a digest never equals a
-   * key a client sent.
+   * Returns the store key: the policy name, a colon and the key, or for a key longer than {@value
+   * #MAX_KEY_LENGTH} characters {@code =} and its SHA-256 digest in URL-safe Base64 (43
+   * characters), so that a key costs the same whatever the client sends. Resolved keys never start
+   * with an unescaped {@code =}, so a digest never equals a key a client sent.
    */
   private static String storeKey(EndpointLimits limits, int index, String key) {
     return limits.keyPrefix(index).concat(key.length() > MAX_KEY_LENGTH ? digest(key) : key);
   }
 
   static String digest(String key) {
+    MessageDigest sha256 = SHA_256.get();
+    byte[] hash = sha256.digest(key.getBytes(StandardCharsets.UTF_8)); // digest() also resets it
+    return "=" + Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+  }
+
+  private static MessageDigest sha256() {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      StringBuilder out = new StringBuilder(8 + 64).append("=sha256:");
-      for (byte b : hash) {
-        out.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-      }
-      return out.toString();
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);
     }

@@ -27,6 +27,10 @@ final class MapStore implements RateLimitStore {
     return states.size();
   }
 
+  synchronized java.util.List<String> keys() {
+    return java.util.List.copyOf(states.keySet());
+  }
+
   synchronized boolean has(String key) {
     return states.containsKey(key);
   }
