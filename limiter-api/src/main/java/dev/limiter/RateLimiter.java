@@ -44,16 +44,17 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Keys: a policy's counter is shared by requests with the same resolved key, which is the key
  * expression's values joined by {@code +}; the {@link LimitResolver} sees it whole. Keys longer
- * than 64 characters are stored as their SHA-256 digest, so that what a key costs does not depend on
- * what a client sends.
+ * than 64 characters (32 when one is outside Latin-1) are stored as their SHA-256 digest, so that
+ * what a key costs does not depend on what a client sends.
  *
  * <p>Thread-safe; build one per application and close it on shutdown.
  */
 public final class RateLimiter implements AutoCloseable {
 
   /**
-   * Keys longer than this many characters are stored by their SHA-256 digest (44 characters), so
-   * that what a key costs in a store does not depend on what the client sends.
+   * Keys of more than this many bytes (characters, or half as many when one is outside Latin-1) are
+   * stored by their SHA-256 digest (44 characters), so that what a key costs in a store does not
+   * depend on what the client sends.
    */
   static final int MAX_KEY_LENGTH = 64;
 
@@ -443,13 +444,33 @@ public final class RateLimiter implements AutoCloseable {
   }
 
   /**
-   * Returns the store key: the policy name, a colon and the key, or for a key longer than {@value
-   * #MAX_KEY_LENGTH} characters {@code =} and its SHA-256 digest in URL-safe Base64 (43
-   * characters), so that a key costs the same whatever the client sends. Resolved keys never start
-   * with an unescaped {@code =}, so a digest never equals a key a client sent.
+   * Returns the store key: the policy name, a colon and the key, or for a key of more than {@value
+   * #MAX_KEY_LENGTH} bytes {@code =} and its SHA-256 digest in URL-safe Base64 (43 characters), so
+   * that a key costs the same whatever the client sends. Resolved keys never start with an
+   * unescaped {@code =}, so a digest never equals a key a client sent.
    */
   private static String storeKey(EndpointLimits limits, int index, String key) {
-    return limits.keyPrefix(index).concat(key.length() > MAX_KEY_LENGTH ? digest(key) : key);
+    return limits.keyPrefix(index).concat(tooLong(key) ? digest(key) : key);
+  }
+
+  /**
+   * Whether a key takes more than {@value #MAX_KEY_LENGTH} bytes as a Java string: more than that
+   * many characters, or more than half as many when one is outside Latin-1 (two bytes each then).
+   */
+  static boolean tooLong(String key) {
+    int length = key.length();
+    if (length <= MAX_KEY_LENGTH / 2) {
+      return false;
+    }
+    if (length > MAX_KEY_LENGTH) {
+      return true;
+    }
+    for (int i = 0; i < length; i++) {
+      if (key.charAt(i) > 0xFF) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String digest(String key) {

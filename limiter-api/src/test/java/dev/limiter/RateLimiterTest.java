@@ -331,8 +331,14 @@ class RateLimiterTest {
       }
       assertThat(limiter.check(limits, withKey(key.toString()).query("to", "bob"))).isInstanceOf(Decision.class);
     }
-    assertThat(store.keys()).allSatisfy(key -> assertThat(key.length()).isLessThanOrEqualTo(2 + 64));
+    assertThat(store.keys())
+        .allSatisfy(key -> assertThat(key.length()).isLessThanOrEqualTo(2 + 64))
+        .allSatisfy(key -> assertThat(RateLimiter.tooLong(key.substring(2))).isFalse());
     assertThat(store.size()).isEqualTo(9);
+    assertThat(RateLimiter.tooLong("k".repeat(64))).isFalse();
+    assertThat(RateLimiter.tooLong("k".repeat(65))).isTrue();
+    assertThat(RateLimiter.tooLong("\u4e00".repeat(32))).isFalse();
+    assertThat(RateLimiter.tooLong("\u4e00" + "k".repeat(32))).isTrue();
   }
 
   @Test
