@@ -28,7 +28,11 @@ import java.util.function.Consumer;
  * <p>Subjects: {@code caffeine-sliding}, {@code caffeine-fixed}, {@code caffeine-token} (our
  * store), {@code compute-sliding} (the store before its fast path, with an entry object around the
  * state), {@code bucket4j-caffeine} (Bucket4j's Caffeine proxy manager), {@code raw-caffeine} (a
- * bare Caffeine cache of {@code long[1]} with the same bound and a fixed expiry, the floor).
+ * bare Caffeine cache of {@code long[1]} with the same bound and a fixed expiry, the floor), and
+ * the worst keys a client can send, through the engine (policy {@code bench}): {@code
+ * engine-sliding-64} and {@code engine-sliding-32-utf16} (the longest keys kept as sent: 64 bytes,
+ * in Latin-1 or in characters of two bytes) and {@code engine-sliding-250} (250 characters, kept as
+ * their 44-character digest).
  * Prints one line: {@code subject bytes-per-key}.
  */
 public final class MemoryPerKey {
@@ -49,15 +53,39 @@ public final class MemoryPerKey {
     store.accept("warm-up"); // load the classes before the empty measurement
     long empty = usedAfterGc();
     for (int i = 0; i < keys; i++) {
-      store.accept(KeySets.key(i)); // 14 characters
+      store.accept(key(subject, i));
     }
     long full = usedAfterGc();
     System.out.printf(Locale.ROOT, "%s %.1f%n", subject, (full - empty) / (double) keys);
     Reference.keep(store);
   }
 
+  /**
+   * The key a subject is measured with: 14 characters, or for the worst cases through the engine 64
+   * characters, or 32 outside Latin-1 (two bytes each), the longest kept as sent, or 250 characters
+   * (kept as their digest).
+   */
+  static String key(String subject, int i) {
+    return switch (subject) {
+      case "engine-sliding-64" -> padded(i, 64, 'k');
+      case "engine-sliding-32-utf16" -> padded(i, 32, '\u4e00');
+      case "engine-sliding-250" -> padded(i, 250, 'k');
+      default -> KeySets.key(i); // 14 characters
+    };
+  }
+
+  private static String padded(int i, int length, char fill) {
+    String digits = Integer.toString(i);
+    return String.valueOf(fill).repeat(length - digits.length()) + digits;
+  }
+
   static Consumer<String> create(String subject) {
     return switch (subject) {
+      case "engine-sliding-64", "engine-sliding-32-utf16", "engine-sliding-250" -> {
+        Limiters.Decider engine = Limiters.engine();
+        dev.limiter.spi.StepResult holder = new dev.limiter.spi.StepResult();
+        yield key -> engine.decide(key, holder);
+      }
       case "caffeine-sliding" -> store(Algorithm.SLIDING_WINDOW);
       case "caffeine-fixed" -> store(Algorithm.FIXED_WINDOW);
       case "caffeine-token" -> store(Algorithm.TOKEN_BUCKET);

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.limiter.Clock;
+import dev.limiter.spi.EvictionSummary;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;
@@ -26,10 +27,15 @@ import org.jspecify.annotations.Nullable;
  * <p>Each key's state is updated atomically under that key alone (no global lock), and expires once
  * it has been idle long enough to hold no units. A key in use has its expiry refreshed at most once
  * per refresh period (a power of two of nanoseconds from a quarter of that time, at least 2 s, up),
- * so an idle key may stay up to that period plus 1.1 s longer. When
- * the cache is full, the least valuable keys are evicted first (Caffeine's W-TinyLFU, which counts
- * those refreshes rather than every decision); an evicted key starts afresh, so size the cache
- * above the number of keys active in one window.
+ * so an idle key may stay up to that period plus 1.1 s longer. When the cache is full, Caffeine
+ * evicts the keys it values least (W-TinyLFU, which counts those refreshes rather than every
+ * decision). A key evicted while it still holds units, or expired early because its thread stalled
+ * past every margin, is never forgotten: its state goes into an {@link EvictionSummary} of fixed
+ * size as it leaves, and the key's next state starts from what the summary counts for it, which is
+ * at least its own units (and maybe those of a busier key that shares its slot). So a flood of new
+ * keys at any rate cannot reset a key that is in use; it can only make keys that were evicted
+ * stricter until their units are back. Size the cache above the number of keys active in one
+ * window all the same, so that evictions stay rare.
  *
  * <p>Found through {@link java.util.ServiceLoader} as the store named {@code caffeine}; its
  * configuration key is {@code ratelimit.caffeine.maximum-size}.
@@ -61,6 +67,7 @@ public final class CaffeineStore implements RateLimitStore {
   private final Recent[] recents = new Recent[RECENT_SLOTS];
   private final Policy<String, long[]> policy;
   private final Clock clock;
+  private final EvictionSummary evicted;
 
   /*
    * Each key's value is its state array itself, and that array's monitor is the key's lock.
@@ -99,15 +106,25 @@ public final class CaffeineStore implements RateLimitStore {
    * its lock by whatever took it out (the eviction listener, or a compute that replaces it). A step
    * that finds REMOVED under the lock took a state that is gone and goes on to the next path, so
    * no update is ever applied to an array the cache no longer holds.
+   *
+   * The margins above keep keys in use in the cache; they are not what keeps the limit. Caffeine
+   * calls the eviction listener for every key it evicts or expires, inside the atomic removal (for
+   * an expired key found by a compute, before the compute's function runs), and the listener, under
+   * the state's lock, adds a state that still holds units to the eviction summary before it marks it
+   * REMOVED. A state is created only in a compute that finds no value, which starts it from the
+   * summary. So every unit a step took is counted, until it is back, by the key's state in the
+   * cache or by the key's slot in the summary, whatever stalls, clock steps or evictions come in
+   * between: those can make a key stricter, never looser.
    */
 
   private CaffeineStore(Builder builder) {
     this.clock = builder.clock;
+    this.evicted = new EvictionSummary(EvictionSummary.slotsFor(builder.maximumSize));
     this.cache =
         Caffeine.newBuilder()
             .maximumSize(builder.maximumSize)
             .expireAfter(new KeyExpiry())
-            .evictionListener(CaffeineStore::markRemoved)
+            .evictionListener(this::removed)
             .ticker(clock::epochNanos)
             .executor(Runnable::run)
             .build();
@@ -174,7 +191,7 @@ public final class CaffeineStore implements RateLimitStore {
         }
       }
     }
-    Update update = new Update(step, clock, result);
+    Update update = new Update(step, clock, evicted, result);
     state = cache.asMap().compute(key, update);
     if (state != null) {
       recents[slot] = new Recent(key, state, update.markedAt, update.periodNanos);
@@ -231,9 +248,17 @@ public final class CaffeineStore implements RateLimitStore {
     cache.cleanUp();
   }
 
-  private static void markRemoved(@Nullable String key, long @Nullable [] state, RemovalCause cause) {
+  /**
+   * Called by Caffeine as it evicts or expires a key, atomically with the removal: a state that
+   * still holds units (evicted for room, or expired early after a stall) goes into the eviction
+   * summary, from which the key's next state starts; then the state is marked removed.
+   */
+  private void removed(@Nullable String key, long @Nullable [] state, RemovalCause cause) {
     if (state != null) {
       synchronized (state) {
+        if (key != null) {
+          evicted.add(key, state, clock.epochNanos());
+        }
         state[0] = REMOVED;
       }
     }
@@ -243,20 +268,23 @@ public final class CaffeineStore implements RateLimitStore {
   private static final class Update implements BiFunction<String, long[], long @Nullable []> {
     private final Step step;
     private final Clock clock;
+    private final EvictionSummary evicted;
     private final StepResult result;
     long markedAt;
     long periodNanos;
 
-    Update(Step step, Clock clock, StepResult result) {
+    Update(Step step, Clock clock, EvictionSummary evicted, StepResult result) {
       this.step = step;
       this.clock = clock;
+      this.evicted = evicted;
       this.result = result;
     }
 
     @Override
     public long @Nullable [] apply(String key, long @Nullable [] current) {
       if (current == null) {
-        long[] fresh = step.prepare(null);
+        // a key evicted while it held units starts from what the summary still counts for it
+        long[] fresh = step.prepare(evicted.stateFor(key, step, clock.epochNanos()));
         step(key, fresh);
         return step.release() ? null : fresh; // a release finds nothing to give back: no entry
       }

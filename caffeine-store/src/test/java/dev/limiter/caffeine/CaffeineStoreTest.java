@@ -144,6 +144,42 @@ class CaffeineStoreTest extends StoreCompatibilityKit {
     small.close();
   }
 
+  /**
+   * The issue's flood: a store of 10,000 keys filled with 20,000, a key sending every 10 ms under 50
+   * per 10 minutes, and one new key every 10 ms (or ten, at ten times the rate), for two windows.
+   * The fast paths record a busy key's use about once per refresh period, so to the eviction policy
+   * it looks like a key used once; whatever is evicted, the busy key is never admitted more than 50
+   * times in any 10 minutes.
+   */
+  @ParameterizedTest(name = "{0} new key(s) every 10 ms")
+  @ValueSource(ints = {1, 10})
+  void aFloodOfNewKeysNeverResetsABusyKey(int newKeysPerTick) {
+    CaffeineStore small = CaffeineStore.builder().maximumSize(10_000).clock(clock()).build();
+    Step step = Step.acquire(Algorithm.SLIDING_WINDOW, Duration.ofMinutes(10).toNanos(), 50, 1);
+    for (int i = 0; i < 20_000; i++) {
+      small.apply("prefill-" + i, step);
+    }
+    java.util.ArrayDeque<Long> admittedAt = new java.util.ArrayDeque<>();
+    long window = Duration.ofMinutes(10).toNanos();
+    int most = 0;
+    int flood = 0;
+    for (int tick = 0; tick < 2 * 60_000; tick++) {
+      if (small.apply("busy", step).allowed()) {
+        admittedAt.addLast(clock().epochNanos());
+      }
+      while (!admittedAt.isEmpty() && admittedAt.peekFirst() <= clock().epochNanos() - window) {
+        admittedAt.removeFirst();
+      }
+      most = Math.max(most, admittedAt.size());
+      for (int k = 0; k < newKeysPerTick; k++) {
+        small.apply("flood-" + flood++, step);
+      }
+      clock().advance(Duration.ofMillis(10));
+    }
+    assertThat(most).as("the busy key's admissions in its busiest 10 minutes").isLessThanOrEqualTo(50);
+    small.close();
+  }
+
   @Test
   void refreshPeriodsArePowersOfTwoFromTwoSecondsOrAQuarterOfTheExpiry() {
     assertThat(CaffeineStore.refreshPeriodNanos(1_000_000L)).isEqualTo(1L << 31); // 2.15 s

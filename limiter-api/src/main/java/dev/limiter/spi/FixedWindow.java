@@ -44,6 +44,28 @@ final class FixedWindow {
     state[2] = count | (state[2] & ~COUNT);
   }
 
+  /** Whether the state counts units in the window of {@code now} or a later one (a clock set back). */
+  static boolean holdsUnits(long[] state, long window, long now) {
+    return (state[2] & COUNT) != 0 && state[1] >= Math.floorDiv(now, window);
+  }
+
+  /**
+   * Moves {@code into} to the newer window of the two with the larger of the counts that still count
+   * there or at {@code now}: a window that has ended holds nothing.
+   */
+  static void absorb(long[] into, long[] from, long window, long now) {
+    long current = Math.floorDiv(now, window);
+    long index = Math.max(into[1], from[1]);
+    long count = 0;
+    for (long[] state : new long[][] {into, from}) {
+      if (state[1] == index || state[1] >= current) {
+        count = Math.max(count, state[2] & COUNT);
+      }
+    }
+    into[1] = index;
+    into[2] = count | (into[2] & ~COUNT);
+  }
+
   static long generation(long[] state) {
     return state[2] >>> 32;
   }

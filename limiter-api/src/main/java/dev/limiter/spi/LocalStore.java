@@ -12,8 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Idle keys are dropped lazily once their step's expiry has passed. When the map is full, a
  * sweep removes expired keys and, if that is not enough, arbitrary keys down to 90% of the bound;
- * a removed key starts afresh. Good enough for a fallback that runs for minutes, not a cache to
- * build a product on.
+ * what a removed key still counts goes to an {@link EvictionSummary}, from which it starts again.
+ * Good enough for a fallback that runs for minutes, not a cache to build a product on.
  */
 final class LocalStore implements RateLimitStore {
 
@@ -21,6 +21,7 @@ final class LocalStore implements RateLimitStore {
   private final ReentrantLock sweeping = new ReentrantLock();
   private final int maximumSize;
   private final Clock clock;
+  private final EvictionSummary evicted;
 
   /** A key's state and the time after which it holds no units. */
   private static final class Entry {
@@ -36,6 +37,7 @@ final class LocalStore implements RateLimitStore {
   LocalStore(int maximumSize, Clock clock) {
     this.maximumSize = maximumSize;
     this.clock = clock;
+    this.evicted = new EvictionSummary(EvictionSummary.slotsFor(maximumSize));
   }
 
   @Override
@@ -50,7 +52,7 @@ final class LocalStore implements RateLimitStore {
         step.nothingGivenBack(now, result); // the state that took the units is gone
         return null;
       }
-      long[] state = step.prepare(live ? entry.state : null);
+      long[] state = step.prepare(live ? entry.state : evicted.stateFor(k, step, now));
       step.applyTo(state, now, result);
       long expiresAt = now + step.expiryNanos();
       if (live && entry.state == state) {
@@ -80,8 +82,11 @@ final class LocalStore implements RateLimitStore {
       int target = maximumSize - Math.max(1, maximumSize / 10);
       Iterator<String> keys = entries.keySet().iterator();
       while (entries.size() > target && keys.hasNext()) {
-        keys.next();
-        keys.remove();
+        // what a dropped key still counts goes to the summary, atomically with its removal
+        entries.computeIfPresent(keys.next(), (key, entry) -> {
+          evicted.add(key, entry.state, now);
+          return null;
+        });
       }
     } finally {
       sweeping.unlock();

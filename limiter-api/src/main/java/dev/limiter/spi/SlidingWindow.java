@@ -126,6 +126,31 @@ final class SlidingWindow {
     return total;
   }
 
+  /** Whether a unit in the ring still counts at {@code now}: one in slot j counts up to slot j + N. */
+  static boolean holdsUnits(long[] state, long window, long now) {
+    long newest = state[1];
+    long current = Math.max(newest, Math.floorDiv(now, slotNanos(window)));
+    for (long slot = newest; slot > current - SLOTS; slot--) {
+      if (count(state, index(slot)) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Raises each of {@code into}'s counts to {@code from}'s for the same sub-window, both rings moved
+   * to the newer one's newest slot (a slot that leaves the ring holds nothing that still counts).
+   */
+  static void absorb(long[] into, long[] from) {
+    long newest = Math.max(into[1], from[1]);
+    advance(into, newest);
+    for (long slot = from[1]; slot > from[1] - SLOTS && slot > newest - SLOTS; slot--) {
+      int index = index(slot);
+      setCount(into, index, Math.max(count(into, index), count(from, index)));
+    }
+  }
+
   static long generation(long[] state) {
     return state[LAST] >>> 32;
   }

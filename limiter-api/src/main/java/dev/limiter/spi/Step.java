@@ -309,8 +309,68 @@ public record Step(
     };
   }
 
-  private long tag() {
+  /** The first element of a state for this step, without the store's bits. */
+  long tag() {
     return (windowNanos << 2) | algorithm.ordinal();
+  }
+
+  /** The tag of a state: its first element without the store's bits. */
+  static long tagOf(long[] state) {
+    return state[0] & TAG_MASK;
+  }
+
+  /** Gives {@code state}, a copy of another, a generation of its own. */
+  void renew(long[] state) {
+    long old = generationOf(state);
+    int generation;
+    do {
+      generation = ThreadLocalRandom.current().nextInt();
+    } while (generation == 0 || (generation & GENERATION_MASK) == old);
+    setGeneration(state, generation & GENERATION_MASK);
+  }
+
+  /**
+   * Whether {@code state} still holds units at {@code nowNanos}, that is, whether dropping it would
+   * give its key units back; false for anything that is not a rate-limit state.
+   */
+  static boolean holdsUnits(long[] state, long nowNanos) {
+    long tag = state.length == 0 ? 0 : state[0] & TAG_MASK;
+    long window = tag >>> 2;
+    if (window < MIN_WINDOW_NANOS || window > MAX_WINDOW_NANOS) {
+      return false;
+    }
+    int ordinal = (int) (tag & 3);
+    if (ordinal == Algorithm.SLIDING_WINDOW.ordinal() && state.length == SlidingWindow.STATE_LENGTH) {
+      return SlidingWindow.holdsUnits(state, window, nowNanos);
+    } else if (ordinal == Algorithm.FIXED_WINDOW.ordinal() && state.length == FixedWindow.STATE_LENGTH) {
+      return FixedWindow.holdsUnits(state, window, nowNanos);
+    } else if (ordinal == Algorithm.TOKEN_BUCKET.ordinal() && state.length == TokenBucket.STATE_LENGTH) {
+      return TokenBucket.holdsUnits(state, nowNanos);
+    }
+    return false;
+  }
+
+  /**
+   * Merges {@code from} into {@code into}, a state of the same algorithm and window, so that {@code
+   * into} then counts, in every sub-window, at least what either counted at {@code nowNanos}: the
+   * conservative merge of {@link EvictionSummary}. Taking the larger count rather than the sum keeps
+   * every key's own units however many keys share a slot, and a state that started from the slot
+   * and comes back to it adds only what it took since. {@code into} keeps its generation.
+   */
+  static void absorb(long[] into, long[] from, long nowNanos) {
+    long tag = tagOf(into);
+    if (tag != tagOf(from) || into.length != from.length) {
+      throw new IllegalArgumentException("states of different algorithms or windows do not merge");
+    }
+    long window = tag >>> 2;
+    int ordinal = (int) (tag & 3);
+    if (ordinal == Algorithm.SLIDING_WINDOW.ordinal()) {
+      SlidingWindow.absorb(into, from);
+    } else if (ordinal == Algorithm.FIXED_WINDOW.ordinal()) {
+      FixedWindow.absorb(into, from, window, nowNanos);
+    } else {
+      TokenBucket.absorb(into, from);
+    }
   }
 
   /** The result for a request that can never be served under this limit (cost above limit). */

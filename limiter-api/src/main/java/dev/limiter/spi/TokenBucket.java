@@ -35,6 +35,30 @@ final class TokenBucket {
     return state[2] & Step.GENERATION_MASK;
   }
 
+  /** Whether the bucket is not full at {@code now}. */
+  static boolean holdsUnits(long[] state, long now) {
+    return storedLimit(state) != 0 && state[1] > now;
+  }
+
+  /**
+   * Makes {@code into} full again no sooner than either: the later of the two instants at which they
+   * are, at the larger of their limits. A larger limit refills each unit sooner, so with the later
+   * instant the merged state owes, at every moment until then, at least as many units as either.
+   */
+  static void absorb(long[] into, long[] from) {
+    long tat = Long.MIN_VALUE;
+    for (long[] state : new long[][] {into, from}) {
+      if (storedLimit(state) != 0) {
+        tat = Math.max(tat, state[1]);
+      }
+    }
+    if (tat == Long.MIN_VALUE) {
+      return;
+    }
+    into[1] = tat;
+    into[2] = Math.max(storedLimit(into), storedLimit(from)) | (into[2] & ~Step.GENERATION_MASK);
+  }
+
   static long generation(long[] state) {
     return state[2] >>> 32;
   }

@@ -7,6 +7,18 @@ final class KeyState {
 
   private long @Nullable [] state;
 
+  KeyState() {}
+
+  /** A key whose state starts as {@code initial} (a copy), or afresh when null. */
+  KeyState(long @Nullable [] initial) {
+    this.state = initial == null ? null : initial.clone();
+  }
+
+  /** The state as it is now, null before the first step. */
+  long @Nullable [] stateOrNull() {
+    return state;
+  }
+
   /** Applies {@code step} at {@code nowNanos} and keeps the new state. */
   StepResult apply(Step step, long nowNanos) {
     long[] prepared = step.prepare(state);

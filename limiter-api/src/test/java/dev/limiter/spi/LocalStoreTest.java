@@ -76,4 +76,28 @@ class LocalStoreTest {
     }
     assertThat(store.size()).isLessThanOrEqualTo(100);
   }
+
+  /**
+   * A fallback full of keys drops some of them to make room; a busy key among them, dropped while
+   * it held its units, starts again from them rather than from a fresh quota.
+   */
+  @Test
+  void aFloodOfNewKeysNeverResetsABusyKey() {
+    LocalStore store = new LocalStore(100, clock);
+    Step step = Step.acquire(Algorithm.SLIDING_WINDOW, 600 * SECOND, 50, 1);
+    int admitted = 0;
+    int flood = 0;
+    for (int tick = 0; tick < 30_000; tick++) {
+      if (store.apply("busy", step).allowed()) {
+        admitted++;
+      }
+      for (int k = 0; k < 3; k++) {
+        store.apply("flood-" + flood++, step);
+      }
+      clock.advance(Duration.ofMillis(10));
+    }
+    assertThat(flood).isEqualTo(90_000);
+    assertThat(store.size()).isLessThanOrEqualTo(101);
+    assertThat(admitted).as("the busy key in 300 s of a 600 s window").isEqualTo(50);
+  }
 }
