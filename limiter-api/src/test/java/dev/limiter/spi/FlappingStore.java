@@ -7,29 +7,48 @@ import java.util.function.LongPredicate;
 
 /**
  * A real store behind a fault pattern: call number {@code n} (counted from 1, over every key) fails
- * with a {@link StoreException} when the pattern says so, before it reaches the store, as a timeout
- * or a refused connection would. For fault campaigns against {@link FailoverStore}.
+ * with a {@link StoreException} when the pattern says so, as a refused connection would (before it
+ * reaches the store) or, for a store that answers late, as a timeout would (after the store applied
+ * the step, so its units are taken though the caller never learns it). For fault campaigns against
+ * {@link FailoverStore}.
  *
  * <pre>{@code
- * RateLimitStore flapping = new FlappingStore(store, FlappingStore.everyNth(3));
+ * RateLimitStore flapping = new FlappingStore(store, FlappingStore.everyNth(3), false);
  * }</pre>
  */
 public final class FlappingStore implements RateLimitStore {
 
+  /** A failed call: its key and whether the store had applied the step. */
+  public record Failure(String key, boolean applied) {}
+
   private final RateLimitStore store;
   private final LongPredicate fails;
+  private final boolean late;
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final java.util.Queue<Failure> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /**
-   * Wraps {@code store}.
+   * Wraps {@code store}, failing calls before they reach it.
    *
    * @param store the store that answers the calls the pattern lets through
    * @param fails given the call's number, from 1, whether it fails
    */
   public FlappingStore(RateLimitStore store, LongPredicate fails) {
+    this(store, fails, false);
+  }
+
+  /**
+   * Wraps {@code store}.
+   *
+   * @param store the store behind the faults
+   * @param fails given the call's number, from 1, whether it fails
+   * @param late whether a failing call reaches the store first (an answer past the time budget)
+   */
+  public FlappingStore(RateLimitStore store, LongPredicate fails, boolean late) {
     this.store = Objects.requireNonNull(store, "store");
     this.fails = Objects.requireNonNull(fails, "fails");
+    this.late = late;
   }
 
   /**
@@ -57,11 +76,25 @@ public final class FlappingStore implements RateLimitStore {
   public void apply(String key, Step step, StepResult result) {
     long call = calls.incrementAndGet();
     if (fails.test(call)) {
+      if (late) {
+        store.apply(key, step, result);
+      }
       failed.incrementAndGet();
+      failures.add(new Failure(key, late));
       throw new StoreException(
-          "injected failure of call " + call, new RuntimeException("injected"), Duration.ofSeconds(1));
+          "injected " + (late ? "late answer to" : "failure of") + " call " + call,
+          new RuntimeException("injected"), Duration.ofSeconds(1));
     }
     store.apply(key, step, result);
+  }
+
+  /** Returns the failed calls since the last time this was called, oldest first, and forgets them. */
+  public java.util.List<Failure> drainFailures() {
+    java.util.List<Failure> drained = new java.util.ArrayList<>();
+    for (Failure f = failures.poll(); f != null; f = failures.poll()) {
+      drained.add(f);
+    }
+    return drained;
   }
 
   /** Returns how many calls reached this store, failed or not. */
