@@ -13,6 +13,7 @@ import dev.limiter.spi.StepResult;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 
@@ -68,6 +69,7 @@ public final class CaffeineStore implements RateLimitStore {
   private final Policy<String, long[]> policy;
   private final Clock clock;
   private final EvictionSummary evicted;
+  private final LongAdder evictedHoldingUnits = new LongAdder();
 
   /*
    * Each key's value is its state array itself, and that array's monitor is the key's lock.
@@ -231,6 +233,11 @@ public final class CaffeineStore implements RateLimitStore {
     return cache.estimatedSize();
   }
 
+  /** Returns how many keys left the cache while they still held units; for tests. */
+  long evictedHoldingUnits() {
+    return evictedHoldingUnits.sum();
+  }
+
   /** Returns whether the cache holds a state for {@code key}, without touching it; for tests. */
   boolean holds(String key) {
     return policy.getIfPresentQuietly(key) != null;
@@ -256,8 +263,8 @@ public final class CaffeineStore implements RateLimitStore {
   private void removed(@Nullable String key, long @Nullable [] state, RemovalCause cause) {
     if (state != null) {
       synchronized (state) {
-        if (key != null) {
-          evicted.add(key, state, clock.epochNanos());
+        if (key != null && evicted.add(key, state, clock.epochNanos())) {
+          evictedHoldingUnits.increment();
         }
         state[0] = REMOVED;
       }

@@ -78,10 +78,11 @@ public final class EvictionSummary {
    * @param key the store key
    * @param state the dropped state, as {@link Step#applyTo} left it; not kept
    * @param nowNanos the store's time
+   * @return whether the state held units, and so was added
    */
-  public void add(String key, long[] state, long nowNanos) {
+  public boolean add(String key, long[] state, long nowNanos) {
     if (!Step.holdsUnits(state, nowNanos)) {
-      return;
+      return false;
     }
     AtomicReferenceArray<long[]> table =
         tables.computeIfAbsent(Step.tagOf(state), tag -> new AtomicReferenceArray<>(mask + 1));
@@ -90,7 +91,7 @@ public final class EvictionSummary {
     if (slot == null) {
       if (table.compareAndSet(index, null, state.clone())) {
         empty = false;
-        return;
+        return true;
       }
       slot = table.get(index);
     }
@@ -98,6 +99,7 @@ public final class EvictionSummary {
       Step.absorb(slot, state, nowNanos);
     }
     empty = false;
+    return true;
   }
 
   /**
