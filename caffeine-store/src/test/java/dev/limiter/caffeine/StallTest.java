@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.limiter.Algorithm;
 import dev.limiter.Clock;
 import dev.limiter.ManualClock;
+import dev.limiter.spi.CampaignReport;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;
 import java.time.Duration;
@@ -69,6 +70,13 @@ class StallTest {
       }
     }
     assertThat(runs).as("stalls tried").isGreaterThan(1_000);
+    CampaignReport.of("stalls")
+        .with("algorithm", algorithm)
+        .with("clock_readings_per_run", reads)
+        .with("stalls_tried", runs)
+        .with("stall_lengths_ms", java.util.Arrays.toString(STALLS_MILLIS).replace(" ", ""))
+        .with("over_admissions", 0) // each run fails the test on the first
+        .write();
   }
 
   /**

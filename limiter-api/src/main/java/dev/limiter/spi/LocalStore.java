@@ -63,7 +63,7 @@ final class LocalStore implements RateLimitStore {
     });
   }
 
-  /** Drops every key; the next outage starts afresh. */
+  /** Drops every key, when the store that uses it closes. */
   void clear() {
     entries.clear();
   }

