@@ -10,30 +10,57 @@ import dev.limiter.spi.StepResult;
 import dev.limiter.spi.StoreException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One decision as one {@link StepProcessor} call on the key's owner, waited for at most the time
- * budget; every way of not answering becomes a {@link StoreException}. {@link HazelcastStore} wraps
- * it in the failure handling.
+ * One decision as one {@link StepProcessor} call on the key's owner; every way of not answering
+ * becomes a {@link StoreException}. {@link HazelcastStore} wraps it in the failure handling, with
+ * one circuit per owner ({@link #domainOf}).
+ *
+ * <p>The time budget tells a member that has stopped answering from one that is busy. A call waits
+ * the budget; past it, it waits on, up to {@code maxWait}, as long as the key's owner has answered
+ * some call within the last {@code maxWait}: a slow answer from a busy but healthy cluster is an
+ * answer, not a free pass. An owner that has answered nothing for that long (frozen, cut off, gone)
+ * fails its calls at the budget. A call given up on may still complete on its owner; its units then
+ * count there, which is stricter, never looser.
  */
 final class ClusterCall implements RateLimitStore {
+
+  /** The owner of a key's partition, as a failure domain: equal for one member. */
+  record Owner(UUID uuid, String address) {
+    @Override
+    public String toString() {
+      return "member " + address;
+    }
+  }
+
+  /** When an owner last answered a call, in {@link System#nanoTime()}. */
+  private static final class Health {
+    volatile long answeredAt = System.nanoTime();
+  }
 
   private final HazelcastInstance instance;
   private final String mapName;
   private final long timeoutNanos;
+  private final long maxWaitNanos;
   private final long marginSeconds;
+  private final Map<Object, Health> health = new ConcurrentHashMap<>();
   private volatile @Nullable IMap<String, long[]> map;
   private volatile CompletableFuture<IMap<String, long[]>> mapLookup;
 
-  ClusterCall(HazelcastInstance instance, String mapName, Duration timeout, Duration expiryMargin) {
+  ClusterCall(
+      HazelcastInstance instance, String mapName, Duration timeout, Duration maxWait, Duration expiryMargin) {
     this.instance = instance;
     this.mapName = mapName;
     this.timeoutNanos = timeout.toNanos();
+    this.maxWaitNanos = Math.max(timeoutNanos, maxWait.toNanos());
     this.marginSeconds = ceilSeconds(expiryMargin.toNanos());
     if (instance.getLocalEndpoint() instanceof Member) {
       IMap<String, long[]> local = instance.getMap(mapName); // a member creates the proxy locally
@@ -52,21 +79,19 @@ final class ClusterCall implements RateLimitStore {
   @Override
   public void apply(String key, Step step, StepResult result) {
     StepProcessor processor = new StepProcessor(step, ceilSeconds(step.expiryNanos()) + marginSeconds);
-    long deadline = System.nanoTime() + timeoutNanos;
+    long start = System.nanoTime();
+    Object owner = domainOf(key);
+    Health owners = health.computeIfAbsent(owner == null ? "unknown" : owner, o -> new Health());
     long[] answer;
     try {
-      IMap<String, long[]> target = map(deadline);
-      answer =
-          target.submitToKey(key, processor)
-              .toCompletableFuture()
-              .get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      CompletableFuture<long[]> call = map(start + timeoutNanos).submitToKey(key, processor).toCompletableFuture();
+      try {
+        answer = call.get(timeoutNanos - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException slow) {
+        answer = awaitBusy(call, owners, start, owner);
+      }
     } catch (TimeoutException e) {
-      throw new StoreException(
-          String.format(
-              Locale.ROOT,
-              "hazelcast map %s did not answer within %d ms",
-              mapName, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)),
-          e);
+      throw timedOut(e, owner, System.nanoTime() - start);
     } catch (ExecutionException e) {
       throw failure(e.getCause() != null ? e.getCause() : e);
     } catch (InterruptedException e) {
@@ -75,7 +100,57 @@ final class ClusterCall implements RateLimitStore {
     } catch (RuntimeException e) {
       throw failure(e);
     }
+    owners.answeredAt = System.nanoTime();
     StepProcessor.decode(answer, result);
+  }
+
+  /**
+   * Waits on for a call past the budget while its owner keeps answering other calls, up to {@code
+   * maxWait} from the start; an answer that comes later still marks the owner as answering.
+   */
+  private long[] awaitBusy(CompletableFuture<long[]> call, Health owners, long start, @Nullable Object owner)
+      throws InterruptedException, ExecutionException {
+    call.whenComplete((answer, failure) -> {
+      if (failure == null) {
+        owners.answeredAt = System.nanoTime();
+      }
+    });
+    while (true) {
+      long now = System.nanoTime();
+      long waited = now - start;
+      if (waited >= maxWaitNanos || now - owners.answeredAt >= maxWaitNanos) {
+        throw timedOut(null, owner, waited);
+      }
+      try {
+        return call.get(Math.min(timeoutNanos, maxWaitNanos - waited), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException stillBusy) {
+        // look again whether the owner is answering anyone
+      }
+    }
+  }
+
+  private StoreException timedOut(@Nullable TimeoutException cause, @Nullable Object owner, long waitedNanos) {
+    return new StoreException(
+        String.format(
+            Locale.ROOT,
+            "hazelcast map %s did not answer within %d ms (%s%s)",
+            mapName, TimeUnit.NANOSECONDS.toMillis(waitedNanos),
+            owner == null ? "the key's partition has no owner now" : owner,
+            waitedNanos >= maxWaitNanos ? ", busy past the longest wait" : ", not answering any call"),
+        cause);
+  }
+
+  /**
+   * Returns the failure domain of {@code key}: the member that owns its partition now, or null
+   * while the partition has no owner (a migration, a member just lost).
+   */
+  @Nullable Object domainOf(String key) {
+    try {
+      Member owner = instance.getPartitionService().getPartition(key).getOwner();
+      return owner == null ? null : new Owner(owner.getUuid(), owner.getAddress().toString());
+    } catch (RuntimeException e) {
+      return null; // an instance shutting down, a client not connected yet
+    }
   }
 
   /**

@@ -3,12 +3,15 @@ package dev.limiter.hazelcast;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.SerializationConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.limiter.Algorithm;
 import dev.limiter.Clock;
 import dev.limiter.spi.FailoverStore;
 import dev.limiter.spi.FailureMode;
@@ -19,6 +22,8 @@ import dev.limiter.spi.StoreException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * RateLimitStore store = HazelcastStore.builder()
  *     .instance(member)
  *     .timeout(Duration.ofMillis(50))
- *     .failureMode(FailureMode.LOCAL_FALLBACK)
+ *     .failureMode(FailureMode.LOCAL_FALLBACK)   // the default
  *     .build();
  * RateLimiter limiter = RateLimiter.builder().store(store).build();
  *
@@ -66,14 +71,22 @@ import org.jspecify.annotations.Nullable;
  * javadoc shows the XML and YAML). Members this store starts get both by themselves. Clients need
  * nothing registered.
  *
- * <p><b>When the cluster cannot answer.</b> Each call waits at most {@link Builder#timeout} (default
- * {@value #DEFAULT_TIMEOUT_MILLIS} ms). A timeout or a Hazelcast error is answered by the {@link
- * FailureMode} (default {@link FailureMode#FAIL_OPEN}) through a {@link FailoverStore}, whose
- * circuit breaker stops calling the cluster after {@link Builder#failureThreshold} failures in a
- * row and probes it again every {@link Builder#openInterval}, so a dead cluster costs microseconds
- * per request, not the timeout. The first calls after a member or client starts can take longer
- * than later ones (connections, class loading); one slow call is answered by the failure mode and
- * does not open the circuit.
+ * <p><b>When the cluster cannot answer.</b> Each call waits {@link Builder#timeout} (default
+ * {@value #DEFAULT_TIMEOUT_MILLIS} ms) for the member that owns the key; past it, it waits on, up
+ * to {@link Builder#maxWait} (default {@value #MAX_WAIT_FACTOR} times the timeout), while that
+ * member is answering other calls, so that a busy cluster answers slowly rather than hands out
+ * free passes. A member that answers nothing, or a Hazelcast error, is answered by the {@link
+ * FailureMode} (default {@link FailureMode#LOCAL_FALLBACK}) through a {@link FailoverStore} with
+ * one circuit per member: after {@link Builder#failureThreshold} failures in a row the keys that
+ * member owns go to the failure mode at once, for {@link Builder#openInterval}, then one request
+ * probes it again; keys owned by members that answer are decided by the cluster as usual. The
+ * local fallback of each node admits its share of each limit ({@link Builder#fallbackNodes}), so
+ * that all nodes' fallbacks together add at most one limit per window to what the cluster counts.
+ * {@link #warmUp} makes the first, slower round trips before requests do.
+ *
+ * <p><b>Stopping.</b> A member the store starts leaves gracefully when it is closed or the JVM gets
+ * a termination signal (Hazelcast's shutdown hook is set to {@code GRACEFUL} unless configured):
+ * its partitions move to the other members before it goes.
  *
  * <p><b>Latency.</b> A decision costs one round trip to the key's owner, plus, when the state
  * changed, the owner's synchronous copy to its backup. The time budget needs Hazelcast's async
@@ -99,6 +112,12 @@ public final class HazelcastStore implements RateLimitStore {
   /** The default time budget of one call: 100 milliseconds. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(DEFAULT_TIMEOUT_MILLIS);
 
+  /**
+   * By default a call that outlasts the time budget while its owner is answering other calls waits
+   * up to this many budgets: {@value}.
+   */
+  public static final int MAX_WAIT_FACTOR = 10;
+
   /** The default time an entry is kept beyond its step's expiry: 1 second. */
   public static final Duration DEFAULT_EXPIRY_MARGIN = Duration.ofSeconds(1);
 
@@ -111,13 +130,19 @@ public final class HazelcastStore implements RateLimitStore {
   private final HazelcastInstance instance;
   private final boolean ownsInstance;
   private final String mapName;
+  private final ClusterCall cluster;
   private final FailoverStore failover;
+  private final AtomicInteger mostMembers = new AtomicInteger(1);
+  private final @Nullable UUID membershipListener;
 
   private HazelcastStore(Builder builder, HazelcastInstance instance, boolean ownsInstance) {
     this.instance = instance;
     this.ownsInstance = ownsInstance;
     this.mapName = builder.mapName;
-    ClusterCall cluster = new ClusterCall(instance, mapName, builder.timeout, builder.expiryMargin);
+    Duration maxWait = builder.maxWait != null ? builder.maxWait : builder.timeout.multipliedBy(MAX_WAIT_FACTOR);
+    this.cluster = new ClusterCall(instance, mapName, builder.timeout, maxWait, builder.expiryMargin);
+    int nodes = builder.fallbackNodes;
+    this.membershipListener = nodes > 0 ? null : watchMembers(instance, mostMembers);
     this.failover =
         FailoverStore.builder(cluster)
             .name("hazelcast map " + mapName)
@@ -125,7 +150,29 @@ public final class HazelcastStore implements RateLimitStore {
             .clock(builder.clock != null ? builder.clock : Clock.system())
             .failureThreshold(builder.failureThreshold)
             .openInterval(builder.openInterval)
+            .failureDomain(cluster::domainOf)
+            .fallbackShare(nodes > 0 ? () -> nodes : mostMembers::get)
             .build();
+  }
+
+  /** Keeps the largest number of members seen since the store started, for the fallback share. */
+  private static @Nullable UUID watchMembers(HazelcastInstance instance, AtomicInteger mostMembers) {
+    try {
+      mostMembers.accumulateAndGet(instance.getCluster().getMembers().size(), Math::max);
+      return instance.getCluster().addMembershipListener(new MembershipListener() {
+        @Override
+        public void memberAdded(MembershipEvent event) {
+          mostMembers.accumulateAndGet(event.getMembers().size(), Math::max);
+        }
+
+        @Override
+        public void memberRemoved(MembershipEvent event) {
+          // a member that left may come back: its share stays reserved
+        }
+      });
+    } catch (RuntimeException e) {
+      return null; // a client not connected yet counts the members it sees at each fallback
+    }
   }
 
   /**
@@ -253,12 +300,49 @@ public final class HazelcastStore implements RateLimitStore {
   }
 
   /**
-   * Shuts down the Hazelcast instance if the store started it; an instance passed to {@link
-   * Builder#instance} stays running.
+   * Makes a first round trip to the owner of each of a few keys, ahead of the first requests: it
+   * opens connections and loads the algorithm's classes on the owners, which can take longer than
+   * the time budget. It decides nothing and writes nothing (each call gives back units to a key
+   * that has none), and a member that does not answer is only reported.
+   *
+   * @param calls how many keys to touch, spread over the partitions
+   * @param each how long to wait for each answer
+   * @return how many calls were answered
+   */
+  public int warmUp(int calls, Duration each) {
+    Objects.requireNonNull(each, "each");
+    Step nothing = Step.release(Algorithm.FIXED_WINDOW, 1_000_000_000L, 1, 1, 0, 1);
+    ClusterCall patient =
+        new ClusterCall(instance, mapName, each, each, DEFAULT_EXPIRY_MARGIN);
+    StepResult result = new StepResult();
+    int answered = 0;
+    for (int i = 0; i < calls; i++) {
+      try {
+        patient.apply("limiter-warm-up:" + i, nothing, result);
+        answered++;
+      } catch (StoreException e) {
+        // a member that is not there yet: requests will find out through the failure mode
+      }
+    }
+    return answered;
+  }
+
+  /**
+   * Shuts down the Hazelcast instance if the store started it, gracefully (its partitions are
+   * handed to the other members first); an instance passed to {@link Builder#instance} stays
+   * running.
    */
   @Override
   public void close() {
     failover.close();
+    UUID listener = membershipListener;
+    if (listener != null) {
+      try {
+        instance.getCluster().removeMembershipListener(listener);
+      } catch (RuntimeException e) {
+        // the instance is already shutting down
+      }
+    }
     if (ownsInstance) {
       instance.shutdown();
     }
@@ -267,6 +351,12 @@ public final class HazelcastStore implements RateLimitStore {
   @Override
   public String toString() {
     return "HazelcastStore[map=" + mapName + ", instance=" + instance.getName() + "]";
+  }
+
+  private static void setIfAbsent(Config config, String property, String value) {
+    if (config.getProperty(property) == null && System.getProperty(property) == null) {
+      config.setProperty(property, value);
+    }
   }
 
   private static void checkMapName(String mapName) {
@@ -296,9 +386,11 @@ public final class HazelcastStore implements RateLimitStore {
     private boolean backupCountSet;
     private Duration timeout = DEFAULT_TIMEOUT;
     private Duration expiryMargin = DEFAULT_EXPIRY_MARGIN;
-    private FailureMode failureMode = FailureMode.FAIL_OPEN;
+    private @Nullable Duration maxWait;
+    private FailureMode failureMode = FailureMode.LOCAL_FALLBACK;
     private int failureThreshold = FailoverStore.DEFAULT_FAILURE_THRESHOLD;
     private Duration openInterval = FailoverStore.DEFAULT_OPEN_INTERVAL;
+    private int fallbackNodes;
     private @Nullable Clock clock;
 
     private Builder() {}
@@ -371,7 +463,9 @@ public final class HazelcastStore implements RateLimitStore {
     }
 
     /**
-     * Sets the time budget of one call: past it, the failure mode answers.
+     * Sets the time budget of one call: past it, a call to a member that has answered nothing for
+     * {@link #maxWait} is given up and the failure mode answers; a call to a member that is
+     * answering others waits on, up to {@link #maxWait}.
      *
      * @param timeout at least 1 millisecond, default {@value HazelcastStore#DEFAULT_TIMEOUT_MILLIS}
      *     ms
@@ -384,6 +478,38 @@ public final class HazelcastStore implements RateLimitStore {
         throw new IllegalArgumentException("timeout must be at least 1 ms, was " + timeout);
       }
       this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets how long a call may wait for a member that is busy rather than gone: one that has
+     * answered some call within this time. A busy cluster then answers slowly instead of handing
+     * its requests to the failure mode.
+     *
+     * @param maxWait at least the {@link #timeout}; default {@value HazelcastStore#MAX_WAIT_FACTOR}
+     *     times it
+     * @return this builder
+     */
+    public Builder maxWait(Duration maxWait) {
+      this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
+      return this;
+    }
+
+    /**
+     * Sets how many application nodes may fall back to their local limiters at once, each then
+     * admitting {@code limit / nodes} per key and window, so that together they add at most one
+     * limit. By default it is the largest number of cluster members the store has seen, which is
+     * right when each node is a member; give the number of nodes when they are clients.
+     *
+     * @param fallbackNodes at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code fallbackNodes} is below 1
+     */
+    public Builder fallbackNodes(int fallbackNodes) {
+      if (fallbackNodes < 1) {
+        throw new IllegalArgumentException("fallbackNodes must be at least 1, was " + fallbackNodes);
+      }
+      this.fallbackNodes = fallbackNodes;
       return this;
     }
 
@@ -408,7 +534,7 @@ public final class HazelcastStore implements RateLimitStore {
     /**
      * Sets what the store answers while the cluster cannot.
      *
-     * @param failureMode the mode, default {@link FailureMode#FAIL_OPEN}
+     * @param failureMode the mode, default {@link FailureMode#LOCAL_FALLBACK}
      * @return this builder
      */
     public Builder failureMode(FailureMode failureMode) {
@@ -479,6 +605,11 @@ public final class HazelcastStore implements RateLimitStore {
             "give the store exactly one of instance(HazelcastInstance), memberConfig(Config) and"
                 + " clientConfig(ClientConfig); got " + sources);
       }
+      if (maxWait != null && maxWait.compareTo(timeout) < 0) {
+        throw new IllegalStateException(
+            "maxWait " + maxWait + " is shorter than the timeout " + timeout + "; it bounds how long past"
+                + " the timeout a call may wait for a busy member");
+      }
       if (backupCountSet && memberConfig == null) {
         throw new IllegalStateException(
             String.format(
@@ -500,6 +631,11 @@ public final class HazelcastStore implements RateLimitStore {
         if (clock != null) {
           config.getUserContext().put(CLOCK_KEY, clock);
         }
+        // a member stopped by a signal hands its partitions over rather than vanishing, and a write
+        // whose backup member is frozen answers before a call waiting for it gives up
+        setIfAbsent(config, "hazelcast.shutdownhook.policy", "GRACEFUL");
+        Duration wait = maxWait != null ? maxWait : timeout.multipliedBy(MAX_WAIT_FACTOR);
+        setIfAbsent(config, "hazelcast.operation.backup.timeout.millis", Long.toString(Math.max(1, wait.toMillis() / 2)));
         return new HazelcastStore(this, Hazelcast.newHazelcastInstance(config), true);
       }
       if (clientConfig != null) {

@@ -69,8 +69,12 @@ import java.util.Optional;
  *   <tr><td>{@code backup-count}</td><td>{@code 1}</td><td>map backups on a member the store
  *       starts</td></tr>
  *   <tr><td>{@code timeout-ms}</td><td>{@code 100}</td><td>time budget of one call</td></tr>
- *   <tr><td>{@code on-failure}</td><td>{@code open}</td><td>{@code open}, {@code closed} or
- *       {@code local}: see {@link FailureMode}</td></tr>
+ *   <tr><td>{@code max-wait-ms}</td><td>10 times {@code timeout-ms}</td><td>how long a call may
+ *       wait for a member that is busy (answering other calls) rather than gone</td></tr>
+ *   <tr><td>{@code on-failure}</td><td>{@code local}</td><td>{@code local}, {@code closed} or
+ *       {@code open}: see {@link FailureMode}</td></tr>
+ *   <tr><td>{@code fallback-nodes}</td><td>the most members seen</td><td>nodes among which the
+ *       local fallbacks share each limit</td></tr>
  *   <tr><td>{@code failure-threshold}</td><td>{@code 3}</td><td>failures in a row that stop
  *       calls to the cluster</td></tr>
  *   <tr><td>{@code open-interval-ms}</td><td>{@code 1000}</td><td>time before the cluster is
@@ -102,6 +106,12 @@ public final class HazelcastStoreProvider implements StoreProvider {
             .openInterval(
                 Duration.ofMillis(
                     config.getLong(PREFIX + "open-interval-ms", FailoverStore.DEFAULT_OPEN_INTERVAL.toMillis())));
+    if (config.get(PREFIX + "max-wait-ms").isPresent()) {
+      builder.maxWait(Duration.ofMillis(config.getLong(PREFIX + "max-wait-ms", 0)));
+    }
+    if (config.get(PREFIX + "fallback-nodes").isPresent()) {
+      builder.fallbackNodes(toInt(config, "fallback-nodes", 1));
+    }
     Optional<String> instanceName = config.get(PREFIX + "instance-name").filter(s -> !s.isEmpty());
     if (instanceName.isPresent()) {
       return builder.instance(running(instanceName.get())).build();
@@ -119,7 +129,7 @@ public final class HazelcastStoreProvider implements StoreProvider {
   private static FailureMode failureMode(RateLimitConfig config) {
     String key = PREFIX + "on-failure";
     try {
-      return FailureMode.parse(config.get(key, "open"));
+      return FailureMode.parse(config.get(key, "local"));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("configuration " + config.describe(key) + ": " + e.getMessage(), e);
     }

@@ -70,6 +70,10 @@ final class HazelcastTestCluster implements AutoCloseable {
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.socket.bind.any", "false");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    // few partition threads, so that Freeze can block them all; a write whose backup member is
+    // frozen answers within half a second, before a call waiting on a busy member gives up
+    config.setProperty("hazelcast.operation.thread.count", Integer.toString(Freeze.PARTITION_THREADS));
+    config.setProperty("hazelcast.operation.backup.timeout.millis", "500");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(BASE_PORT).setPortAutoIncrement(true).setPortCount(100);
     network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");

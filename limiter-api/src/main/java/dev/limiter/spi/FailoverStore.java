@@ -4,11 +4,15 @@ import dev.limiter.Clock;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,7 +32,9 @@ import org.jspecify.annotations.Nullable;
  * {@code failureThreshold} failures in a row it opens: for {@code openInterval} after the last
  * failure no call goes through and the failure mode answers at once. Then one request probes the
  * store (the others keep getting the failure mode's answer while it is in flight); if the probe
- * succeeds the circuit closes, if not it stays open for another interval.
+ * succeeds the circuit closes, if not it stays open for another interval. With {@linkplain
+ * Builder#failureDomain failure domains} (a cluster's members) each domain has its own circuit,
+ * and a member that does not answer sends only its own keys to the failure mode.
  *
  * <p>What the failure mode answers:
  *
@@ -40,10 +46,10 @@ import org.jspecify.annotations.Nullable;
  *       StoreException#retryAfter()} is the time until the next probe (or the wrapped store's own
  *       suggestion before the circuit opens);
  *   <li>{@link FailureMode#LOCAL_FALLBACK}: the step applied to a bounded in-memory store of this
- *       process. Its counts are kept until their window has passed, through every answer of the
- *       wrapped store in between, so that however the wrapped store flaps a key is admitted at
- *       most its limit by the wrapped store plus its limit by this process's fallback in any
- *       window.
+ *       process, under this node's {@linkplain Builder#fallbackShare share} of the limit. Its counts
+ *       are kept until their window has passed, through every answer of the wrapped store in
+ *       between, so that however the wrapped store flaps a key is admitted at most its limit by the
+ *       wrapped store plus, across all nodes, one more limit in any window.
  * </ul>
  *
  * <p>Failures are logged through {@link System.Logger} (logger {@code dev.limiter.spi.FailoverStore})
@@ -76,6 +82,15 @@ public final class FailoverStore implements RateLimitStore {
    */
   private static final long LOCAL_DECISION = 1L << 32;
 
+  /** The failure domain of every key when none is configured: one circuit for the store. */
+  private static final Function<String, ?> ONE_DOMAIN = key -> "the store";
+
+  /** The domain of keys whose domain function answers null (a partition without an owner). */
+  private static final String UNKNOWN_DOMAIN = "an unknown place";
+
+  /** Past this many circuits, closed ones are forgotten (members come and go). */
+  private static final int MAX_CIRCUITS = 64;
+
   private final RateLimitStore primary;
   private final FailureMode mode;
   private final Clock clock;
@@ -85,9 +100,11 @@ public final class FailoverStore implements RateLimitStore {
   private final long logIntervalNanos;
   private final @Nullable LocalStore local;
 
-  private final AtomicInteger consecutiveFailures = new AtomicInteger();
-  private final AtomicBoolean probing = new AtomicBoolean();
-  private volatile long lastFailureAt;
+  private final Function<String, ?> domainOf;
+  private final IntSupplier fallbackNodes;
+  /** The circuit of the one domain when no failure domains are configured. */
+  private final @Nullable Circuit single;
+  private final Map<Object, Circuit> circuits = new ConcurrentHashMap<>();
   private volatile @Nullable StoreException lastFailure;
   private final LongAdder failures = new LongAdder();
   private final LongAdder fallbacks = new LongAdder();
@@ -106,6 +123,45 @@ public final class FailoverStore implements RateLimitStore {
     this.local =
         mode == FailureMode.LOCAL_FALLBACK ? new LocalStore(builder.fallbackMaximumSize, clock) : null;
     this.nextReportAt = new AtomicLong(clock.epochNanos());
+    this.domainOf = builder.domainOf;
+    this.fallbackNodes = builder.fallbackNodes;
+    this.single = builder.domainOf == ONE_DOMAIN ? new Circuit("the store") : null;
+  }
+
+  /**
+   * The breaker of one failure domain: the keys whose calls go to the same place (a cluster member)
+   * fail together, and open and probe their own circuit.
+   */
+  private final class Circuit {
+    final String name;
+    final AtomicInteger consecutiveFailures = new AtomicInteger();
+    final AtomicBoolean probing = new AtomicBoolean();
+    volatile long lastFailureAt;
+
+    Circuit(String name) {
+      this.name = name;
+    }
+
+    boolean open() {
+      return consecutiveFailures.get() >= failureThreshold;
+    }
+  }
+
+  private Circuit circuit(String key) {
+    Circuit circuit = single;
+    if (circuit != null) {
+      return circuit;
+    }
+    Object domain = domainOf.apply(key);
+    Object id = domain == null ? UNKNOWN_DOMAIN : domain;
+    circuit = circuits.get(id);
+    if (circuit == null) {
+      if (circuits.size() >= MAX_CIRCUITS) {
+        circuits.values().removeIf(c -> c.consecutiveFailures.get() == 0); // closed ones hold nothing
+      }
+      circuit = circuits.computeIfAbsent(id, d -> new Circuit(String.valueOf(d)));
+    }
+    return circuit;
   }
 
   /**
@@ -125,47 +181,48 @@ public final class FailoverStore implements RateLimitStore {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(step, "step");
     Objects.requireNonNull(result, "result");
+    Circuit circuit = circuit(key);
     if (step.release()) {
-      release(key, step, result);
+      release(key, step, circuit, result);
       return;
     }
-    if (consecutiveFailures.get() < failureThreshold) {
-      call(key, step, result);
+    if (!circuit.open()) {
+      call(key, step, circuit, result);
       return;
     }
     long now = clock.epochNanos();
-    long sinceFailure = now - lastFailureAt;
+    long sinceFailure = now - circuit.lastFailureAt;
     boolean waiting = sinceFailure >= 0 && sinceFailure < openIntervalNanos;
-    if (waiting || !probing.compareAndSet(false, true)) {
-      fallback(key, step, now, result);
+    if (waiting || !circuit.probing.compareAndSet(false, true)) {
+      fallback(key, step, circuit, now, result);
       return;
     }
     try {
-      call(key, step, result);
+      call(key, step, circuit, result);
     } finally {
-      probing.set(false);
+      circuit.probing.set(false);
     }
   }
 
-  private void call(String key, Step step, StepResult result) {
+  private void call(String key, Step step, Circuit circuit, StepResult result) {
     try {
       primary.apply(key, step, result);
     } catch (StoreException e) {
-      fallback(key, step, failed(e), result);
+      fallback(key, step, circuit, failed(circuit, e), result);
       return;
     }
-    if (consecutiveFailures.get() != 0) {
-      recovered();
+    if (circuit.consecutiveFailures.get() != 0) {
+      recovered(circuit);
     }
   }
 
   /** Counts a failed call of the wrapped store and returns the time of the failure. */
-  private long failed(StoreException e) {
+  private long failed(Circuit circuit, StoreException e) {
     long now = clock.epochNanos();
     failures.increment();
     lastFailure = e;
-    lastFailureAt = now;
-    consecutiveFailures.incrementAndGet();
+    circuit.lastFailureAt = now;
+    circuit.consecutiveFailures.incrementAndGet();
     return now;
   }
 
@@ -175,33 +232,33 @@ public final class FailoverStore implements RateLimitStore {
    * being called. A give-back that cannot be made leaves the units counted until their time has
    * passed: stricter for a while, never looser.
    */
-  private void release(String key, Step step, StepResult result) {
+  private void release(String key, Step step, Circuit circuit, StepResult result) {
     long generation = step.generation();
     if (generation == 0) {
       step.nothingGivenBack(clock.epochNanos(), result);
     } else if ((generation & ~Step.GENERATION_MASK) == LOCAL_DECISION) {
       Step own =
           Step.release(
-              step.algorithm(), step.windowNanos(), step.limit(), step.cost(), step.stampNanos(),
+              step.algorithm(), step.windowNanos(), share(step.limit()), step.cost(), step.stampNanos(),
               generation & Step.GENERATION_MASK);
       if (local != null) {
         local.apply(key, own, result);
       } else {
         own.nothingGivenBack(clock.epochNanos(), result);
       }
-    } else if (circuitOpen()) {
+    } else if (circuit.open()) {
       step.nothingGivenBack(clock.epochNanos(), result);
     } else {
       try {
         primary.apply(key, step, result);
       } catch (StoreException e) {
-        step.nothingGivenBack(failed(e), result);
+        step.nothingGivenBack(failed(circuit, e), result);
       }
     }
   }
 
-  private void recovered() {
-    int streak = consecutiveFailures.getAndSet(0);
+  private void recovered(Circuit circuit) {
+    int streak = circuit.consecutiveFailures.getAndSet(0);
     if (streak == 0) {
       return; // another thread saw the recovery first
     }
@@ -210,12 +267,13 @@ public final class FailoverStore implements RateLimitStore {
           Level.INFO,
           () -> String.format(
               Locale.ROOT,
-              "Rate-limit store %s answers again after %d failures in a row; deciding on it again",
-              name, streak));
+              "Rate-limit store %s answers again for %s after %d failures in a row; deciding on it"
+                  + " again",
+              name, circuit.name, streak));
     }
   }
 
-  private void fallback(String key, Step step, long now, StepResult result) {
+  private void fallback(String key, Step step, Circuit circuit, long now, StepResult result) {
     fallbacks.increment();
     report(now);
     switch (mode) {
@@ -223,19 +281,31 @@ public final class FailoverStore implements RateLimitStore {
         step.applyTo(step.prepare(null), now, result);
         result.setGeneration(0); // no state kept the units: a release gives back nothing
       }
-      case FAIL_CLOSED -> throw unavailable(now);
+      case FAIL_CLOSED -> throw unavailable(circuit, now);
       case LOCAL_FALLBACK -> {
-        Objects.requireNonNull(local, "local").apply(key, step, result);
+        long share = share(step.limit());
+        Step shared =
+            share == step.limit() ? step : Step.acquire(step.algorithm(), step.windowNanos(), share, step.cost());
+        Objects.requireNonNull(local, "local").apply(key, shared, result);
         result.setGeneration(result.generation() | LOCAL_DECISION);
       }
     }
   }
 
-  private StoreException unavailable(long now) {
+  /**
+   * This node's share of a limit in the local fallback: the limit divided by the number of nodes
+   * that may fall back at once, rounded down, so that together they add at most one limit.
+   */
+  private long share(long limit) {
+    int nodes = Math.max(1, fallbackNodes.getAsInt());
+    return limit / nodes;
+  }
+
+  private StoreException unavailable(Circuit circuit, long now) {
     StoreException cause = lastFailure;
     Duration retryAfter;
-    if (consecutiveFailures.get() >= failureThreshold) {
-      long untilProbe = lastFailureAt + openIntervalNanos - now;
+    if (circuit.open()) {
+      long untilProbe = circuit.lastFailureAt + openIntervalNanos - now;
       retryAfter = Duration.ofNanos(Math.max(1_000_000L, Math.min(untilProbe, openIntervalNanos)));
     } else {
       retryAfter = cause != null ? cause.retryAfter() : Duration.ofNanos(openIntervalNanos);
@@ -301,13 +371,35 @@ public final class FailoverStore implements RateLimitStore {
   }
 
   /**
-   * Returns whether the circuit is open: the wrapped store failed {@code failureThreshold} times
-   * in a row and has not answered since.
+   * Returns whether a circuit is open: the wrapped store failed {@code failureThreshold} times in a
+   * row, for every key or for the keys of one {@linkplain Builder#failureDomain failure domain},
+   * and has not answered since.
    *
-   * @return true while requests are being decided by the failure mode without calling the store
+   * @return true while some requests are being decided by the failure mode without calling the
+   *     store
    */
   public boolean circuitOpen() {
-    return consecutiveFailures.get() >= failureThreshold;
+    Circuit circuit = single;
+    if (circuit != null) {
+      return circuit.open();
+    }
+    for (Circuit domain : circuits.values()) {
+      if (domain.open()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Returns whether the circuit of {@code key}'s failure domain is open, so that its requests are
+   * decided by the failure mode without calling the store.
+   *
+   * @param key a store key
+   * @return true while that key's domain is left alone
+   */
+  public boolean circuitOpen(String key) {
+    return circuit(key).open();
   }
 
   /**
@@ -343,6 +435,8 @@ public final class FailoverStore implements RateLimitStore {
     private Duration openInterval = DEFAULT_OPEN_INTERVAL;
     private Duration logInterval = DEFAULT_LOG_INTERVAL;
     private int fallbackMaximumSize = DEFAULT_FALLBACK_MAXIMUM_SIZE;
+    private Function<String, ?> domainOf = ONE_DOMAIN;
+    private IntSupplier fallbackNodes = () -> 1;
 
     private Builder(RateLimitStore primary) {
       this.primary = Objects.requireNonNull(primary, "primary");
@@ -452,6 +546,35 @@ public final class FailoverStore implements RateLimitStore {
                 Locale.ROOT, "fallbackMaximumSize must be at least 1, was %d", fallbackMaximumSize));
       }
       this.fallbackMaximumSize = fallbackMaximumSize;
+      return this;
+    }
+
+    /**
+     * Judges failures per domain rather than for the whole store: the keys that {@code domainOf}
+     * maps to one value (the cluster member that owns them, say) share a circuit, so that a place
+     * that does not answer sends only its own keys to the failure mode while the others are decided
+     * by the store as usual.
+     *
+     * @param domainOf the domain of a store key, compared with {@code equals}; null for a key
+     *     whose domain is not known now (all such keys share one circuit)
+     * @return this builder
+     */
+    public Builder failureDomain(Function<String, ?> domainOf) {
+      this.domainOf = Objects.requireNonNull(domainOf, "domainOf");
+      return this;
+    }
+
+    /**
+     * Divides each limit among the nodes whose local fallbacks may decide at once: with {@code n}
+     * nodes, each node's {@link FailureMode#LOCAL_FALLBACK} admits at most {@code limit / n}
+     * (rounded down) per key and window, so that all of them together add at most one limit to
+     * what the store itself admits.
+     *
+     * @param nodes the number of nodes, read at each decision; below 1 counts as 1
+     * @return this builder
+     */
+    public Builder fallbackShare(IntSupplier nodes) {
+      this.fallbackNodes = Objects.requireNonNull(nodes, "nodes");
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.limiter.spi;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown by a {@link RateLimitStore} that cannot decide: its backend did not answer within its
@@ -18,9 +19,9 @@ public class StoreException extends RuntimeException {
    * Creates an exception that suggests retrying after one second.
    *
    * @param message what failed and what to check
-   * @param cause the underlying failure
+   * @param cause the underlying failure, or null
    */
-  public StoreException(String message, Throwable cause) {
+  public StoreException(String message, @Nullable Throwable cause) {
     this(message, cause, Duration.ofSeconds(1));
   }
 
@@ -31,7 +32,7 @@ public class StoreException extends RuntimeException {
    * @param cause the underlying failure, or null
    * @param retryAfter when the store expects to answer again, at least one millisecond
    */
-  public StoreException(String message, Throwable cause, Duration retryAfter) {
+  public StoreException(String message, @Nullable Throwable cause, Duration retryAfter) {
     super(message, cause);
     Objects.requireNonNull(retryAfter, "retryAfter");
     if (retryAfter.compareTo(Duration.ofMillis(1)) < 0) {

@@ -265,6 +265,56 @@ class FailoverStoreTest {
         acquired.stampNanos(), acquired.generation());
   }
 
+  /**
+   * Keys in two failure domains (two cluster members, say): the one that stops answering opens its
+   * own circuit; the other's keys are still decided by the store.
+   */
+  @Test
+  void eachFailureDomainHasItsOwnCircuit() {
+    RateLimitStore byOwner =
+        (key, step, result) -> {
+          if (key.startsWith("down:")) {
+            throw new StoreException("owner frozen", new RuntimeException("timeout"));
+          }
+          primary.apply(key, step, result);
+        };
+    FailoverStore store =
+        FailoverStore.builder(byOwner)
+            .mode(FailureMode.FAIL_CLOSED)
+            .clock(clock)
+            .failureDomain(key -> key.substring(0, key.indexOf(':')))
+            .build();
+    for (int i = 0; i < 5; i++) {
+      assertThatThrownBy(() -> store.apply("down:k", ACQUIRE)).isInstanceOf(StoreException.class);
+    }
+    assertThat(store.circuitOpen("down:k")).isTrue();
+    assertThat(store.circuitOpen("up:k")).isFalse();
+    assertThat(store.circuitOpen()).isTrue();
+    int calls = primary.calls.get();
+    assertThat(store.apply("up:k", ACQUIRE).remaining()).isEqualTo(2);
+    assertThat(store.apply("up:other", ACQUIRE).remaining()).isEqualTo(2);
+    assertThat(primary.calls).as("the healthy domain's keys reach the store").hasValue(calls + 2);
+    assertThat(store.failures()).isEqualTo(3);
+  }
+
+  /** With three nodes falling back at once, each admits a third of the limit, rounded down. */
+  @Test
+  void theLocalFallbackAdmitsThisNodesShareOfTheLimit() {
+    int[] nodes = {3};
+    FailoverStore store = builder(FailureMode.LOCAL_FALLBACK).fallbackShare(() -> nodes[0]).build();
+    primary.down = true;
+    Step ten = Step.acquire(Algorithm.FIXED_WINDOW, MINUTE, 10, 1);
+    int admitted = 0;
+    for (int i = 0; i < 10; i++) {
+      StepResult result = store.apply("k", ten);
+      admitted += result.allowed() ? 1 : 0;
+      assertThat(result.limit()).isEqualTo(3);
+    }
+    assertThat(admitted).isEqualTo(3);
+    nodes[0] = 20; // more nodes than units: none of them may admit on its own
+    assertThat(store.apply("other", ten).allowed()).isFalse();
+  }
+
   @Test
   void anOpenCircuitLeavesThePrimaryAloneThenLetsOneProbeThrough() {
     FailoverStore store = builder(FailureMode.FAIL_OPEN).build();
