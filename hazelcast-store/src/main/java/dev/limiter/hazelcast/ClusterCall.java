@@ -97,6 +97,8 @@ final class ClusterCall implements RateLimitStore {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StoreException("interrupted while waiting for hazelcast map " + mapName, e);
+    } catch (StoreException e) {
+      throw e; // a wait given up on, already described
     } catch (RuntimeException e) {
       throw failure(e);
     }
