@@ -15,7 +15,8 @@ import java.util.Locale;
  * @param store {@code caffeine} (the default) or {@code hazelcast}
  * @param hazelcastPort the embedded Hazelcast member's port, 5701 by default
  * @param hazelcastMembers the members to join, {@code host:port}; empty means only this member
- * @param onStoreFailure what the Hazelcast store does when the cluster cannot answer
+ * @param onStoreFailure what the Hazelcast store does when the cluster cannot answer, {@code local}
+ *     by default
  */
 record DemoOptions(
     String host,
@@ -38,7 +39,7 @@ record DemoOptions(
 
   static DemoOptions defaults() {
     return new DemoOptions(
-        "127.0.0.1", 8080, HeaderDialect.BOTH, "caffeine", 5701, List.of(), FailureMode.FAIL_OPEN);
+        "127.0.0.1", 8080, HeaderDialect.BOTH, "caffeine", 5701, List.of(), FailureMode.LOCAL_FALLBACK);
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.limiter.demo;
 
-import dev.limiter.Algorithm;
 import dev.limiter.Clock;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.RateLimiter;
@@ -14,8 +13,8 @@ import dev.limiter.http.RejectionHandler;
 import dev.limiter.jaxrs.RateLimitFeature;
 import dev.limiter.servlet.RateLimitFilter;
 import dev.limiter.spi.RateLimitStore;
-import dev.limiter.spi.Step;
 import jakarta.servlet.DispatcherType;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import org.eclipse.jetty.ee11.servlet.FilterHolder;
@@ -78,7 +77,16 @@ public final class DemoServer implements AutoCloseable {
       System.exit(2);
       return;
     }
-    DemoServer demo = start(options, Clock.system(), RateLimitConfig.load());
+    DemoServer demo;
+    try {
+      demo = start(options, Clock.system(), RateLimitConfig.load());
+    } catch (Exception | LinkageError e) {
+      // whatever started has been stopped; exit rather than linger as a cluster member
+      System.err.println("limiter demo cannot start: " + e);
+      System.exit(1);
+      return;
+    }
+    // on SIGTERM: stop taking requests, then leave the cluster gracefully (partitions handed over)
     Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
     System.out.printf(
         "limiter demo on http://%s:%d (headers %s, store %s); try: curl -i -H 'X-API-Key: k1' http://%s:%d/api/hello%n",
@@ -152,6 +160,12 @@ public final class DemoServer implements AutoCloseable {
     config.setClusterName("limiter-demo");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "jdk");
+    // the demo's own shutdown hook stops the server, then the member, gracefully; Hazelcast's hook
+    // would run beside it and could terminate the member first
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // a peer that never answers the join cannot keep the demo from starting (or from failing) for
+    // the default five minutes
+    config.setProperty("hazelcast.max.join.seconds", "20");
     List<String> members =
         options.hazelcastMembers().isEmpty()
             ? List.of("127.0.0.1:" + options.hazelcastPort())
@@ -174,11 +188,8 @@ public final class DemoServer implements AutoCloseable {
             .clock(clock)
             .build();
     // the first calls open connections and load classes on the owners, and can overrun the time
-    // budget; make them before the first request does
-    Step warmUp = Step.acquire(Algorithm.FIXED_WINDOW, 1_000_000_000L, Step.MAX_LIMIT, 1);
-    for (int i = 0; i < 32; i++) {
-      store.apply("demo-warm-up:" + i, warmUp);
-    }
+    // budget; make them before the first request does, without deciding or writing anything
+    store.warmUp(32, Duration.ofSeconds(2));
     return store;
   }
 

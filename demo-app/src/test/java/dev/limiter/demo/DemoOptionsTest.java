@@ -27,7 +27,7 @@ class DemoOptionsTest {
     DemoOptions options =
         DemoOptions.parse(List.of("--port", "0", "--host", "0.0.0.0", "--headers", "draft6"));
 
-    assertThat(options).isEqualTo(new DemoOptions("0.0.0.0", 0, HeaderDialect.DRAFT6, "caffeine", 5701, List.of(), dev.limiter.spi.FailureMode.FAIL_OPEN));
+    assertThat(options).isEqualTo(new DemoOptions("0.0.0.0", 0, HeaderDialect.DRAFT6, "caffeine", 5701, List.of(), dev.limiter.spi.FailureMode.LOCAL_FALLBACK));
     assertThat(DemoOptions.parse(List.of("--port", "65535")).port()).isEqualTo(65535);
   }
 
@@ -96,11 +96,12 @@ class DemoOptionsTest {
     DemoOptions options =
         DemoOptions.parse(
             List.of("--store", "hazelcast", "--hazelcast-port", "5702", "--hazelcast-members",
-                "127.0.0.1:5701, 127.0.0.1:5702", "--on-store-failure", "local"));
+                "127.0.0.1:5701, 127.0.0.1:5702", "--on-store-failure", "open"));
     assertThat(options.store()).isEqualTo("hazelcast");
     assertThat(options.hazelcastPort()).isEqualTo(5702);
     assertThat(options.hazelcastMembers()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
-    assertThat(options.onStoreFailure()).isEqualTo(dev.limiter.spi.FailureMode.LOCAL_FALLBACK);
+    assertThat(options.onStoreFailure()).isEqualTo(dev.limiter.spi.FailureMode.FAIL_OPEN);
+    assertThat(DemoOptions.defaults().onStoreFailure()).isEqualTo(dev.limiter.spi.FailureMode.LOCAL_FALLBACK);
     assertThat(DemoOptions.defaults().hazelcastPort()).isEqualTo(5701);
     assertThat(DemoOptions.defaults().hazelcastMembers()).isEmpty();
   }

@@ -303,7 +303,8 @@ public final class HazelcastStore implements RateLimitStore {
    * Makes a first round trip to the owner of each of a few keys, ahead of the first requests: it
    * opens connections and loads the algorithm's classes on the owners, which can take longer than
    * the time budget. It decides nothing and writes nothing (each call gives back units to a key
-   * that has none), and a member that does not answer is only reported.
+   * that has none). It stops at the first call that is not answered: the cluster is not ready, and
+   * requests will find that out through the failure mode.
    *
    * @param calls how many keys to touch, spread over the partitions
    * @param each how long to wait for each answer
@@ -321,7 +322,7 @@ public final class HazelcastStore implements RateLimitStore {
         patient.apply("limiter-warm-up:" + i, nothing, result);
         answered++;
       } catch (StoreException e) {
-        // a member that is not there yet: requests will find out through the failure mode
+        break; // a member that is not answering: waiting on the others would only delay the start
       }
     }
     return answered;

@@ -162,4 +162,28 @@ class FrozenMemberTest {
       assertThat(counts[1]).as("%s: requests refused while the owner was busy", mode).isZero();
     }
   }
+
+  /**
+   * The demo's warm-up once went through the failure mode: with {@code closed} and one slow call it
+   * threw out of {@code main} and left the process running as a member. {@link HazelcastStore#warmUp}
+   * decides nothing, writes nothing and throws nothing, and stops at a member that does not answer.
+   */
+  @Test
+  void theWarmUpNeitherDecidesNorWritesNorThrows() {
+    cluster.install(clock);
+    String mapName = HazelcastTestCluster.newMapName();
+    HazelcastStore store =
+        HazelcastStore.builder().instance(cluster.member(0)).mapName(mapName).failureMode(FailureMode.FAIL_CLOSED).build();
+    assertThat(store.warmUp(32, Duration.ofSeconds(5))).isEqualTo(32);
+    long start = System.nanoTime();
+    int answered;
+    try (Freeze freeze = Freeze.member(cluster, cluster.member(2))) {
+      answered = store.warmUp(32, Duration.ofMillis(200));
+      assertThat(freeze).isNotNull();
+    }
+    assertThat(answered).as("it stops at the frozen member's first key").isLessThan(32);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertThat(cluster.member(0).getMap(mapName).size()).as("entries written").isZero();
+    assertThat(store.failures()).as("warm-up calls are not the failure mode's").isZero();
+  }
 }
