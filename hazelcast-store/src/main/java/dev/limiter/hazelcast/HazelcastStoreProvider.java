@@ -110,7 +110,13 @@ public final class HazelcastStoreProvider implements StoreProvider {
       builder.maxWait(Duration.ofMillis(config.getLong(PREFIX + "max-wait-ms", 0)));
     }
     if (config.get(PREFIX + "fallback-nodes").isPresent()) {
-      builder.fallbackNodes(toInt(config, "fallback-nodes", 1));
+      int nodes = toInt(config, "fallback-nodes", 1);
+      if (nodes < 1) {
+        throw new IllegalArgumentException(
+            "configuration " + config.describe(PREFIX + "fallback-nodes") + " must be at least 1: it is"
+                + " the number of nodes among which the local fallbacks share each limit");
+      }
+      builder.fallbackNodes(nodes);
     }
     Optional<String> instanceName = config.get(PREFIX + "instance-name").filter(s -> !s.isEmpty());
     if (instanceName.isPresent()) {

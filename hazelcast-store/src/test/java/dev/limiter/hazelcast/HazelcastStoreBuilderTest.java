@@ -95,6 +95,17 @@ class HazelcastStoreBuilderTest {
   }
 
   @Test
+  void localFallbackIsTheDefault() {
+    HazelcastTestCluster settings = HazelcastTestCluster.start(0);
+    HazelcastStore store = HazelcastStore.builder().memberConfig(settings.memberConfig()).build();
+    try {
+      assertThat(store.failureMode()).isEqualTo(FailureMode.LOCAL_FALLBACK);
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
   void settingsOutOfRangeAreRejected() {
     HazelcastStore.Builder builder = HazelcastStore.builder();
     assertThatThrownBy(() -> builder.mapName(" ")).hasMessage("mapName must not be blank");
@@ -105,6 +116,12 @@ class HazelcastStoreBuilderTest {
     assertThatThrownBy(() -> builder.failureThreshold(0)).hasMessage("failureThreshold must be at least 1, was 0");
     assertThatThrownBy(() -> builder.openInterval(Duration.ZERO))
         .hasMessage("openInterval must be at least 1 ms, was PT0S");
+    assertThatThrownBy(() -> builder.fallbackNodes(0)).hasMessage("fallbackNodes must be at least 1, was 0");
+    assertThatThrownBy(
+            () -> HazelcastStore.builder().memberConfig(new Config()).timeout(Duration.ofSeconds(1))
+                .maxWait(Duration.ofMillis(500)).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("maxWait PT0.5S is shorter than the timeout PT1S");
   }
 
   @Test
@@ -145,6 +162,7 @@ class HazelcastStoreBuilderTest {
 
     ManualClock clock = ManualClock.at(Instant.parse("2026-03-01T10:00:00Z"));
     Config config = settings.memberConfig();
+    config.getProperties().remove("hazelcast.operation.backup.timeout.millis");
     HazelcastStore store =
         HazelcastStore.builder()
             .memberConfig(config)
@@ -156,6 +174,11 @@ class HazelcastStoreBuilderTest {
             .build();
     try {
       assertThat(store.instance().getConfig().getMapConfig("own").getBackupCount()).isEqualTo(2);
+      assertThat(store.failureMode()).isEqualTo(FailureMode.FAIL_CLOSED);
+      // a member the store starts leaves gracefully on a signal, and a write waiting on a frozen
+      // backup member answers within half of maxWait (10 x the 10 s timeout here)
+      assertThat(config.getProperty("hazelcast.shutdownhook.policy")).isEqualTo("GRACEFUL");
+      assertThat(config.getProperty("hazelcast.operation.backup.timeout.millis")).isEqualTo("50000");
       StepResult result = store.apply("k", Step.acquire(Algorithm.FIXED_WINDOW, 60_000_000_000L, 1, 1));
       assertThat(result.stampNanos()).isEqualTo(clock.epochNanos());
     } finally {

@@ -129,9 +129,13 @@ class HazelcastStoreProviderTest {
                             "ratelimit.hazelcast.config", "classpath:hazelcast-test.yaml",
                             "ratelimit.hazelcast.map", "ratelimit-yaml",
                             "ratelimit.hazelcast.timeout-ms", "5000",
-                            "ratelimit.hazelcast.on-failure", "local")))) {
+                            "ratelimit.hazelcast.max-wait-ms", "8000",
+                            "ratelimit.hazelcast.fallback-nodes", "4")))) {
       assertThat(store.instance().getConfig().getClusterName()).isEqualTo("limiter-provider-yaml-test");
-      assertThat(store.failureMode()).isEqualTo(FailureMode.LOCAL_FALLBACK);
+      assertThat(store.failureMode()).as("the default").isEqualTo(FailureMode.LOCAL_FALLBACK);
+      assertThat(store.instance().getConfig().getProperty("hazelcast.operation.backup.timeout.millis"))
+          .as("half of max-wait-ms")
+          .isEqualTo("4000");
       assertThat(store.apply("k", Step.acquire(Algorithm.TOKEN_BUCKET, MINUTE, 1, 1)).allowed()).isTrue();
       assertThat(store.apply("k", Step.acquire(Algorithm.TOKEN_BUCKET, MINUTE, 1, 1)).allowed()).isFalse();
       assertThat(store.failures()).isZero();
@@ -154,6 +158,9 @@ class HazelcastStoreProviderTest {
     assertThatThrownBy(() -> provider().create(config(Map.of("ratelimit.hazelcast.config", "/no/such/hazelcast.xml"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("cannot read the Hazelcast configuration ratelimit.hazelcast.config=/no/such/hazelcast.xml");
+    assertThatThrownBy(() -> provider().create(config(Map.of("ratelimit.hazelcast.fallback-nodes", "0"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("configuration ratelimit.hazelcast.fallback-nodes=\"0\" (from code) must be at least 1");
     assertThatThrownBy(() -> provider().create(config(Map.of("ratelimit.hazelcast.timeout-ms", "soon"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("configuration ratelimit.hazelcast.timeout-ms=\"soon\" (from code) is not a whole number");
