@@ -51,7 +51,11 @@ final class ClusterCall implements RateLimitStore {
   private final long timeoutNanos;
   private final long maxWaitNanos;
   private final long marginSeconds;
+  /** Past this many members seen, the per-member bookkeeping starts over. */
+  private static final int MAX_OWNERS = 64;
+
   private final Map<Object, Health> health = new ConcurrentHashMap<>();
+  private final Map<UUID, Owner> owners = new ConcurrentHashMap<>();
   private volatile @Nullable IMap<String, long[]> map;
   private volatile CompletableFuture<IMap<String, long[]>> mapLookup;
 
@@ -81,6 +85,9 @@ final class ClusterCall implements RateLimitStore {
     StepProcessor processor = new StepProcessor(step, ceilSeconds(step.expiryNanos()) + marginSeconds);
     long start = System.nanoTime();
     Object owner = domainOf(key);
+    if (health.size() > MAX_OWNERS) {
+      health.clear(); // members come and go; a forgotten one counts as answering for maxWait
+    }
     Health owners = health.computeIfAbsent(owner == null ? "unknown" : owner, o -> new Health());
     long[] answer;
     try {
@@ -149,7 +156,17 @@ final class ClusterCall implements RateLimitStore {
   @Nullable Object domainOf(String key) {
     try {
       Member owner = instance.getPartitionService().getPartition(key).getOwner();
-      return owner == null ? null : new Owner(owner.getUuid(), owner.getAddress().toString());
+      if (owner == null) {
+        return null;
+      }
+      Owner known = owners.get(owner.getUuid());
+      if (known == null) {
+        if (owners.size() > MAX_OWNERS) {
+          owners.clear();
+        }
+        known = owners.computeIfAbsent(owner.getUuid(), uuid -> new Owner(uuid, owner.getAddress().toString()));
+      }
+      return known;
     } catch (RuntimeException e) {
       return null; // an instance shutting down, a client not connected yet
     }

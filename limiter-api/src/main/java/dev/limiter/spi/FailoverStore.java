@@ -137,6 +137,7 @@ public final class FailoverStore implements RateLimitStore {
     final AtomicInteger consecutiveFailures = new AtomicInteger();
     final AtomicBoolean probing = new AtomicBoolean();
     volatile long lastFailureAt;
+    volatile @Nullable StoreException lastFailure;
 
     Circuit(String name) {
       this.name = name;
@@ -221,6 +222,7 @@ public final class FailoverStore implements RateLimitStore {
     long now = clock.epochNanos();
     failures.increment();
     lastFailure = e;
+    circuit.lastFailure = e;
     circuit.lastFailureAt = now;
     circuit.consecutiveFailures.incrementAndGet();
     return now;
@@ -302,7 +304,7 @@ public final class FailoverStore implements RateLimitStore {
   }
 
   private StoreException unavailable(Circuit circuit, long now) {
-    StoreException cause = lastFailure;
+    StoreException cause = circuit.lastFailure;
     Duration retryAfter;
     if (circuit.open()) {
       long untilProbe = circuit.lastFailureAt + openIntervalNanos - now;
