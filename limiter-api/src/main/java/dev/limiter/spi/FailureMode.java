@@ -13,8 +13,9 @@ public enum FailureMode {
 
   /**
    * Serve the request: decide it as if its key were new, so every request that could ever be
-   * admitted is, and log the failure at most once per interval. Availability over enforcement; the
-   * default.
+   * admitted is, and log the failure at most once per interval. Availability over enforcement, with
+   * no bound while the store is away; the default of a {@link FailoverStore} built around any store
+   * (the Hazelcast store defaults to {@link #LOCAL_FALLBACK}).
    */
   FAIL_OPEN("open"),
 
@@ -26,11 +27,12 @@ public enum FailureMode {
   FAIL_CLOSED("closed"),
 
   /**
-   * Decide on a limiter in this process's memory until the store answers again. Each node then
-   * enforces the full limit on its own, so a cluster of {@code n} nodes admits up to {@code n}
-   * times the limit while the store is away. The local counts last as long as their window, also
-   * when the store answers in between, so a store that flaps adds at most one limit per node and
-   * window to what the store itself admits.
+   * Decide on a limiter in this process's memory until the store answers again, under this node's
+   * share of each limit ({@link FailoverStore.Builder#fallbackShare}: the limit divided by the
+   * nodes that may fall back at once; the whole limit on one node). The local counts last as long
+   * as their window, also when the store answers in between, so however the store flaps, all
+   * nodes' fallbacks together add at most one limit per window to what the store itself admits. The
+   * default of shared stores.
    */
   LOCAL_FALLBACK("local");
 
