@@ -16,8 +16,8 @@ public enum Algorithm {
   SLIDING_WINDOW,
 
   /**
-   * Counts units in windows aligned to the Unix epoch in UTC: a {@code "1d"} window resets at
-   * 00:00 UTC, a {@code "1h"} window on the hour. The reset time is exact.
+   * Counts units in windows aligned to the Unix epoch in UTC: a {@code "1d"} window resets at 00:00
+   * UTC, a {@code "1h"} window on the hour. The reset time is exact.
    */
   FIXED_WINDOW,
 

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the client's address and turns it into the key of the {@code ip} part: the socket peer, or,
- * when the peer is a trusted proxy, the nearest untrusted hop of the one configured forwarding header.
+ * when the peer is a trusted proxy, the nearest untrusted hop of the one configured forwarding
+ * header.
  *
  * <p>The header is {@code X-Forwarded-For} unless {@code ratelimit.forwarded-header} names another:
  * {@code Forwarded} (RFC 7239, its {@code for=} parameters), or any header in the form of {@code
@@ -55,9 +56,10 @@ final class ClientAddress {
     String header = config.get(HEADER_KEY, DEFAULT_HEADER);
     if (!isFieldName(header)) {
       throw new IllegalArgumentException(
-          "configuration " + config.describe(HEADER_KEY) + " is not the name of one header; use"
-              + " X-Forwarded-For (the default), Forwarded, or the one header your proxy sets, such as"
-              + " CF-Connecting-IP");
+          "configuration "
+              + config.describe(HEADER_KEY)
+              + " is not the name of one header; use X-Forwarded-For (the default), Forwarded, or"
+              + " the one header your proxy sets, such as CF-Connecting-IP");
     }
     long prefix;
     try {
@@ -67,7 +69,9 @@ final class ClientAddress {
     }
     if (prefix < 1 || prefix > 128) {
       throw new IllegalArgumentException(
-          "configuration " + config.describe(IPV6_PREFIX_KEY) + " is not a prefix length from 1 to"
+          "configuration "
+              + config.describe(IPV6_PREFIX_KEY)
+              + " is not a prefix length from 1 to"
               + " 128; IPv6 clients are keyed by their first that many bits (64 by default, 128 for"
               + " each address)");
     }
@@ -241,7 +245,12 @@ final class ClientAddress {
   /** The key of an address: IPv4 dotted, IPv6 canonical, cut to the configured prefix. */
   private String key(byte[] address) {
     if (address.length == 4) {
-      return (address[0] & 0xFF) + "." + (address[1] & 0xFF) + "." + (address[2] & 0xFF) + "."
+      return (address[0] & 0xFF)
+          + "."
+          + (address[1] & 0xFF)
+          + "."
+          + (address[2] & 0xFF)
+          + "."
           + (address[3] & 0xFF);
     }
     if (ipv6Prefix >= 128) {
@@ -254,7 +263,9 @@ final class ClientAddress {
     return canonical(masked) + "/" + ipv6Prefix;
   }
 
-  /** RFC 5952 text: lower case, no leading zeros, the longest run of two or more zero groups as ::. */
+  /**
+   * RFC 5952 text: lower case, no leading zeros, the longest run of two or more zero groups as ::.
+   */
   static String canonical(byte[] address) {
     int[] groups = new int[8];
     for (int i = 0; i < 8; i++) {
@@ -431,7 +442,10 @@ final class ClientAddress {
     return octet == 4 ? address : null;
   }
 
-  /** Parses eight groups of 1 to 4 hex digits, one {@code ::} at most, the last 32 bits maybe dotted. */
+  /**
+   * Parses eight groups of 1 to 4 hex digits, one {@code ::} at most, the last 32 bits maybe
+   * dotted.
+   */
   private static byte @Nullable [] ipv6(String text) {
     int[] groups = new int[8];
     int count = 0;
@@ -511,7 +525,9 @@ final class ClientAddress {
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       boolean token =
-          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
               || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
       if (!token) {
         return false;

@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param limits every limit of the request, in declaration order
  * @param epochNanos the store's time of the decision, nanoseconds since the epoch
  */
-public record Decision(boolean allowed, LimitStatus reported, List<LimitStatus> limits, long epochNanos)
+public record Decision(
+    boolean allowed, LimitStatus reported, List<LimitStatus> limits, long epochNanos)
     implements Outcome {
 
   /** Validates the components and copies the list. */
@@ -45,7 +46,8 @@ public record Decision(boolean allowed, LimitStatus reported, List<LimitStatus> 
         reported = status;
       } else if (!allowed) {
         boolean rejects = !status.allowed();
-        if (rejects && (reported.allowed() || status.retryAfterNanos() > reported.retryAfterNanos())) {
+        if (rejects
+            && (reported.allowed() || status.retryAfterNanos() > reported.retryAfterNanos())) {
           reported = status;
         }
       } else if (status.remaining() < reported.remaining()

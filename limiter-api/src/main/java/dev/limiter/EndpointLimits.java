@@ -4,8 +4,8 @@ import dev.limiter.spi.Step;
 import java.util.List;
 
 /**
- * The limits of one endpoint, validated and with overrides applied, ready to decide requests.
- * Built once per endpoint by {@link RateLimiter#limitsFor} or {@link RateLimiter#limits}.
+ * The limits of one endpoint, validated and with overrides applied, ready to decide requests. Built
+ * once per endpoint by {@link RateLimiter#limitsFor} or {@link RateLimiter#limits}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -28,7 +28,8 @@ public final class EndpointLimits {
       keys[i] = KeyExpression.parse(policy.key());
       windowNanos[i] = policy.window().toNanos();
       keyPrefixes[i] = policy.name() + ':';
-      acquireSteps[i] = Step.acquire(policy.algorithm(), windowNanos[i], policy.max(), policy.cost());
+      acquireSteps[i] =
+          Step.acquire(policy.algorithm(), windowNanos[i], policy.max(), policy.cost());
     }
   }
 
@@ -72,7 +73,9 @@ public final class EndpointLimits {
     return keyPrefixes[index];
   }
 
-  /** Returns the step that takes the policy's cost under {@code limit}; made once for its own max. */
+  /**
+   * Returns the step that takes the policy's cost under {@code limit}; made once for its own max.
+   */
   Step acquireStep(int index, long limit) {
     Step step = acquireSteps[index];
     return limit == step.limit()

@@ -11,16 +11,24 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The resolved key is the terms' values joined by {@code +}, with {@code \}, {@code +} and
  * {@code =} in values escaped by {@code \}; a value taken from an alternative other than a term's
- * first is written {@code part=value}, so that a header can never pose as another part's key.
- * No resolved key starts with an unescaped {@code =}, which leaves that prefix to the engine's
- * digests of long keys.
+ * first is written {@code part=value}, so that a header can never pose as another part's key. No
+ * resolved key starts with an unescaped {@code =}, which leaves that prefix to the engine's digests
+ * of long keys.
  */
 final class KeyExpression {
 
   private static final String PARTS =
       "ip, apiKey, principal, global, header:NAME, query:NAME or path:NAME";
 
-  enum Kind { IP, API_KEY, PRINCIPAL, GLOBAL, HEADER, QUERY, PATH }
+  enum Kind {
+    IP,
+    API_KEY,
+    PRINCIPAL,
+    GLOBAL,
+    HEADER,
+    QUERY,
+    PATH
+  }
 
   record Part(Kind kind, String argument, String text) {}
 
@@ -55,11 +63,16 @@ final class KeyExpression {
 
   private static Part part(String expression, String part) {
     switch (part) {
-      case "ip": return new Part(Kind.IP, "", part);
-      case "apiKey": return new Part(Kind.API_KEY, "", part);
-      case "principal": return new Part(Kind.PRINCIPAL, "", part);
-      case "global": return new Part(Kind.GLOBAL, "", part);
-      default: break;
+      case "ip":
+        return new Part(Kind.IP, "", part);
+      case "apiKey":
+        return new Part(Kind.API_KEY, "", part);
+      case "principal":
+        return new Part(Kind.PRINCIPAL, "", part);
+      case "global":
+        return new Part(Kind.GLOBAL, "", part);
+      default:
+        break;
     }
     int colon = part.indexOf(':');
     if (colon > 0 && colon < part.length() - 1) {
@@ -78,8 +91,11 @@ final class KeyExpression {
     throw new IllegalArgumentException(
         String.format(
             Locale.ROOT,
-            "unknown key part \"%s\" in \"%s\"; use %s, combined with + (all of) or | (first present)",
-            part, expression, PARTS));
+            "unknown key part \"%s\" in \"%s\"; use %s, combined with + (all of) or | (first"
+                + " present)",
+            part,
+            expression,
+            PARTS));
   }
 
   /**
@@ -120,7 +136,8 @@ final class KeyExpression {
   }
 
   /** Describes the term that did not resolve, for the 4xx answer; null if every term resolves. */
-  @Nullable MissingKey missing(String policy, RequestView request, String apiKeyHeader, ClientAddress clientAddress) {
+  @Nullable MissingKey missing(
+      String policy, RequestView request, String apiKeyHeader, ClientAddress clientAddress) {
     for (Part[] term : terms) {
       boolean present = false;
       boolean credentials = false;

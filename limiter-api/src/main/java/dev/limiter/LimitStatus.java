@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param remaining units left, from 0 to {@code limit}; above 0 on a rejection when the request
  *     costs more than what is left
  * @param resetAfterNanos nanoseconds until every used unit is back
- * @param retryAfterNanos when this limit rejected the request, nanoseconds until it would admit
- *     it; 0 otherwise
+ * @param retryAfterNanos when this limit rejected the request, nanoseconds until it would admit it;
+ *     0 otherwise
  * @param allowed whether this limit admitted the request
  */
 public record LimitStatus(
@@ -30,7 +30,8 @@ public record LimitStatus(
   public LimitStatus {
     Objects.requireNonNull(policy, "policy");
     if (remaining < 0 || remaining > limit) {
-      throw new IllegalArgumentException("remaining must be between 0 and " + limit + ", was " + remaining);
+      throw new IllegalArgumentException(
+          "remaining must be between 0 and " + limit + ", was " + remaining);
     }
     if (windowNanos <= 0 || resetAfterNanos < 0 || retryAfterNanos < 0) {
       throw new IllegalArgumentException("windowNanos must be positive and times not negative");

@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li>{@code ratelimit.properties} at the class-path root, or the file that {@code
  *       ratelimit.config} names (as a system property or {@code RATELIMIT_CONFIG});
- *   <li>values set with {@link Builder#set} (the servlet filter's init-params, the JAX-RS
- *       feature's builder);
+ *   <li>values set with {@link Builder#set} (the servlet filter's init-params, the JAX-RS feature's
+ *       builder);
  *   <li>environment variables: the key upper-cased with every character other than a letter or a
  *       digit turned into {@code _}, so {@code ratelimit.search-burst.max} is {@code
  *       RATELIMIT_SEARCH_BURST_MAX};
@@ -35,8 +35,7 @@ import org.jspecify.annotations.Nullable;
  * (overrides by policy name), {@code ratelimit.store}, {@code ratelimit.api-key-header} (default
  * {@code X-API-Key}), {@code ratelimit.trusted-proxies}, {@code ratelimit.forwarded-header}
  * (default {@code X-Forwarded-For}), {@code ratelimit.ipv6-prefix} (default 64), {@code
- * ratelimit.headers}. Stores and
- * adapters document their own.
+ * ratelimit.headers}. Stores and adapters document their own.
  */
 public final class RateLimitConfig {
 
@@ -60,8 +59,8 @@ public final class RateLimitConfig {
   }
 
   /**
-   * Loads the configuration from the default sources: the properties file, the process
-   * environment and the system properties.
+   * Loads the configuration from the default sources: the properties file, the process environment
+   * and the system properties.
    *
    * @return the configuration
    * @throws IllegalArgumentException if {@code ratelimit.config} names a file that cannot be read
@@ -165,7 +164,8 @@ public final class RateLimitConfig {
     try {
       return Long.parseLong(value.get());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("configuration " + describe(key) + " is not a whole number");
+      throw new IllegalArgumentException(
+          "configuration " + describe(key) + " is not a whole number");
     }
   }
 
@@ -281,8 +281,11 @@ public final class RateLimitConfig {
         return read(in);
       } catch (IOException e) {
         throw new IllegalArgumentException(
-            "cannot read the rate-limit configuration file " + path.toAbsolutePath()
-                + " named by ratelimit.config: " + e.getMessage(), e);
+            "cannot read the rate-limit configuration file "
+                + path.toAbsolutePath()
+                + " named by ratelimit.config: "
+                + e.getMessage(),
+            e);
       }
     }
 
@@ -299,7 +302,8 @@ public final class RateLimitConfig {
         fileSource = DEFAULT_RESOURCE + " on the class path (" + url + ")";
         return read(in);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + DEFAULT_RESOURCE + " from the class path", e);
+        throw new UncheckedIOException(
+            "cannot read " + DEFAULT_RESOURCE + " from the class path", e);
       }
     }
 

@@ -106,15 +106,15 @@ public record RateLimitPolicy(
   }
 
   /**
-   * Builds the policy that {@code annotation} declares on {@code method} of {@code type} (or on
-   * the class itself when {@code method} is null).
+   * Builds the policy that {@code annotation} declares on {@code method} of {@code type} (or on the
+   * class itself when {@code method} is null).
    *
    * @param annotation the annotation
    * @param type the class that declares or inherits the method
    * @param method the annotated method, or null for a class-level limit
    * @return the policy
-   * @throws IllegalArgumentException naming the class, the method and the attribute when a value
-   *     is invalid
+   * @throws IllegalArgumentException naming the class, the method and the attribute when a value is
+   *     invalid
    */
   public static RateLimitPolicy from(RateLimit annotation, Class<?> type, @Nullable Method method) {
     Objects.requireNonNull(annotation, "annotation");
@@ -149,7 +149,12 @@ public record RateLimitPolicy(
       throw invalid(where, "key", e.getMessage());
     }
     return new RateLimitPolicy(
-        name, window, annotation.max(), annotation.key(), annotation.cost(), annotation.algorithm());
+        name,
+        window,
+        annotation.max(),
+        annotation.key(),
+        annotation.cost(),
+        annotation.algorithm());
   }
 
   private static void requireName(String name) {
@@ -194,7 +199,8 @@ public record RateLimitPolicy(
 
   static IllegalArgumentException invalid(String where, String attribute, String why) {
     return new IllegalArgumentException(
-        String.format(Locale.ROOT, "Invalid @RateLimit on %s, attribute %s: %s", where, attribute, why));
+        String.format(
+            Locale.ROOT, "Invalid @RateLimit on %s, attribute %s: %s", where, attribute, why));
   }
 
   private static boolean validName(String name) {
@@ -204,7 +210,11 @@ public record RateLimitPolicy(
           (c >= 'a' && c <= 'z')
               || (c >= 'A' && c <= 'Z')
               || (c >= '0' && c <= '9')
-              || c == '.' || c == '_' || c == '-' || c == '#' || c == '$';
+              || c == '.'
+              || c == '_'
+              || c == '-'
+              || c == '#'
+              || c == '$';
       if (!ok) {
         return false;
       }
@@ -217,6 +227,11 @@ public record RateLimitPolicy(
     return String.format(
         Locale.ROOT,
         "%s[window=%s, max=%d, key=%s, cost=%d, algorithm=%s]",
-        name, Windows.format(window), max, key, cost, algorithm);
+        name,
+        Windows.format(window),
+        max,
+        key,
+        cost,
+        algorithm);
   }
 }

@@ -3,14 +3,13 @@ package dev.limiter;
 import dev.limiter.annotation.RateLimit;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.Step;
-import dev.limiter.spi.StoreException;
 import dev.limiter.spi.StepResult;
+import dev.limiter.spi.StoreException;
 import dev.limiter.spi.StoreProvider;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -58,7 +57,8 @@ public final class RateLimiter implements AutoCloseable {
    */
   static final int MAX_KEY_LENGTH = 64;
 
-  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(RateLimiter::sha256);
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(RateLimiter::sha256);
 
   private final RateLimitStore store;
   private final boolean ownsStore;
@@ -135,8 +135,9 @@ public final class RateLimiter implements AutoCloseable {
 
   /**
    * Reads the limits as {@link #limitsFor(Class, Method)} does and checks that every {@code
-   * path:NAME} part of their keys names one of the route's path parameters, so that a key that could
-   * never resolve fails when the endpoint is deployed rather than answering 400 to every request.
+   * path:NAME} part of their keys names one of the route's path parameters, so that a key that
+   * could never resolve fails when the endpoint is deployed rather than answering 400 to every
+   * request.
    *
    * @param type the resource or servlet class
    * @param method the method that serves the request, or null for the class's limits alone
@@ -153,12 +154,15 @@ public final class RateLimiter implements AutoCloseable {
     List<RateLimitPolicy> policies = new ArrayList<>();
     List<String> places = new ArrayList<>();
     for (RateLimit annotation : type.getAnnotationsByType(RateLimit.class)) {
-      policies.add(checkPath(RateLimitPolicy.from(annotation, type, null), type, null, pathParameters));
+      policies.add(
+          checkPath(RateLimitPolicy.from(annotation, type, null), type, null, pathParameters));
       places.add(RateLimitPolicy.where(type, null));
     }
     if (method != null) {
       for (RateLimit annotation : method.getAnnotationsByType(RateLimit.class)) {
-        policies.add(checkPath(RateLimitPolicy.from(annotation, type, method), type, method, pathParameters));
+        policies.add(
+            checkPath(
+                RateLimitPolicy.from(annotation, type, method), type, method, pathParameters));
         places.add(RateLimitPolicy.where(type, method));
       }
     }
@@ -177,13 +181,15 @@ public final class RateLimiter implements AutoCloseable {
                 ? String.format(
                     Locale.ROOT,
                     "path:%s reads a path parameter, and this endpoint has no path parameters (a"
-                        + " servlet never has any); key on query:, header:, apiKey, principal or ip",
+                        + " servlet never has any); key on query:, header:, apiKey, principal or"
+                        + " ip",
                     name)
                 : String.format(
                     Locale.ROOT,
                     "path:%s is not a parameter of this endpoint's path template, which has %s;"
                         + " names are case-sensitive",
-                    name, describe(bound));
+                    name,
+                    describe(bound));
         throw RateLimitPolicy.invalid(RateLimitPolicy.where(type, method), "key", why);
       }
     }
@@ -223,8 +229,10 @@ public final class RateLimiter implements AutoCloseable {
           throw new IllegalArgumentException(
               String.format(
                   Locale.ROOT,
-                  "policy \"%s\" is declared twice on %s; give each limit of an endpoint its own name",
-                  policy.name(), places.get(i)));
+                  "policy \"%s\" is declared twice on %s; give each limit of an endpoint its own"
+                      + " name",
+                  policy.name(),
+                  places.get(i)));
         }
       }
       register(policy, places.get(i));
@@ -241,7 +249,8 @@ public final class RateLimiter implements AutoCloseable {
           other.window().equals(policy.window())
               && other.max() == policy.max()
               && other.algorithm() == policy.algorithm()
-              && KeyExpression.parse(other.key()).canonical()
+              && KeyExpression.parse(other.key())
+                  .canonical()
                   .equals(KeyExpression.parse(policy.key()).canonical());
       if (!same) {
         throw new IllegalArgumentException(
@@ -250,7 +259,11 @@ public final class RateLimiter implements AutoCloseable {
                 "policy \"%s\" is declared as %s on %s and as %s on %s; limits that share a name"
                     + " share one counter per key, so give them the same window, max, algorithm and"
                     + " key or different names",
-                policy.name(), other, existing.where(), policy, where));
+                policy.name(),
+                other,
+                existing.where(),
+                policy,
+                where));
       }
     }
   }
@@ -280,7 +293,9 @@ public final class RateLimiter implements AutoCloseable {
   private static IllegalArgumentException invalidOverride(
       RateLimitConfig config, String key, IllegalArgumentException e) {
     return new IllegalArgumentException(
-        "Invalid override " + config.describe(key) + ": "
+        "Invalid override "
+            + config.describe(key)
+            + ": "
             + (e instanceof NumberFormatException ? "not a whole number" : e.getMessage()),
         e);
   }
@@ -328,15 +343,16 @@ public final class RateLimiter implements AutoCloseable {
     String[] copy = Arrays.copyOf(keys, keys.length);
     for (int i = 0; i < copy.length; i++) {
       if (copy[i] == null || copy[i].isEmpty()) {
-        throw new IllegalArgumentException("key " + i + " for policy " + limits.policy(i).name() + " is empty");
+        throw new IllegalArgumentException(
+            "key " + i + " for policy " + limits.policy(i).name() + " is empty");
       }
     }
     return (Decision) decide(limits, copy, true);
   }
 
   /**
-   * Takes the units from every limit, or from none. On a store failure, gives back what was
-   * taken and either rethrows or answers {@link StoreUnavailable}.
+   * Takes the units from every limit, or from none. On a store failure, gives back what was taken
+   * and either rethrows or answers {@link StoreUnavailable}.
    *
    * <p>One result holder serves every store call; what a later release needs of an acquire (its
    * limit, time and generation) is kept in {@code taken}, three longs per limit, and whether it
@@ -349,7 +365,8 @@ public final class RateLimiter implements AutoCloseable {
     }
     StepResult result = new StepResult();
     LimitStatus[] statuses = new LimitStatus[n];
-    long[] taken = new long[3 * n]; // per limit: the limit applied, the acquire's time and generation
+    long[] taken =
+        new long[3 * n]; // per limit: the limit applied, the acquire's time and generation
     boolean allowed = true;
     long epochNanos = 0;
     for (int i = 0; i < n; i++) {
@@ -400,15 +417,22 @@ public final class RateLimiter implements AutoCloseable {
           String.format(
               Locale.ROOT,
               "the LimitResolver returned %d for policy %s; a limit is from 0 to %d",
-              limit, policy.name(), Step.MAX_LIMIT));
+              limit,
+              policy.name(),
+              Step.MAX_LIMIT));
     }
     return limit;
   }
 
   private static LimitStatus status(EndpointLimits limits, int index, StepResult r) {
     return new LimitStatus(
-        limits.policy(index).name(), r.limit(), limits.windowNanos(index), r.remaining(),
-        r.resetAfterNanos(), r.retryAfterNanos(), r.allowed());
+        limits.policy(index).name(),
+        r.limit(),
+        limits.windowNanos(index),
+        r.remaining(),
+        r.resetAfterNanos(),
+        r.retryAfterNanos(),
+        r.allowed());
   }
 
   /**
@@ -429,15 +453,20 @@ public final class RateLimiter implements AutoCloseable {
         RateLimitPolicy policy = limits.policy(i);
         Step release =
             Step.release(
-                policy.algorithm(), limits.windowNanos(i), taken[3 * i], policy.cost(),
-                taken[3 * i + 1], taken[3 * i + 2]);
+                policy.algorithm(),
+                limits.windowNanos(i),
+                taken[3 * i],
+                policy.cost(),
+                taken[3 * i + 1],
+                taken[3 * i + 2]);
         try {
           store.apply(storeKey(limits, i, keys[i]), release, result);
           if (result.allowed()) {
             statuses[i] = status(limits, i, result);
           }
         } catch (StoreException e) {
-          // the units return on their own when the window passes: stricter for a while, never looser
+          // the units return on their own when the window passes: stricter for a while, never
+          // looser
         }
       }
     }
@@ -487,7 +516,6 @@ public final class RateLimiter implements AutoCloseable {
     }
   }
 
-
   /** Closes the store if this limiter created it; a store passed to the builder stays open. */
   @Override
   public void close() {
@@ -518,7 +546,9 @@ public final class RateLimiter implements AutoCloseable {
               Locale.ROOT,
               "ratelimit.store=%s, but the stores on the class path are %s; add the module"
                   + " %s-store or name one of those",
-              named.get(), names, named.get().toLowerCase(Locale.ROOT)));
+              named.get(),
+              names,
+              named.get().toLowerCase(Locale.ROOT)));
     }
     if (providers.size() == 1) {
       return providers.get(0).create(config);
@@ -526,7 +556,8 @@ public final class RateLimiter implements AutoCloseable {
     if (providers.isEmpty()) {
       throw new IllegalStateException(
           "no rate-limit store on the class path: add dev.limiter:caffeine-store (one node) or"
-              + " dev.limiter:hazelcast-store (a cluster), or pass a store to RateLimiter.builder().store(...)");
+              + " dev.limiter:hazelcast-store (a cluster), or pass a store to"
+              + " RateLimiter.builder().store(...)");
     }
     throw new IllegalStateException(
         String.format(

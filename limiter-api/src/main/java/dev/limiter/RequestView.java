@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The parts of an HTTP request that key expressions read, implemented by each web adapter.
  *
- * <p>Every method returns the raw value as the request carries it, or null when it is absent;
- * the engine treats an empty value as absent.
+ * <p>Every method returns the raw value as the request carries it, or null when it is absent; the
+ * engine treats an empty value as absent.
  */
 public interface RequestView {
 

@@ -42,7 +42,9 @@ final class Windows {
 
   /** Formats a window for a message: as {@link #format} when whole milliseconds, else ISO-8601. */
   static String describe(Duration window) {
-    return window.isNegative() || window.getNano() % 1_000_000 != 0 || window.getSeconds() > 1L << 40
+    return window.isNegative()
+            || window.getNano() % 1_000_000 != 0
+            || window.getSeconds() > 1L << 40
         ? window.toString()
         : format(window);
   }

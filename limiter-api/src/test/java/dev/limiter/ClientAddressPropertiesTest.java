@@ -29,7 +29,11 @@ class ClientAddressPropertiesTest {
 
   @AfterContainer
   static void report() {
-    CampaignReport.of("properties").with("class", "ClientAddressPropertiesTest").with("tries", TRIES.get()).with("failures", 0).write();
+    CampaignReport.of("properties")
+        .with("class", "ClientAddressPropertiesTest")
+        .with("tries", TRIES.get())
+        .with("failures", 0)
+        .write();
   }
 
   private static final long SLOW_NANOS = Duration.ofMillis(200).toNanos();
@@ -40,13 +44,18 @@ class ClientAddressPropertiesTest {
     Arbitrary<byte[]> v4 = Arbitraries.bytes().array(byte[].class).ofSize(4);
     Arbitrary<byte[]> v6 = Arbitraries.bytes().array(byte[].class).ofSize(16);
     Arbitrary<byte[]> sparse =
-        Arbitraries.integers().between(0, 255).list().ofSize(16).map(list -> {
-          byte[] address = new byte[16];
-          for (int i = 0; i < 16; i++) {
-            address[i] = (byte) (list.get(i) < 200 ? 0 : list.get(i)); // long runs of zeros
-          }
-          return address;
-        });
+        Arbitraries.integers()
+            .between(0, 255)
+            .list()
+            .ofSize(16)
+            .map(
+                list -> {
+                  byte[] address = new byte[16];
+                  for (int i = 0; i < 16; i++) {
+                    address[i] = (byte) (list.get(i) < 200 ? 0 : list.get(i)); // long runs of zeros
+                  }
+                  return address;
+                });
     return Arbitraries.oneOf(v4, v6, sparse);
   }
 
@@ -54,27 +63,45 @@ class ClientAddressPropertiesTest {
   private static String spell(byte[] address, int style, boolean hop) {
     String text;
     if (address.length == 4) {
-      String dotted = (address[0] & 0xFF) + "." + (address[1] & 0xFF) + "." + (address[2] & 0xFF) + "." + (address[3] & 0xFF);
-      text = switch (style % 3) {
-        case 0 -> dotted;
-        case 1 -> "::ffff:" + dotted;
-        default -> String.format(Locale.ROOT, "::FFFF:%02x%02x:%02X%02X",
-            address[0] & 0xFF, address[1] & 0xFF, address[2] & 0xFF, address[3] & 0xFF);
-      };
+      String dotted =
+          (address[0] & 0xFF)
+              + "."
+              + (address[1] & 0xFF)
+              + "."
+              + (address[2] & 0xFF)
+              + "."
+              + (address[3] & 0xFF);
+      text =
+          switch (style % 3) {
+            case 0 -> dotted;
+            case 1 -> "::ffff:" + dotted;
+            default ->
+                String.format(
+                    Locale.ROOT,
+                    "::FFFF:%02x%02x:%02X%02X",
+                    address[0] & 0xFF,
+                    address[1] & 0xFF,
+                    address[2] & 0xFF,
+                    address[3] & 0xFF);
+          };
     } else {
       StringBuilder full = new StringBuilder();
       for (int i = 0; i < 8; i++) {
         int group = ((address[2 * i] & 0xFF) << 8) | (address[2 * i + 1] & 0xFF);
-        full.append(i == 0 ? "" : ":").append(String.format(Locale.ROOT, style % 2 == 0 ? "%04x" : "%x", group));
+        full.append(i == 0 ? "" : ":")
+            .append(String.format(Locale.ROOT, style % 2 == 0 ? "%04x" : "%x", group));
       }
-      text = switch (style % 3) {
-        case 0 -> full.toString();
-        case 1 -> full.toString().toUpperCase(Locale.ROOT);
-        default -> ClientAddress.canonical(address);
-      };
+      text =
+          switch (style % 3) {
+            case 0 -> full.toString();
+            case 1 -> full.toString().toUpperCase(Locale.ROOT);
+            default -> ClientAddress.canonical(address);
+          };
     }
     if (hop && style % 5 == 4) {
-      return text.indexOf(':') >= 0 ? "[" + text + "]:" + (style * 7 % 65536) : text + ":" + (style * 7 % 65536);
+      return text.indexOf(':') >= 0
+          ? "[" + text + "]:" + (style * 7 % 65536)
+          : text + ":" + (style * 7 % 65536);
     }
     return text;
   }
@@ -97,7 +124,13 @@ class ClientAddressPropertiesTest {
       bytes = java.util.Arrays.copyOfRange(address, 12, 16);
     }
     if (bytes.length == 4) {
-      return (bytes[0] & 0xFF) + "." + (bytes[1] & 0xFF) + "." + (bytes[2] & 0xFF) + "." + (bytes[3] & 0xFF);
+      return (bytes[0] & 0xFF)
+          + "."
+          + (bytes[1] & 0xFF)
+          + "."
+          + (bytes[2] & 0xFF)
+          + "."
+          + (bytes[3] & 0xFF);
     }
     return java.net.InetAddress.getLoopbackAddress() == null ? "" : canonicalByJdk(bytes);
   }
@@ -123,7 +156,8 @@ class ClientAddressPropertiesTest {
         return full;
       }
       String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
-      String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, 8));
+      String tail =
+          String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, 8));
       return head + "::" + tail;
     } catch (java.net.UnknownHostException e) {
       throw new AssertionError(e);
@@ -131,7 +165,8 @@ class ClientAddressPropertiesTest {
   }
 
   @Property
-  void everySpellingOfAnAddressIsOneKey(@ForAll("addresses") byte[] address, @ForAll @IntRange(max = 99) int style) {
+  void everySpellingOfAnAddressIsOneKey(
+      @ForAll("addresses") byte[] address, @ForAll @IntRange(max = 99) int style) {
     TRIES.incrementAndGet();
     ClientAddress exact = ClientAddress.of("", "X-Forwarded-For", 128);
     String peer = spell(address, style, false);
@@ -148,9 +183,30 @@ class ClientAddressPropertiesTest {
   Arbitrary<String> junk() {
     Arbitrary<String> pieces =
         Arbitraries.oneOf(
-            Arbitraries.of("for=", "\"", ",", ";", "[", "]", ":", "::", "\\", " ", "unknown", "_x", "1.2.3.4",
-                "203.0.113.9", "2001:db8::1", "10.0.0.1", "for=\"[", "]:80\"", "\r\n", "\u0000", "%",
-                "::ffff:", "9".repeat(40)),
+            Arbitraries.of(
+                "for=",
+                "\"",
+                ",",
+                ";",
+                "[",
+                "]",
+                ":",
+                "::",
+                "\\",
+                " ",
+                "unknown",
+                "_x",
+                "1.2.3.4",
+                "203.0.113.9",
+                "2001:db8::1",
+                "10.0.0.1",
+                "for=\"[",
+                "]:80\"",
+                "\r\n",
+                "\u0000",
+                "%",
+                "::ffff:",
+                "9".repeat(40)),
             Arbitraries.strings().ofMaxLength(8));
     return pieces.list().ofMaxSize(20).map(list -> String.join("", list));
   }
@@ -161,14 +217,18 @@ class ClientAddressPropertiesTest {
    */
   @Property
   void aClientNeverChoosesItsKey(
-      @ForAll("addresses") byte[] client, @ForAll @IntRange(max = 99) int style,
-      @ForAll("junk") String junk, @ForAll @IntRange(max = 3) int proxies,
-      @ForAll boolean rfc7239, @ForAll boolean ownLine) {
+      @ForAll("addresses") byte[] client,
+      @ForAll @IntRange(max = 99) int style,
+      @ForAll("junk") String junk,
+      @ForAll @IntRange(max = 3) int proxies,
+      @ForAll boolean rfc7239,
+      @ForAll boolean ownLine) {
     TRIES.incrementAndGet();
     if (trusted(client)) {
       return; // a client inside the trusted ranges is a proxy: it may say who it forwards for
     }
-    ClientAddress finder = ClientAddress.of(TRUSTED, rfc7239 ? "Forwarded" : "X-Forwarded-For", 128);
+    ClientAddress finder =
+        ClientAddress.of(TRUSTED, rfc7239 ? "Forwarded" : "X-Forwarded-For", 128);
     String header = rfc7239 ? "Forwarded" : "X-Forwarded-For";
     String hop = spell(client, style, true);
     String clientElement = rfc7239 ? "for=\"" + hop + "\"" : hop;
@@ -193,17 +253,24 @@ class ClientAddressPropertiesTest {
   @Provide
   Arbitrary<String> peers() {
     return Arbitraries.oneOf(
-        Arbitraries.of("10.0.0.1", "::1", "[fd00::1]", "fe80::1%eth0", "0:0:0:0:0:0:0:1", "", "localhost"),
+        Arbitraries.of(
+            "10.0.0.1", "::1", "[fd00::1]", "fe80::1%eth0", "0:0:0:0:0:0:0:1", "", "localhost"),
         Arbitraries.strings().ofMaxLength(12));
   }
 
-  /** Nothing makes the walk throw or produce a key that is neither the peer's text nor an address. */
+  /**
+   * Nothing makes the walk throw or produce a key that is neither the peer's text nor an address.
+   */
   @Property
   void anyHeaderAnyPeerGivesAnAddressOrThePeer(
-      @ForAll("peers") String peer, @ForAll("junk") String first, @ForAll("junk") String second,
-      @ForAll boolean rfc7239, @ForAll @IntRange(min = 1, max = 128) int prefix) {
+      @ForAll("peers") String peer,
+      @ForAll("junk") String first,
+      @ForAll("junk") String second,
+      @ForAll boolean rfc7239,
+      @ForAll @IntRange(min = 1, max = 128) int prefix) {
     TRIES.incrementAndGet();
-    ClientAddress finder = ClientAddress.of(TRUSTED + ", ::1", rfc7239 ? "Forwarded" : "X-Forwarded-For", prefix);
+    ClientAddress finder =
+        ClientAddress.of(TRUSTED + ", ::1", rfc7239 ? "Forwarded" : "X-Forwarded-For", prefix);
     String header = rfc7239 ? "Forwarded" : "X-Forwarded-For";
     TestRequest request = TestRequest.from(peer).header(header, first).header(header, second);
     String key = finder.resolve(request);
@@ -218,7 +285,9 @@ class ClientAddressPropertiesTest {
   /** Prefix keys: every address of one prefix shares a key, and the key names the prefix. */
   @Property
   void ipv6ClientsOfOnePrefixShareAKey(
-      @ForAll("addresses") byte[] a, @ForAll("addresses") byte[] b, @ForAll @IntRange(min = 1, max = 127) int prefix) {
+      @ForAll("addresses") byte[] a,
+      @ForAll("addresses") byte[] b,
+      @ForAll @IntRange(min = 1, max = 127) int prefix) {
     TRIES.incrementAndGet();
     if (a.length != 16 || b.length != 16 || mapped(a) || mapped(b)) {
       return;
@@ -239,7 +308,8 @@ class ClientAddressPropertiesTest {
 
   @Provide
   Arbitrary<List<String>> manyLines() {
-    return Combinators.combine(Arbitraries.integers().between(1, 3_000), Arbitraries.of("10.0.0.1", "", " , ,"))
+    return Combinators.combine(
+            Arbitraries.integers().between(1, 3_000), Arbitraries.of("10.0.0.1", "", " , ,"))
         .as((count, line) -> java.util.Collections.nCopies(count, line));
   }
 

@@ -64,8 +64,8 @@ class ClientAddressTest {
   }
 
   /**
-   * HAProxy's {@code option forwardfor} adds a line of its own after the client's: every line counts,
-   * in order, so the client's line is the leftmost and never the one trusted.
+   * HAProxy's {@code option forwardfor} adds a line of its own after the client's: every line
+   * counts, in order, so the client's line is the leftmost and never the one trusted.
    */
   @Test
   void readsEveryLineInOrder() {
@@ -91,9 +91,11 @@ class ClientAddressTest {
   void stripsPortsAndBrackets() {
     assertThat(rfc7239.resolve(TestRequest.from("::1").header("Forwarded", "for=203.0.113.9:5555")))
         .isEqualTo("203.0.113.9");
-    assertThat(proxies.resolve(TestRequest.from("::1").header("X-Forwarded-For", "203.0.113.9:5555")))
+    assertThat(
+            proxies.resolve(TestRequest.from("::1").header("X-Forwarded-For", "203.0.113.9:5555")))
         .isEqualTo("203.0.113.9");
-    assertThat(proxies.resolve(TestRequest.from("::1").header("X-Forwarded-For", "[2001:db8::9]:443")))
+    assertThat(
+            proxies.resolve(TestRequest.from("::1").header("X-Forwarded-For", "[2001:db8::9]:443")))
         .isEqualTo("2001:db8::9");
   }
 
@@ -138,14 +140,19 @@ class ClientAddressTest {
     ClientAddress defaults = ClientAddress.from(config(Map.of()));
     assertThat(defaults.resolve(TestRequest.from("2001:db8:1:2:aaaa:bbbb:cccc:dddd")))
         .isEqualTo("2001:db8:1:2::/64");
-    assertThat(defaults.resolve(TestRequest.from("2001:db8:1:2::77"))).isEqualTo("2001:db8:1:2::/64");
+    assertThat(defaults.resolve(TestRequest.from("2001:db8:1:2::77")))
+        .isEqualTo("2001:db8:1:2::/64");
   }
 
   @Test
   void trustedProxiesMatchWhateverFormThePeerAddressTakes() {
-    assertThat(proxies.resolve(TestRequest.from("::ffff:10.0.0.5").header("X-Forwarded-For", "203.0.113.9")))
+    assertThat(
+            proxies.resolve(
+                TestRequest.from("::ffff:10.0.0.5").header("X-Forwarded-For", "203.0.113.9")))
         .isEqualTo("203.0.113.9");
-    assertThat(proxies.resolve(TestRequest.from("0:0:0:0:0:0:0:1").header("X-Forwarded-For", "203.0.113.9")))
+    assertThat(
+            proxies.resolve(
+                TestRequest.from("0:0:0:0:0:0:0:1").header("X-Forwarded-For", "203.0.113.9")))
         .isEqualTo("203.0.113.9");
     assertThat(proxies.resolve(TestRequest.from("[::1]").header("X-Forwarded-For", "203.0.113.9")))
         .isEqualTo("203.0.113.9");
@@ -154,25 +161,44 @@ class ClientAddressTest {
   @Test
   void aMalformedHopStopsTheWalkAtTheLastHopATrustedProxyVouchedFor() {
     TestRequest request =
-        TestRequest.from("10.0.0.5").header("X-Forwarded-For", "203.0.113.9, evil.example.com, 10.0.0.7");
+        TestRequest.from("10.0.0.5")
+            .header("X-Forwarded-For", "203.0.113.9, evil.example.com, 10.0.0.7");
     assertThat(proxies.resolve(request)).isEqualTo("10.0.0.7");
     TestRequest control = TestRequest.from("10.0.0.5").header("X-Forwarded-For", "1.2.3.4\r\nX: y");
     assertThat(proxies.resolve(control)).isEqualTo("10.0.0.5");
     TestRequest unknown = TestRequest.from("192.0.2.1").header("Forwarded", "for=unknown");
     assertThat(rfc7239.resolve(unknown)).isEqualTo("192.0.2.1");
-    TestRequest hidden = TestRequest.from("192.0.2.1").header("Forwarded", "for=_hidden, for=10.0.0.3");
+    TestRequest hidden =
+        TestRequest.from("192.0.2.1").header("Forwarded", "for=_hidden, for=10.0.0.3");
     assertThat(rfc7239.resolve(hidden)).isEqualTo("10.0.0.3");
   }
 
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "1.2.3.4.5", "1.2.3", "256.1.1.1", "1.2.3.-4", "01234.1.1.1", "1::2::3", "1:2:3:4:5:6:7:8:9",
-        "12345::1", "::g", ":1", "1:", "fe80::1%eth0", "[::1", "::1]", "1.2.3.4:x", "", " ",
-        "2001:db8::1.2.3.4.5", "1.2.3.4:65536"
+        "1.2.3.4.5",
+        "1.2.3",
+        "256.1.1.1",
+        "1.2.3.-4",
+        "01234.1.1.1",
+        "1::2::3",
+        "1:2:3:4:5:6:7:8:9",
+        "12345::1",
+        "::g",
+        ":1",
+        "1:",
+        "fe80::1%eth0",
+        "[::1",
+        "::1]",
+        "1.2.3.4:x",
+        "",
+        " ",
+        "2001:db8::1.2.3.4.5",
+        "1.2.3.4:65536"
       })
   void malformedHopsNeverBecomeKeys(String hop) {
-    TestRequest request = TestRequest.from("10.0.0.5").header("X-Forwarded-For", hop + ", 10.0.0.7");
+    TestRequest request =
+        TestRequest.from("10.0.0.5").header("X-Forwarded-For", hop + ", 10.0.0.7");
     assertThat(proxies.resolve(request)).isEqualTo("10.0.0.7");
   }
 
@@ -185,7 +211,8 @@ class ClientAddressTest {
 
   @Test
   void whenEveryHopIsTrustedTheLeftmostIsTheClient() {
-    TestRequest request = TestRequest.from("10.0.0.5").header("X-Forwarded-For", "10.0.0.1, 10.0.0.2");
+    TestRequest request =
+        TestRequest.from("10.0.0.5").header("X-Forwarded-For", "10.0.0.1, 10.0.0.2");
     assertThat(proxies.resolve(request)).isEqualTo("10.0.0.1");
   }
 
@@ -211,16 +238,22 @@ class ClientAddressTest {
 
   @Test
   void configurationErrorsNameTheKeyTheValueAndItsSource() {
-    assertThatThrownBy(() -> ClientAddress.from(config(Map.of("ratelimit.trusted-proxies", "10.0.0.0/33"))))
-        .hasMessageStartingWith("configuration ratelimit.trusted-proxies=\"10.0.0.0/33\" (from code):");
     assertThatThrownBy(
-            () -> ClientAddress.from(config(Map.of("ratelimit.forwarded-header", "Forwarded, X-Forwarded-For"))))
-        .hasMessageStartingWith("configuration ratelimit.forwarded-header=\"Forwarded, X-Forwarded-For\"")
+            () -> ClientAddress.from(config(Map.of("ratelimit.trusted-proxies", "10.0.0.0/33"))))
+        .hasMessageStartingWith(
+            "configuration ratelimit.trusted-proxies=\"10.0.0.0/33\" (from code):");
+    assertThatThrownBy(
+            () ->
+                ClientAddress.from(
+                    config(Map.of("ratelimit.forwarded-header", "Forwarded, X-Forwarded-For"))))
+        .hasMessageStartingWith(
+            "configuration ratelimit.forwarded-header=\"Forwarded, X-Forwarded-For\"")
         .hasMessageContaining("one header");
     assertThatThrownBy(() -> ClientAddress.from(config(Map.of("ratelimit.ipv6-prefix", "129"))))
         .hasMessageStartingWith("configuration ratelimit.ipv6-prefix=\"129\" (from code)")
         .hasMessageContaining("from 1 to 128");
-    assertThatThrownBy(() -> ClientAddress.from(config(Map.of("ratelimit.ipv6-prefix", "sixty-four"))))
+    assertThatThrownBy(
+            () -> ClientAddress.from(config(Map.of("ratelimit.ipv6-prefix", "sixty-four"))))
         .hasMessageContaining("ratelimit.ipv6-prefix=\"sixty-four\"");
   }
 

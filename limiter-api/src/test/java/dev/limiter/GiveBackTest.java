@@ -58,7 +58,9 @@ class GiveBackTest {
    * endpoint. The give-back must not reach the store, whose account units it never took.
    */
   @ParameterizedTest
-  @EnumSource(value = FailureMode.class, names = {"FAIL_OPEN", "LOCAL_FALLBACK"})
+  @EnumSource(
+      value = FailureMode.class,
+      names = {"FAIL_OPEN", "LOCAL_FALLBACK"})
   void aUnitTakenByTheFailureModeIsNeverGivenBackToTheStore(FailureMode mode) {
     AccountFails flaky = new AccountFails();
     FailoverStore store =
@@ -66,10 +68,12 @@ class GiveBackTest {
     RateLimiter limiter =
         RateLimiter.builder()
             .store(store)
-            .config(RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build())
+            .config(
+                RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build())
             .build();
     RateLimitPolicy account = RateLimitPolicy.of("account", "1m", 3, "apiKey");
-    EndpointLimits both = limiter.limits(List.of(account, RateLimitPolicy.of("burst", "1m", 1, "apiKey")));
+    EndpointLimits both =
+        limiter.limits(List.of(account, RateLimitPolicy.of("burst", "1m", 1, "apiKey")));
     EndpointLimits accountOnly = limiter.limits(List.of(account));
 
     assertThat(limiter.acquire(both, "k", "k").allowed()).isTrue(); // burst is spent from now on

@@ -35,7 +35,8 @@ class KeyExpressionTest {
 
   @Test
   void combinesPartsWithPlus() {
-    TestRequest request = TestRequest.from("192.0.2.9").header("X-API-Key", "k1").query("to", "bob");
+    TestRequest request =
+        TestRequest.from("192.0.2.9").header("X-API-Key", "k1").query("to", "bob");
     assertThat(resolve("apiKey+query:to", request)).isEqualTo("k1+bob");
     assertThat(resolve(" apiKey + query:to ", request)).isEqualTo("k1+bob");
   }
@@ -75,24 +76,41 @@ class KeyExpressionTest {
   @Test
   void longValuesResolveWhole() {
     String huge = "k".repeat(10_000);
-    assertThat(resolve("apiKey", TestRequest.from("192.0.2.9").header("X-API-Key", huge))).isEqualTo(huge);
+    assertThat(resolve("apiKey", TestRequest.from("192.0.2.9").header("X-API-Key", huge)))
+        .isEqualTo(huge);
   }
 
   @Test
   void reportsTheMissingPartWithStatus() {
     TestRequest request = TestRequest.from("192.0.2.9").header("X-API-Key", "k");
-    assertThat(KeyExpression.parse("apiKey|principal").missing("p", TestRequest.from("192.0.2.9"), "X-API-Key", PEER))
-        .isEqualTo(new MissingKey("p", "an API key in header X-API-Key or an authenticated user", 401));
+    assertThat(
+            KeyExpression.parse("apiKey|principal")
+                .missing("p", TestRequest.from("192.0.2.9"), "X-API-Key", PEER))
+        .isEqualTo(
+            new MissingKey("p", "an API key in header X-API-Key or an authenticated user", 401));
     assertThat(KeyExpression.parse("apiKey+query:to").missing("pair", request, "X-API-Key", PEER))
         .isEqualTo(new MissingKey("pair", "query parameter to", 400));
     assertThat(KeyExpression.parse("apiKey").missing("p", request, "X-API-Key", PEER)).isNull();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", " ", "ipp", "header:", "query:", "path: ", "cookie:x", "ip||apiKey", "ip+", "API_KEY"})
+  @ValueSource(
+      strings = {
+        "",
+        " ",
+        "ipp",
+        "header:",
+        "query:",
+        "path: ",
+        "cookie:x",
+        "ip||apiKey",
+        "ip+",
+        "API_KEY"
+      })
   void rejectsUnknownParts(String expression) {
     assertThatThrownBy(() -> KeyExpression.parse(expression))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("ip, apiKey, principal, global, header:NAME, query:NAME or path:NAME");
+        .hasMessageContaining(
+            "ip, apiKey, principal, global, header:NAME, query:NAME or path:NAME");
   }
 }

@@ -30,7 +30,11 @@ class ParserPropertiesTest {
 
   @AfterContainer
   static void report() {
-    CampaignReport.of("properties").with("class", "ParserPropertiesTest").with("tries", TRIES.get()).with("failures", 0).write();
+    CampaignReport.of("properties")
+        .with("class", "ParserPropertiesTest")
+        .with("tries", TRIES.get())
+        .with("failures", 0)
+        .write();
   }
 
   /** Longer than this for one parse would be a hang in disguise. */
@@ -52,19 +56,40 @@ class ParserPropertiesTest {
 
   @Provide
   Arbitrary<String> windows() {
-    return adversarial("1", "60", "250", "ms", "s", "m", "h", "d", "x", " ", "-", "+", "0", "9".repeat(20),
-        "\u0661", "\uff11", "1.5", "e3", "h1");
+    return adversarial(
+        "1",
+        "60",
+        "250",
+        "ms",
+        "s",
+        "m",
+        "h",
+        "d",
+        "x",
+        " ",
+        "-",
+        "+",
+        "0",
+        "9".repeat(20),
+        "\u0661",
+        "\uff11",
+        "1.5",
+        "e3",
+        "h1");
   }
 
   @Property
   void aWindowParsesOrSaysWhy(@ForAll("windows") String text) {
     TRIES.incrementAndGet();
     long start = System.nanoTime();
-    Throwable thrown = catchThrowable(() -> {
-      Duration window = RateLimitPolicy.of("p", text, 1, "ip").window(); // parsed, then range-checked
-      assertThat(window).isBetween(Duration.ofMillis(1), Duration.ofDays(3660));
-      assertThat(RateLimitPolicy.parseWindow(Windows.format(window))).isEqualTo(window);
-    });
+    Throwable thrown =
+        catchThrowable(
+            () -> {
+              Duration window =
+                  RateLimitPolicy.of("p", text, 1, "ip").window(); // parsed, then range-checked
+              assertThat(window).isBetween(Duration.ofMillis(1), Duration.ofDays(3660));
+              assertThat(RateLimitPolicy.parseWindow(Windows.format(window))).isEqualTo(window);
+            });
     assertThat(System.nanoTime() - start).isLessThan(SLOW_NANOS);
     if (thrown != null) {
       assertThat(thrown).isInstanceOf(IllegalArgumentException.class);
@@ -74,8 +99,25 @@ class ParserPropertiesTest {
 
   @Provide
   Arbitrary<String> expressions() {
-    return adversarial("ip", "apiKey", "principal", "global", "header:", "query:", "path:", "X-Tenant",
-        "to", "+", "|", " ", ":", "header", "ip|", "|ip", "++", "\t");
+    return adversarial(
+        "ip",
+        "apiKey",
+        "principal",
+        "global",
+        "header:",
+        "query:",
+        "path:",
+        "X-Tenant",
+        "to",
+        "+",
+        "|",
+        " ",
+        ":",
+        "header",
+        "ip|",
+        "|ip",
+        "++",
+        "\t");
   }
 
   @Property
@@ -86,34 +128,56 @@ class ParserPropertiesTest {
     assertThat(System.nanoTime() - start).isLessThan(SLOW_NANOS);
     if (thrown != null) {
       assertThat(thrown).isInstanceOf(IllegalArgumentException.class);
-      assertThat(thrown.getMessage()).isNotBlank().containsAnyOf("key part", "key must not be empty");
+      assertThat(thrown.getMessage())
+          .isNotBlank()
+          .containsAnyOf("key part", "key must not be empty");
     }
   }
 
   /** Values a client sends: anything, with the characters keys escape or join on. */
   @Provide
   Arbitrary<String> values() {
-    return adversarial("+", "=", "\\", "|", "a", "b", "ip=", "header:X-B=", "\\+", "=sha256:", "==",
-        "k".repeat(70), "\u4e00".repeat(40));
+    return adversarial(
+        "+",
+        "=",
+        "\\",
+        "|",
+        "a",
+        "b",
+        "ip=",
+        "header:X-B=",
+        "\\+",
+        "=sha256:",
+        "==",
+        "k".repeat(70),
+        "\u4e00".repeat(40));
   }
 
   @Provide
   Arbitrary<String> combined() {
     return Arbitraries.of(
-        "header:A+header:B", "header:A|header:B", "header:A|ip", "header:A+query:q", "apiKey+header:A|header:B",
+        "header:A+header:B",
+        "header:A|header:B",
+        "header:A|ip",
+        "header:A+query:q",
+        "apiKey+header:A|header:B",
         "header:A|header:B+header:B|header:A");
   }
 
   /**
    * Two requests get the same key only when every term of the expression read the same alternative
-   * and the same value: a value can never pose as another part, another alternative or another split
-   * of the same parts, and a key that resolves is never empty.
+   * and the same value: a value can never pose as another part, another alternative or another
+   * split of the same parts, and a key that resolves is never empty.
    */
   @Property
   void differentRequestsNeverShareAKey(
       @ForAll("combined") String expression,
-      @ForAll("values") String a1, @ForAll("values") String b1, @ForAll("values") String q1,
-      @ForAll("values") String a2, @ForAll("values") String b2, @ForAll("values") String q2,
+      @ForAll("values") String a1,
+      @ForAll("values") String b1,
+      @ForAll("values") String q1,
+      @ForAll("values") String a2,
+      @ForAll("values") String b2,
+      @ForAll("values") String q2,
       @ForAll("absentOrNot") int absent) {
     TRIES.incrementAndGet();
     KeyExpression parsed = KeyExpression.parse(expression);
@@ -181,15 +245,35 @@ class ParserPropertiesTest {
   @Provide
   Arbitrary<Map<String, String>> overrides() {
     Arbitrary<String> key =
-        Arbitraries.of("ratelimit.p.max", "ratelimit.p.window", "RATELIMIT_P_MAX", "RATELIMIT_P_WINDOW");
+        Arbitraries.of(
+            "ratelimit.p.max", "ratelimit.p.window", "RATELIMIT_P_MAX", "RATELIMIT_P_WINDOW");
     Arbitrary<String> value =
-        adversarial("0", "1", "-1", "10", "2147483647", "2147483648", "9".repeat(30), "1m", "60x", "0ms",
-            " ", "1h ", "\u0000", "1e3", "0x10");
-    return Combinators.combine(key, value).as(Map::entry).list().ofMaxSize(4).map(entries -> {
-      Map<String, String> map = new HashMap<>();
-      entries.forEach(e -> map.put(e.getKey(), e.getValue()));
-      return map;
-    });
+        adversarial(
+            "0",
+            "1",
+            "-1",
+            "10",
+            "2147483647",
+            "2147483648",
+            "9".repeat(30),
+            "1m",
+            "60x",
+            "0ms",
+            " ",
+            "1h ",
+            "\u0000",
+            "1e3",
+            "0x10");
+    return Combinators.combine(key, value)
+        .as(Map::entry)
+        .list()
+        .ofMaxSize(4)
+        .map(
+            entries -> {
+              Map<String, String> map = new HashMap<>();
+              entries.forEach(e -> map.put(e.getKey(), e.getValue()));
+              return map;
+            });
   }
 
   /**
@@ -205,19 +289,25 @@ class ParserPropertiesTest {
     settings.forEach((k, v) -> (k.startsWith("RATELIMIT_") ? environment : system).put(k, v));
     RateLimitConfig config =
         RateLimitConfig.builder().environment(environment).systemProperties(system).build();
-    try (RateLimiter limiter = RateLimiter.builder().store(new MapStore(Clock.system())).config(config).build()) {
+    try (RateLimiter limiter =
+        RateLimiter.builder().store(new MapStore(Clock.system())).config(config).build()) {
       Throwable thrown =
-          catchThrowable(() -> {
-            RateLimitPolicy policy =
-                limiter.limits(List.of(RateLimitPolicy.of("p", "1m", 10, "apiKey"))).policies().get(0);
-            assertThat(policy.max()).isBetween(1L, (long) Integer.MAX_VALUE);
-            assertThat(policy.window()).isPositive();
-          });
+          catchThrowable(
+              () -> {
+                RateLimitPolicy policy =
+                    limiter
+                        .limits(List.of(RateLimitPolicy.of("p", "1m", 10, "apiKey")))
+                        .policies()
+                        .get(0);
+                assertThat(policy.max()).isBetween(1L, (long) Integer.MAX_VALUE);
+                assertThat(policy.window()).isPositive();
+              });
       if (thrown != null) {
         assertThat(thrown).isInstanceOf(IllegalArgumentException.class);
         assertThat(thrown.getMessage())
             .startsWith("Invalid override ratelimit.p.")
-            .containsAnyOf("(from system property ratelimit.p.", "(from environment variable RATELIMIT_P_");
+            .containsAnyOf(
+                "(from system property ratelimit.p.", "(from environment variable RATELIMIT_P_");
       }
     }
   }

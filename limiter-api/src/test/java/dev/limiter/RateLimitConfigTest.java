@@ -21,7 +21,8 @@ class RateLimitConfigTest {
 
   @Test
   void laterSourcesWin() throws Exception {
-    Path file = file("ratelimit.a.max=1\nratelimit.b.max=1\nratelimit.c.max=1\nratelimit.d.max=1\n");
+    Path file =
+        file("ratelimit.a.max=1\nratelimit.b.max=1\nratelimit.c.max=1\nratelimit.d.max=1\n");
     RateLimitConfig config =
         RateLimitConfig.builder()
             .file(file)
@@ -41,8 +42,10 @@ class RateLimitConfigTest {
 
   @Test
   void environmentNamesUpperCaseAndReplaceSeparators() {
-    assertThat(RateLimitConfig.environmentName("ratelimit.search-burst.max")).isEqualTo("RATELIMIT_SEARCH_BURST_MAX");
-    assertThat(RateLimitConfig.environmentName("ratelimit.Search#find.window")).isEqualTo("RATELIMIT_SEARCH_FIND_WINDOW");
+    assertThat(RateLimitConfig.environmentName("ratelimit.search-burst.max"))
+        .isEqualTo("RATELIMIT_SEARCH_BURST_MAX");
+    assertThat(RateLimitConfig.environmentName("ratelimit.Search#find.window"))
+        .isEqualTo("RATELIMIT_SEARCH_FIND_WINDOW");
   }
 
   @Test
@@ -95,7 +98,8 @@ class RateLimitConfigTest {
     assertThatThrownBy(() -> config.getLong("ratelimit.caffeine.maximum-size", 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "configuration ratelimit.caffeine.maximum-size=\"lots\" (from code) is not a whole number");
+            "configuration ratelimit.caffeine.maximum-size=\"lots\" (from code) is not a whole"
+                + " number");
   }
 
   @Test

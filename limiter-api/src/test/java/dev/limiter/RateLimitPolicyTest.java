@@ -16,7 +16,12 @@ class RateLimitPolicyTest {
     @RateLimit(window = "60m", max = 1000, key = "apiKey")
     public void unnamed() {}
 
-    @RateLimit(name = "search", window = "1m", max = 120, key = "apiKey", cost = 3,
+    @RateLimit(
+        name = "search",
+        window = "1m",
+        max = 120,
+        key = "apiKey",
+        cost = 3,
         algorithm = Algorithm.TOKEN_BUCKET)
     public void named() {}
 
@@ -52,15 +57,19 @@ class RateLimitPolicyTest {
   @Test
   void readsEveryAttribute() throws Exception {
     Method m = method("named");
-    RateLimitPolicy policy = RateLimitPolicy.from(m.getAnnotation(RateLimit.class), Resource.class, m);
+    RateLimitPolicy policy =
+        RateLimitPolicy.from(m.getAnnotation(RateLimit.class), Resource.class, m);
     assertThat(policy)
-        .isEqualTo(new RateLimitPolicy("search", Duration.ofMinutes(1), 120, "apiKey", 3, Algorithm.TOKEN_BUCKET));
+        .isEqualTo(
+            new RateLimitPolicy(
+                "search", Duration.ofMinutes(1), 120, "apiKey", 3, Algorithm.TOKEN_BUCKET));
   }
 
   @Test
   void defaultsTheNameToClassAndMethodAndTheRestToOneUnitSlidingWindow() throws Exception {
     Method m = method("unnamed");
-    RateLimitPolicy policy = RateLimitPolicy.from(m.getAnnotation(RateLimit.class), Resource.class, m);
+    RateLimitPolicy policy =
+        RateLimitPolicy.from(m.getAnnotation(RateLimit.class), Resource.class, m);
     assertThat(policy.name()).isEqualTo("Resource#unnamed");
     assertThat(policy.cost()).isEqualTo(1);
     assertThat(policy.algorithm()).isEqualTo(Algorithm.SLIDING_WINDOW);
@@ -75,44 +84,62 @@ class RateLimitPolicyTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-    "badWindow    | window | \"60x\" is not a window",
-    "badMax       | max    | max must be between 1 and 2147483647, was -1",
-    "costAboveMax | cost   | cost must be between 1 and max (2), was 3",
-    "zeroCost     | cost   | cost must be between 1 and max (2), was 0",
-    "unknownKey   | key    | unknown key part \"cookie:session\"",
-    "badName      | name   | name \"has space\" must be non-empty",
-    "zeroWindow   | window | window 0ms must be whole milliseconds from 1ms to 3660d",
-  })
-  void invalidAnnotationsNameClassMethodAndAttribute(String methodName, String attribute, String why)
-      throws Exception {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "badWindow    | window | \"60x\" is not a window",
+        "badMax       | max    | max must be between 1 and 2147483647, was -1",
+        "costAboveMax | cost   | cost must be between 1 and max (2), was 3",
+        "zeroCost     | cost   | cost must be between 1 and max (2), was 0",
+        "unknownKey   | key    | unknown key part \"cookie:session\"",
+        "badName      | name   | name \"has space\" must be non-empty",
+        "zeroWindow   | window | window 0ms must be whole milliseconds from 1ms to 3660d",
+      })
+  void invalidAnnotationsNameClassMethodAndAttribute(
+      String methodName, String attribute, String why) throws Exception {
     Method m = method(methodName);
-    assertThatThrownBy(() -> RateLimitPolicy.from(m.getAnnotation(RateLimit.class), Resource.class, m))
+    assertThatThrownBy(
+            () -> RateLimitPolicy.from(m.getAnnotation(RateLimit.class), Resource.class, m))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(
-            "Invalid @RateLimit on dev.limiter.RateLimitPolicyTest$Resource#" + methodName
-                + ", attribute " + attribute + ": ")
+            "Invalid @RateLimit on dev.limiter.RateLimitPolicyTest$Resource#"
+                + methodName
+                + ", attribute "
+                + attribute
+                + ": ")
         .hasMessageContaining(why);
   }
 
   @Test
   void theConstructorValidatesToo() {
-    assertThatThrownBy(() -> new RateLimitPolicy("", Duration.ofSeconds(1), 1, "ip", 1, Algorithm.FIXED_WINDOW))
+    assertThatThrownBy(
+            () ->
+                new RateLimitPolicy("", Duration.ofSeconds(1), 1, "ip", 1, Algorithm.FIXED_WINDOW))
         .hasMessageContaining("name \"\" must be non-empty");
-    assertThatThrownBy(() -> new RateLimitPolicy("a", Duration.ofNanos(1500), 1, "ip", 1, Algorithm.FIXED_WINDOW))
+    assertThatThrownBy(
+            () ->
+                new RateLimitPolicy(
+                    "a", Duration.ofNanos(1500), 1, "ip", 1, Algorithm.FIXED_WINDOW))
         .hasMessageContaining("must be whole milliseconds");
-    assertThatThrownBy(() -> new RateLimitPolicy("a", Duration.ofDays(3661), 1, "ip", 1, Algorithm.FIXED_WINDOW))
+    assertThatThrownBy(
+            () ->
+                new RateLimitPolicy("a", Duration.ofDays(3661), 1, "ip", 1, Algorithm.FIXED_WINDOW))
         .hasMessageContaining("from 1ms to 3660d");
-    assertThatThrownBy(() -> RateLimitPolicy.of("a", "1s", 0, "ip")).hasMessageContaining("max must be");
-    assertThatThrownBy(() -> RateLimitPolicy.of("a", "1s", 3_000_000_000L, "ip")).hasMessageContaining("max must be");
-    assertThatThrownBy(() -> RateLimitPolicy.of("a", "1s", 1, "ip+")).hasMessageContaining("unknown key part \"\"");
+    assertThatThrownBy(() -> RateLimitPolicy.of("a", "1s", 0, "ip"))
+        .hasMessageContaining("max must be");
+    assertThatThrownBy(() -> RateLimitPolicy.of("a", "1s", 3_000_000_000L, "ip"))
+        .hasMessageContaining("max must be");
+    assertThatThrownBy(() -> RateLimitPolicy.of("a", "1s", 1, "ip+"))
+        .hasMessageContaining("unknown key part \"\"");
   }
 
   @Test
   void withMaxAndWithWindowChangeOnlyThatComponent() {
     RateLimitPolicy policy = RateLimitPolicy.of("a", "1m", 10, "ip");
     assertThat(policy.withMax(20)).isEqualTo(RateLimitPolicy.of("a", "1m", 20, "ip"));
-    assertThat(policy.withWindow(Duration.ofHours(1))).isEqualTo(RateLimitPolicy.of("a", "1h", 10, "ip"));
-    assertThat(policy).hasToString("a[window=1m, max=10, key=ip, cost=1, algorithm=SLIDING_WINDOW]");
+    assertThat(policy.withWindow(Duration.ofHours(1)))
+        .isEqualTo(RateLimitPolicy.of("a", "1h", 10, "ip"));
+    assertThat(policy)
+        .hasToString("a[window=1m, max=10, key=ip, cost=1, algorithm=SLIDING_WINDOW]");
   }
 }

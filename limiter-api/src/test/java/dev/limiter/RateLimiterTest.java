@@ -17,8 +17,12 @@ class RateLimiterTest {
   private final ManualClock clock = ManualClock.at(Instant.parse("2026-03-01T10:00:00Z"));
   private final MapStore store = new MapStore(clock);
 
-  private static RateLimitConfig config(Map<String, String> systemProperties, Map<String, String> environment) {
-    return RateLimitConfig.builder().environment(environment).systemProperties(systemProperties).build();
+  private static RateLimitConfig config(
+      Map<String, String> systemProperties, Map<String, String> environment) {
+    return RateLimitConfig.builder()
+        .environment(environment)
+        .systemProperties(systemProperties)
+        .build();
   }
 
   private RateLimiter limiter(Map<String, String> systemProperties) {
@@ -69,9 +73,16 @@ class RateLimiterTest {
 
   @Test
   void classLimitsComeFirstThenTheMethods() throws Exception {
-    EndpointLimits limits = limiter(Map.of()).limitsFor(Resource.class, Resource.class.getMethod("search"));
-    assertThat(limits.policies()).extracting(RateLimitPolicy::name).containsExactly("api", "search-burst", "search");
-    assertThat(limiter(Map.of()).limitsFor(Unannotated.class, Unannotated.class.getMethod("plain")).isEmpty()).isTrue();
+    EndpointLimits limits =
+        limiter(Map.of()).limitsFor(Resource.class, Resource.class.getMethod("search"));
+    assertThat(limits.policies())
+        .extracting(RateLimitPolicy::name)
+        .containsExactly("api", "search-burst", "search");
+    assertThat(
+            limiter(Map.of())
+                .limitsFor(Unannotated.class, Unannotated.class.getMethod("plain"))
+                .isEmpty())
+        .isTrue();
   }
 
   @Test
@@ -110,7 +121,9 @@ class RateLimiterTest {
     RateLimiter limiter = limiter(Map.of());
     EndpointLimits limits =
         limiter.limits(
-            List.of(RateLimitPolicy.of("per-second", "1s", 1, "apiKey"), RateLimitPolicy.of("per-minute", "1m", 1, "apiKey")));
+            List.of(
+                RateLimitPolicy.of("per-second", "1s", 1, "apiKey"),
+                RateLimitPolicy.of("per-minute", "1m", 1, "apiKey")));
     assertThat(limiter.acquire(limits, "k", "k").allowed()).isTrue();
     Decision d = limiter.acquire(limits, "k", "k");
     assertThat(d.allowed()).isFalse();
@@ -134,7 +147,8 @@ class RateLimiterTest {
   void conflictingSettingsUnderOneNameFailNamingBothPlaces() throws Exception {
     RateLimiter limiter = limiter(Map.of());
     limiter.limitsFor(Resource.class, Resource.class.getMethod("first"));
-    assertThatThrownBy(() -> limiter.limitsFor(Resource.class, Resource.class.getMethod("conflicting")))
+    assertThatThrownBy(
+            () -> limiter.limitsFor(Resource.class, Resource.class.getMethod("conflicting")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("policy \"shared\" is declared as")
         .hasMessageContaining("RateLimiterTest$Resource#first")
@@ -151,7 +165,8 @@ class RateLimiterTest {
     RateLimiter limiter = limiter(Map.of());
     limiter.limitsFor(Resource.class, Resource.class.getMethod("first"));
     limiter.limitsFor(Resource.class, Resource.class.getMethod("sameKeyWrittenApart"));
-    assertThatThrownBy(() -> limiter.limitsFor(Resource.class, Resource.class.getMethod("otherKey")))
+    assertThatThrownBy(
+            () -> limiter.limitsFor(Resource.class, Resource.class.getMethod("otherKey")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("policy \"shared\" is declared as")
         .hasMessageContaining("key=apiKey")
@@ -163,15 +178,18 @@ class RateLimiterTest {
 
   @Test
   void oneNameTwiceOnAnEndpointFails() {
-    assertThatThrownBy(() -> limiter(Map.of()).limitsFor(Resource.class, Resource.class.getMethod("twice")))
-        .hasMessageContaining("policy \"twice\" is declared twice on dev.limiter.RateLimiterTest$Resource#twice");
+    assertThatThrownBy(
+            () -> limiter(Map.of()).limitsFor(Resource.class, Resource.class.getMethod("twice")))
+        .hasMessageContaining(
+            "policy \"twice\" is declared twice on dev.limiter.RateLimiterTest$Resource#twice");
   }
 
   @Test
   void aMissingKeyIsAnsweredAndNothingIsCounted() throws Exception {
     RateLimiter limiter = limiter(Map.of());
     EndpointLimits pair = limiter.limitsFor(Resource.class, Resource.class.getMethod("message"));
-    assertThat(limiter.check(pair, withKey("k"))).isEqualTo(new MissingKey("pair", "query parameter to", 400));
+    assertThat(limiter.check(pair, withKey("k")))
+        .isEqualTo(new MissingKey("pair", "query parameter to", 400));
     assertThat(limiter.check(pair, TestRequest.from("192.0.2.1").query("to", "bob")))
         .isEqualTo(new MissingKey("api", "an API key in header X-API-Key", 401));
     assertThat(store.size()).isZero();
@@ -182,20 +200,27 @@ class RateLimiterTest {
     RateLimiter limiter = limiter(Map.of("ratelimit.api.max", "1000"));
     EndpointLimits pair = limiter.limitsFor(Resource.class, Resource.class.getMethod("message"));
     for (int i = 0; i < 3; i++) {
-      assertThat(((Decision) limiter.check(pair, withKey("k").query("to", "bob"))).allowed()).isTrue();
+      assertThat(((Decision) limiter.check(pair, withKey("k").query("to", "bob"))).allowed())
+          .isTrue();
     }
-    assertThat(((Decision) limiter.check(pair, withKey("k").query("to", "bob"))).allowed()).isFalse();
-    assertThat(((Decision) limiter.check(pair, withKey("k").query("to", "carol"))).allowed()).isTrue();
+    assertThat(((Decision) limiter.check(pair, withKey("k").query("to", "bob"))).allowed())
+        .isFalse();
+    assertThat(((Decision) limiter.check(pair, withKey("k").query("to", "carol"))).allowed())
+        .isTrue();
     assertThat(store.has("pair:k+bob")).isTrue();
   }
 
   @Test
   void anonymousCallersAreLimitedByAddressBesideKeyedOnes() {
     RateLimiter limiter = limiter(Map.of());
-    EndpointLimits links = limiter.limits(List.of(RateLimitPolicy.of("links", "1m", 1, "apiKey|ip")));
-    assertThat(((Decision) limiter.check(links, TestRequest.from("203.0.113.4"))).allowed()).isTrue();
-    assertThat(((Decision) limiter.check(links, TestRequest.from("203.0.113.4"))).allowed()).isFalse();
-    assertThat(((Decision) limiter.check(links, TestRequest.from("203.0.113.5"))).allowed()).isTrue();
+    EndpointLimits links =
+        limiter.limits(List.of(RateLimitPolicy.of("links", "1m", 1, "apiKey|ip")));
+    assertThat(((Decision) limiter.check(links, TestRequest.from("203.0.113.4"))).allowed())
+        .isTrue();
+    assertThat(((Decision) limiter.check(links, TestRequest.from("203.0.113.4"))).allowed())
+        .isFalse();
+    assertThat(((Decision) limiter.check(links, TestRequest.from("203.0.113.5"))).allowed())
+        .isTrue();
     assertThat(((Decision) limiter.check(links, withKey("k"))).allowed()).isTrue();
     assertThat(store.has("links:ip=203.0.113.4")).isTrue();
     assertThat(store.has("links:k")).isTrue();
@@ -206,7 +231,10 @@ class RateLimiterTest {
     RateLimiter limiter =
         RateLimiter.builder()
             .store(store)
-            .config(config(Map.of("ratelimit.search.max", "7"), Map.of("RATELIMIT_SEARCH_BURST_WINDOW", "10s")))
+            .config(
+                config(
+                    Map.of("ratelimit.search.max", "7"),
+                    Map.of("RATELIMIT_SEARCH_BURST_WINDOW", "10s")))
             .build();
     EndpointLimits limits = limiter.limitsFor(Resource.class, Resource.class.getMethod("search"));
     assertThat(limits.policies().get(2).max()).isEqualTo(7);
@@ -217,12 +245,16 @@ class RateLimiterTest {
   @Test
   void invalidOverridesNameTheKeyTheValueAndWhereTheValueCameFrom() {
     assertThatThrownBy(
-            () -> limiter(Map.of("ratelimit.search.max", "many")).limitsFor(Resource.class, Resource.class.getMethod("search")))
+            () ->
+                limiter(Map.of("ratelimit.search.max", "many"))
+                    .limitsFor(Resource.class, Resource.class.getMethod("search")))
         .hasMessage(
-            "Invalid override ratelimit.search.max=\"many\" (from system property ratelimit.search.max):"
-                + " not a whole number");
+            "Invalid override ratelimit.search.max=\"many\" (from system property"
+                + " ratelimit.search.max): not a whole number");
     assertThatThrownBy(
-            () -> limiter(Map.of("ratelimit.search.window", "1 minute")).limitsFor(Resource.class, Resource.class.getMethod("search")))
+            () ->
+                limiter(Map.of("ratelimit.search.window", "1 minute"))
+                    .limitsFor(Resource.class, Resource.class.getMethod("search")))
         .hasMessageStartingWith(
             "Invalid override ratelimit.search.window=\"1 minute\" (from system property"
                 + " ratelimit.search.window): \"1 minute\" is not a window");
@@ -231,24 +263,33 @@ class RateLimiterTest {
             .store(store)
             .config(config(Map.of(), Map.of("RATELIMIT_SEARCH_MAX", "-3")))
             .build();
-    assertThatThrownBy(() -> fromEnvironment.limitsFor(Resource.class, Resource.class.getMethod("search")))
+    assertThatThrownBy(
+            () -> fromEnvironment.limitsFor(Resource.class, Resource.class.getMethod("search")))
         .hasMessageStartingWith(
-            "Invalid override ratelimit.search.max=\"-3\" (from environment variable RATELIMIT_SEARCH_MAX):");
+            "Invalid override ratelimit.search.max=\"-3\" (from environment variable"
+                + " RATELIMIT_SEARCH_MAX):");
   }
 
   @Test
-  void anInvalidOverrideInThePropertiesFileNamesTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
+  void anInvalidOverrideInThePropertiesFileNamesTheFile(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Path file = dir.resolve("limits.properties");
     java.nio.file.Files.writeString(file, "ratelimit.search.max=ten\n");
     RateLimiter limiter =
         RateLimiter.builder()
             .store(store)
-            .config(RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).file(file).build())
+            .config(
+                RateLimitConfig.builder()
+                    .environment(Map.of())
+                    .systemProperties(Map.of())
+                    .file(file)
+                    .build())
             .build();
     assertThatThrownBy(() -> limiter.limitsFor(Resource.class, Resource.class.getMethod("search")))
         .hasMessage(
-            "Invalid override ratelimit.search.max=\"ten\" (from file " + file.toAbsolutePath() + "):"
+            "Invalid override ratelimit.search.max=\"ten\" (from file "
+                + file.toAbsolutePath()
+                + "):"
                 + " not a whole number");
   }
 
@@ -259,9 +300,12 @@ class RateLimiterTest {
         RateLimiter.builder()
             .store(store)
             .config(config(Map.of(), Map.of()))
-            .limitResolver((policy, key) -> key.startsWith("gold-") ? policy.max() * 10 : policy.max() + bonus[0])
+            .limitResolver(
+                (policy, key) ->
+                    key.startsWith("gold-") ? policy.max() * 10 : policy.max() + bonus[0])
             .build();
-    EndpointLimits limits = limiter.limits(List.of(RateLimitPolicy.of("hourly", "1h", 2, "apiKey")));
+    EndpointLimits limits =
+        limiter.limits(List.of(RateLimitPolicy.of("hourly", "1h", 2, "apiKey")));
     for (int i = 0; i < 20; i++) {
       assertThat(limiter.acquire(limits, "gold-1").allowed()).isTrue();
     }
@@ -281,7 +325,11 @@ class RateLimiterTest {
   @Test
   void aLimitResolverOutOfRangeIsABugNamedClearly() {
     RateLimiter limiter =
-        RateLimiter.builder().store(store).config(config(Map.of(), Map.of())).limitResolver((p, k) -> -1).build();
+        RateLimiter.builder()
+            .store(store)
+            .config(config(Map.of(), Map.of()))
+            .limitResolver((p, k) -> -1)
+            .build();
     EndpointLimits limits = limiter.limits(List.of(RateLimitPolicy.of("p", "1h", 2, "apiKey")));
     assertThatThrownBy(() -> limiter.acquire(limits, "k"))
         .isInstanceOf(IllegalStateException.class)
@@ -295,7 +343,11 @@ class RateLimiterTest {
         RateLimiter.builder()
             .store(store)
             .config(config(Map.of(), Map.of()))
-            .limitResolver((policy, key) -> { seen[0] = key; return key.startsWith("gold-") ? 10 : 1; })
+            .limitResolver(
+                (policy, key) -> {
+                  seen[0] = key;
+                  return key.startsWith("gold-") ? 10 : 1;
+                })
             .build();
     EndpointLimits limits = limiter.limits(List.of(RateLimitPolicy.of("p", "1h", 1, "apiKey")));
     String huge = "gold-" + "k".repeat(10_000);
@@ -322,14 +374,18 @@ class RateLimiterTest {
   @Test
   void whateverTheClientSendsAStoreKeyIsShort() {
     RateLimiter limiter = limiter(Map.of());
-    EndpointLimits limits = limiter.limits(List.of(RateLimitPolicy.of("p", "1h", 5, "apiKey+query:to")));
+    EndpointLimits limits =
+        limiter.limits(List.of(RateLimitPolicy.of("p", "1h", 5, "apiKey+query:to")));
     java.util.Random random = new java.util.Random(7);
     for (int length : new int[] {1, 63, 64, 65, 200, 250, 256, 257, 8_000}) {
       StringBuilder key = new StringBuilder();
       for (int i = 0; i < length; i++) {
-        key.append((char) (random.nextBoolean() ? 'a' + random.nextInt(26) : 0x4E00 + random.nextInt(500)));
+        key.append(
+            (char)
+                (random.nextBoolean() ? 'a' + random.nextInt(26) : 0x4E00 + random.nextInt(500)));
       }
-      assertThat(limiter.check(limits, withKey(key.toString()).query("to", "bob"))).isInstanceOf(Decision.class);
+      assertThat(limiter.check(limits, withKey(key.toString()).query("to", "bob")))
+          .isInstanceOf(Decision.class);
     }
     assertThat(store.keys())
         .allSatisfy(key -> assertThat(key.length()).isLessThanOrEqualTo(2 + 64))
@@ -345,18 +401,25 @@ class RateLimiterTest {
   void acquireChecksItsKeys() {
     RateLimiter limiter = limiter(Map.of());
     EndpointLimits limits = limiter.limits(List.of(RateLimitPolicy.of("p", "1h", 2, "apiKey")));
-    assertThatThrownBy(() -> limiter.acquire(limits, "a", "b")).hasMessage("expected 1 keys, one per policy, got 2");
+    assertThatThrownBy(() -> limiter.acquire(limits, "a", "b"))
+        .hasMessage("expected 1 keys, one per policy, got 2");
     assertThatThrownBy(() -> limiter.acquire(limits, "")).hasMessage("key 0 for policy p is empty");
   }
 
   @Test
   void theApiKeyHeaderAndTrustedProxiesAreConfigurable() {
     RateLimiter limiter =
-        limiter(Map.of("ratelimit.api-key-header", "Authorization-Key", "ratelimit.trusted-proxies", "10.0.0.0/8"));
+        limiter(
+            Map.of(
+                "ratelimit.api-key-header",
+                "Authorization-Key",
+                "ratelimit.trusted-proxies",
+                "10.0.0.0/8"));
     EndpointLimits byKey = limiter.limits(List.of(RateLimitPolicy.of("k", "1h", 1, "apiKey")));
     EndpointLimits byIp = limiter.limits(List.of(RateLimitPolicy.of("i", "1h", 1, "ip")));
     assertThat(limiter.apiKeyHeader()).isEqualTo("Authorization-Key");
-    assertThat(limiter.check(byKey, TestRequest.from("10.0.0.1").header("Authorization-Key", "abc")))
+    assertThat(
+            limiter.check(byKey, TestRequest.from("10.0.0.1").header("Authorization-Key", "abc")))
         .isInstanceOf(Decision.class);
     limiter.check(byIp, TestRequest.from("10.0.0.1").header("X-Forwarded-For", "203.0.113.50"));
     assertThat(store.has("i:203.0.113.50")).isTrue();
@@ -367,17 +430,26 @@ class RateLimiterTest {
     RateLimitStore failing =
         (key, step, result) -> {
           if (key.startsWith("second:")) {
-            throw new StoreException("cluster unreachable", new RuntimeException("timeout"), Duration.ofSeconds(3));
+            throw new StoreException(
+                "cluster unreachable", new RuntimeException("timeout"), Duration.ofSeconds(3));
           }
           store.apply(key, step, result);
         };
-    RateLimiter limiter = RateLimiter.builder().store(failing).config(config(Map.of(), Map.of())).build();
+    RateLimiter limiter =
+        RateLimiter.builder().store(failing).config(config(Map.of(), Map.of())).build();
     EndpointLimits limits =
-        limiter.limits(List.of(RateLimitPolicy.of("first", "1h", 1, "apiKey"), RateLimitPolicy.of("second", "1h", 1, "apiKey")));
-    assertThat(limiter.check(limits, withKey("k"))).isEqualTo(new StoreUnavailable("second", Duration.ofSeconds(3)));
-    assertThat(limiter.check(limits, withKey("k"))).isEqualTo(new StoreUnavailable("second", Duration.ofSeconds(3)));
-    EndpointLimits firstOnly = limiter.limits(List.of(RateLimitPolicy.of("first", "1h", 1, "apiKey")));
-    assertThat(limiter.acquire(firstOnly, "k").remaining()).isZero(); // the one unit was still there
+        limiter.limits(
+            List.of(
+                RateLimitPolicy.of("first", "1h", 1, "apiKey"),
+                RateLimitPolicy.of("second", "1h", 1, "apiKey")));
+    assertThat(limiter.check(limits, withKey("k")))
+        .isEqualTo(new StoreUnavailable("second", Duration.ofSeconds(3)));
+    assertThat(limiter.check(limits, withKey("k")))
+        .isEqualTo(new StoreUnavailable("second", Duration.ofSeconds(3)));
+    EndpointLimits firstOnly =
+        limiter.limits(List.of(RateLimitPolicy.of("first", "1h", 1, "apiKey")));
+    assertThat(limiter.acquire(firstOnly, "k").remaining())
+        .isZero(); // the one unit was still there
     assertThatThrownBy(() -> limiter.acquire(limits, "k2", "k2"))
         .isInstanceOf(StoreException.class)
         .hasMessage("cluster unreachable");
@@ -387,9 +459,13 @@ class RateLimiterTest {
   void withoutAStoreOnTheClassPathStartupSaysWhatToAdd() {
     assertThatThrownBy(() -> RateLimiter.builder().config(config(Map.of(), Map.of())).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("no rate-limit store on the class path: add dev.limiter:caffeine-store");
+        .hasMessageContaining(
+            "no rate-limit store on the class path: add dev.limiter:caffeine-store");
     assertThatThrownBy(
-            () -> RateLimiter.builder().config(config(Map.of("ratelimit.store", "redis"), Map.of())).build())
+            () ->
+                RateLimiter.builder()
+                    .config(config(Map.of("ratelimit.store", "redis"), Map.of()))
+                    .build())
         .hasMessageContaining("ratelimit.store=redis, but the stores on the class path are []");
   }
 }

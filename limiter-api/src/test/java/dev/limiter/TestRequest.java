@@ -23,7 +23,9 @@ final class TestRequest implements RequestView {
 
   /** Adds a header line; several calls with one name make several lines. */
   TestRequest header(String name, String value) {
-    headers.computeIfAbsent(name.toLowerCase(java.util.Locale.ROOT), n -> new ArrayList<>()).add(value);
+    headers
+        .computeIfAbsent(name.toLowerCase(java.util.Locale.ROOT), n -> new ArrayList<>())
+        .add(value);
     return this;
   }
 

@@ -25,7 +25,21 @@ class WindowsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"60x", "", "m", "1 m", "1.5s", "-1s", "1S", "1min", "PT1M", "s1", " 1s", "9999999999999s"})
+  @ValueSource(
+      strings = {
+        "60x",
+        "",
+        "m",
+        "1 m",
+        "1.5s",
+        "-1s",
+        "1S",
+        "1min",
+        "PT1M",
+        "s1",
+        " 1s",
+        "9999999999999s"
+      })
   void rejectsEverythingElseShowingTheAcceptedForms(String text) {
     assertThatThrownBy(() -> RateLimitPolicy.parseWindow(text))
         .isInstanceOf(IllegalArgumentException.class)

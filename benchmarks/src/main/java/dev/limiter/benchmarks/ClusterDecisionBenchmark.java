@@ -37,20 +37,20 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Cluster decisions: our Hazelcast store against Bucket4j's Hazelcast entry-processor proxy manager
  * and two floors, on one two-member cluster on loopback in the benchmark's JVM, every call sent
- * from the member that does not own the key. One thread; latency sampled per call (mean, p50,
- * p99).
+ * from the member that does not own the key. One thread; latency sampled per call (mean, p50, p99).
  *
  * <p>Subjects: {@code hazelcast-sliding} and {@code hazelcast-token} ({@link HazelcastStore},
  * sliding window and token bucket: {@code submitToKey} waited for within the store's time budget);
  * {@code bucket4j-hazelcast} (Bucket4j's {@code HazelcastProxyManager}, {@code executeOnKey}, its
- * custom serializers registered, as its documentation advises); {@code bucket4j-hazelcast-java} (the
- * same without them: Java serialization, Bucket4j's default); {@code floor-noop} (a bare {@code executeOnKey} of a processor
- * that does nothing and has no backup); {@code floor-write} (a processor that writes one {@code
- * long[1]} with a TTL and copies it to the one synchronous backup, as the store does, through
- * {@code executeOnKey}); {@code floor-write-async} (the same through {@code submitToKey} and a
- * bounded {@code get}, the call the store makes). Every map has one synchronous backup. The forked
- * JVM gets {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=2}, as {@link
- * HazelcastStore} advises for machines with 2 CPUs.
+ * custom serializers registered, as its documentation advises); {@code bucket4j-hazelcast-java}
+ * (the same without them: Java serialization, Bucket4j's default); {@code floor-noop} (a bare
+ * {@code executeOnKey} of a processor that does nothing and has no backup); {@code floor-write} (a
+ * processor that writes one {@code long[1]} with a TTL and copies it to the one synchronous backup,
+ * as the store does, through {@code executeOnKey}); {@code floor-write-async} (the same through
+ * {@code submitToKey} and a bounded {@code get}, the call the store makes). Every map has one
+ * synchronous backup. The forked JVM gets {@code
+ * -Djava.util.concurrent.ForkJoinPool.common.parallelism=2}, as {@link HazelcastStore} advises for
+ * machines with 2 CPUs.
  *
  * <p>Run, after {@code mvn -B -q package -DskipTests} at the repository root:
  *
@@ -65,15 +65,24 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(
     value = 1,
     jvmArgsAppend = {
-      "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch",
+      "-Xms1g",
+      "-Xmx1g",
+      "-XX:+AlwaysPreTouch",
       "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
-      "-Dhazelcast.phone.home.enabled=false", "-Dhazelcast.logging.type=none",
-      "--add-modules", "java.se",
-      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"
+      "-Dhazelcast.phone.home.enabled=false",
+      "-Dhazelcast.logging.type=none",
+      "--add-modules",
+      "java.se",
+      "--add-exports",
+      "java.base/jdk.internal.ref=ALL-UNNAMED",
+      "--add-opens",
+      "java.base/java.lang=ALL-UNNAMED",
+      "--add-opens",
+      "java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-opens",
+      "java.management/sun.management=ALL-UNNAMED",
+      "--add-opens",
+      "jdk.management/com.sun.management.internal=ALL-UNNAMED"
     })
 public class ClusterDecisionBenchmark {
 
@@ -84,8 +93,13 @@ public class ClusterDecisionBenchmark {
   @State(Scope.Benchmark)
   public static class Cluster {
     @Param({
-      "hazelcast-sliding", "hazelcast-token", "bucket4j-hazelcast", "bucket4j-hazelcast-java",
-      "floor-noop", "floor-write", "floor-write-async"
+      "hazelcast-sliding",
+      "hazelcast-token",
+      "bucket4j-hazelcast",
+      "bucket4j-hazelcast-java",
+      "floor-noop",
+      "floor-write",
+      "floor-write-async"
     })
     public String subject;
 
@@ -103,7 +117,11 @@ public class ClusterDecisionBenchmark {
       owner = Hazelcast.newHazelcastInstance(memberConfig(clusterName, 5901, bucket4jSerializers));
       for (int i = 0; ; i++) {
         String candidate = "client-" + i;
-        if (caller.getPartitionService().getPartition(candidate).getOwner().getUuid()
+        if (caller
+            .getPartitionService()
+            .getPartition(candidate)
+            .getOwner()
+            .getUuid()
             .equals(owner.getCluster().getLocalMember().getUuid())) {
           key = candidate;
           break;
@@ -119,50 +137,61 @@ public class ClusterDecisionBenchmark {
       String k = key;
       switch (name) {
         case "hazelcast-sliding":
-        case "hazelcast-token": {
-          Algorithm algorithm =
-              name.equals("hazelcast-sliding") ? Algorithm.SLIDING_WINDOW : Algorithm.TOKEN_BUCKET;
-          store =
-              HazelcastStore.builder()
-                  .instance(caller)
-                  .failureMode(FailureMode.FAIL_CLOSED) // a failure must fail the run, not be fast
-                  .timeout(Duration.ofSeconds(1))
-                  .build();
-          Step step = Step.acquire(algorithm, Limiters.WINDOW.toNanos(), Limiters.LIMIT, 1);
-          return () -> store.apply(k, step);
-        }
+        case "hazelcast-token":
+          {
+            Algorithm algorithm =
+                name.equals("hazelcast-sliding")
+                    ? Algorithm.SLIDING_WINDOW
+                    : Algorithm.TOKEN_BUCKET;
+            store =
+                HazelcastStore.builder()
+                    .instance(caller)
+                    .failureMode(
+                        FailureMode.FAIL_CLOSED) // a failure must fail the run, not be fast
+                    .timeout(Duration.ofSeconds(1))
+                    .build();
+            Step step = Step.acquire(algorithm, Limiters.WINDOW.toNanos(), Limiters.LIMIT, 1);
+            return () -> store.apply(k, step);
+          }
         case "bucket4j-hazelcast":
-        case "bucket4j-hazelcast-java": {
-          IMap<String, byte[]> map = caller.getMap("bucket4j");
-          HazelcastProxyManager<String> proxyManager =
-              Bucket4jHazelcast.entryProcessorBasedBuilder(map)
-                  .expirationAfterWrite(ExpirationAfterWriteStrategy.fixedTimeToLive(Limiters.KEEP_IDLE))
-                  .build();
-          BucketConfiguration configuration = Limiters.bucket4jConfiguration();
-          Supplier<BucketConfiguration> supplier = () -> configuration;
-          return () -> proxyManager.builder().build(k, supplier).tryConsumeAndReturnRemaining(1);
-        }
-        case "floor-noop": {
-          IMap<String, long[]> map = caller.getMap("floor-noop");
-          FloorProcessors.NoOp noOp = new FloorProcessors.NoOp();
-          return () -> map.executeOnKey(k, noOp);
-        }
-        case "floor-write": {
-          IMap<String, long[]> map = caller.getMap("floor-write");
-          return () -> map.executeOnKey(k, new FloorProcessors.WriteLong(FloorProcessors.TTL_SECONDS));
-        }
-        case "floor-write-async": {
-          IMap<String, long[]> map = caller.getMap("floor-write-async");
-          return () -> {
-            try {
-              return map.submitToKey(k, new FloorProcessors.WriteLong(FloorProcessors.TTL_SECONDS))
-                  .toCompletableFuture()
-                  .get(1, TimeUnit.SECONDS);
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
-            }
-          };
-        }
+        case "bucket4j-hazelcast-java":
+          {
+            IMap<String, byte[]> map = caller.getMap("bucket4j");
+            HazelcastProxyManager<String> proxyManager =
+                Bucket4jHazelcast.entryProcessorBasedBuilder(map)
+                    .expirationAfterWrite(
+                        ExpirationAfterWriteStrategy.fixedTimeToLive(Limiters.KEEP_IDLE))
+                    .build();
+            BucketConfiguration configuration = Limiters.bucket4jConfiguration();
+            Supplier<BucketConfiguration> supplier = () -> configuration;
+            return () -> proxyManager.builder().build(k, supplier).tryConsumeAndReturnRemaining(1);
+          }
+        case "floor-noop":
+          {
+            IMap<String, long[]> map = caller.getMap("floor-noop");
+            FloorProcessors.NoOp noOp = new FloorProcessors.NoOp();
+            return () -> map.executeOnKey(k, noOp);
+          }
+        case "floor-write":
+          {
+            IMap<String, long[]> map = caller.getMap("floor-write");
+            return () ->
+                map.executeOnKey(k, new FloorProcessors.WriteLong(FloorProcessors.TTL_SECONDS));
+          }
+        case "floor-write-async":
+          {
+            IMap<String, long[]> map = caller.getMap("floor-write-async");
+            return () -> {
+              try {
+                return map.submitToKey(
+                        k, new FloorProcessors.WriteLong(FloorProcessors.TTL_SECONDS))
+                    .toCompletableFuture()
+                    .get(1, TimeUnit.SECONDS);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            };
+          }
         default:
           throw new IllegalArgumentException("unknown subject " + name);
       }
@@ -195,9 +224,11 @@ public class ClusterDecisionBenchmark {
     config.addMapConfig(new MapConfig("bucket4j").setBackupCount(1));
     config.addMapConfig(new MapConfig("floor-*").setBackupCount(1));
     if (bucket4jSerializers) {
-      HazelcastProxyManager.addCustomSerializers(config.getSerializationConfig(), BUCKET4J_TYPE_ID_BASE);
+      HazelcastProxyManager.addCustomSerializers(
+          config.getSerializationConfig(), BUCKET4J_TYPE_ID_BASE);
     }
-    config.getSerializationConfig()
+    config
+        .getSerializationConfig()
         .addDataSerializableFactory(FloorProcessors.FACTORY_ID, new FloorProcessors.Factory());
     return HazelcastStore.configure(config); // map "ratelimit", one synchronous backup
   }

@@ -57,13 +57,17 @@ final class ComputeStore implements RateLimitStore {
 
   @Override
   public void apply(String key, Step step, StepResult result) {
-    cache.asMap().compute(key, (k, current) -> {
-      long[] state = step.prepare(current == null ? null : current.state);
-      step.applyTo(state, System.currentTimeMillis() * 1_000_000L, result);
-      long expiry = step.expiryNanos();
-      return current != null && current.state == state && current.expiryNanos == expiry
-          ? current
-          : new Entry(state, expiry);
-    });
+    cache
+        .asMap()
+        .compute(
+            key,
+            (k, current) -> {
+              long[] state = step.prepare(current == null ? null : current.state);
+              step.applyTo(state, System.currentTimeMillis() * 1_000_000L, result);
+              long expiry = step.expiryNanos();
+              return current != null && current.state == state && current.expiryNanos == expiry
+                  ? current
+                  : new Entry(state, expiry);
+            });
   }
 }

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Client keys and the order in which a benchmark draws them, generated before measuring so that
- * the measured path only reads an array.
+ * Client keys and the order in which a benchmark draws them, generated before measuring so that the
+ * measured path only reads an array.
  */
 final class KeySets {
 

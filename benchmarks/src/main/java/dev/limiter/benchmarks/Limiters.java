@@ -29,8 +29,10 @@ final class Limiters {
 
   static final long LIMIT = 2_000_000_000L;
   static final Duration WINDOW = Duration.ofHours(1);
+
   /** What our sliding window keeps an idle key for: its window plus one sub-window. */
   static final Duration KEEP_IDLE = Duration.ofMinutes(66);
+
   static final long MAXIMUM_SIZE = CaffeineStore.DEFAULT_MAXIMUM_SIZE;
 
   private Limiters() {}
@@ -94,7 +96,8 @@ final class Limiters {
     EndpointLimits limits =
         limiter.limits(
             List.of(
-                new RateLimitPolicy("bench", WINDOW, LIMIT, "apiKey", 1, Algorithm.SLIDING_WINDOW)));
+                new RateLimitPolicy(
+                    "bench", WINDOW, LIMIT, "apiKey", 1, Algorithm.SLIDING_WINDOW)));
     return new Decider() {
       @Override
       Object decide(String key, StepResult holder) {
@@ -131,7 +134,6 @@ final class Limiters {
         // what a limiter that sends X-RateLimit-Remaining and Retry-After needs, like StepResult
         return proxyManager.builder().build(key, supplier).tryConsumeAndReturnRemaining(1);
       }
-
     };
   }
 }

@@ -21,10 +21,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Local decisions: our Caffeine store (each algorithm, and once through the {@code RateLimiter}
- * engine; {@code compute-sliding} is the store as it was before its fast path) against Bucket4j's Caffeine proxy manager (one bucket per key) and its unkeyed local
- * bucket, on one hot key, 1,000,000 keys drawn uniformly, and 1,000,000 keys drawn by Zipf (0.99),
- * on 1 and 2 threads. Every key is in the store before measuring; keys are drawn from a
- * pre-generated array. Throughput in decisions per microsecond, all threads together.
+ * engine; {@code compute-sliding} is the store as it was before its fast path) against Bucket4j's
+ * Caffeine proxy manager (one bucket per key) and its unkeyed local bucket, on one hot key,
+ * 1,000,000 keys drawn uniformly, and 1,000,000 keys drawn by Zipf (0.99), on 1 and 2 threads.
+ * Every key is in the store before measuring; keys are drawn from a pre-generated array. Throughput
+ * in decisions per microsecond, all threads together.
  *
  * <p>Run, after {@code mvn -B -q package -DskipTests} at the repository root:
  *
@@ -32,8 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * java -jar benchmarks/target/benchmarks.jar LocalDecisionBenchmark -prof gc
  * </pre>
  *
- * <p>{@code -prof gc} adds {@code gc.alloc.rate.norm}, the bytes allocated per decision. {@code
- * -p limiter=caffeine-sliding,bucket4j-caffeine -p keys=uniform} narrows the run.
+ * <p>{@code -prof gc} adds {@code gc.alloc.rate.norm}, the bytes allocated per decision. {@code -p
+ * limiter=caffeine-sliding,bucket4j-caffeine -p keys=uniform} narrows the run.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -48,7 +49,11 @@ public class LocalDecisionBenchmark {
   @State(Scope.Benchmark)
   public static class Keyed {
     @Param({
-      "caffeine-sliding", "caffeine-fixed", "caffeine-token", "engine-sliding", "compute-sliding",
+      "caffeine-sliding",
+      "caffeine-fixed",
+      "caffeine-token",
+      "engine-sliding",
+      "compute-sliding",
       "bucket4j-caffeine"
     })
     public String limiter;
@@ -86,6 +91,7 @@ public class LocalDecisionBenchmark {
   @State(Scope.Thread)
   public static class Cursor {
     int next;
+
     /** The thread's result holder, which a caller of the store SPI reuses across decisions. */
     final StepResult holder = new StepResult();
 

@@ -13,9 +13,9 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * Retained heap per idle key: used heap after full collections with 1,000,000 keys held, minus
- * used heap with the same store empty, divided by 1,000,000. The keys are created for the store
- * and referenced only by it, so their String objects count; each key took one decision and is then
+ * Retained heap per idle key: used heap after full collections with 1,000,000 keys held, minus used
+ * heap with the same store empty, divided by 1,000,000. The keys are created for the store and
+ * referenced only by it, so their String objects count; each key took one decision and is then
  * idle. One JVM per subject, so that nothing else is on the heap.
  *
  * <p>Run, after {@code mvn -B -q package -DskipTests} at the repository root, one subject per JVM:
@@ -32,8 +32,7 @@ import java.util.function.Consumer;
  * the worst keys a client can send, through the engine (policy {@code bench}): {@code
  * engine-sliding-64} and {@code engine-sliding-32-utf16} (the longest keys kept as sent: 64 bytes,
  * in Latin-1 or in characters of two bytes) and {@code engine-sliding-250} (250 characters, kept as
- * their 44-character digest).
- * Prints one line: {@code subject bytes-per-key}.
+ * their 44-character digest). Prints one line: {@code subject bytes-per-key}.
  */
 public final class MemoryPerKey {
 
@@ -91,7 +90,8 @@ public final class MemoryPerKey {
       case "caffeine-token" -> store(Algorithm.TOKEN_BUCKET);
       case "compute-sliding" -> {
         ComputeStore store = new ComputeStore(Limiters.MAXIMUM_SIZE);
-        Step step = Step.acquire(Algorithm.SLIDING_WINDOW, Limiters.WINDOW.toNanos(), Limiters.LIMIT, 1);
+        Step step =
+            Step.acquire(Algorithm.SLIDING_WINDOW, Limiters.WINDOW.toNanos(), Limiters.LIMIT, 1);
         yield key -> store.apply(key, step);
       }
       case "bucket4j-caffeine" -> {

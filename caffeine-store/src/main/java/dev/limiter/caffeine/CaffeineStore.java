@@ -35,8 +35,8 @@ import org.jspecify.annotations.Nullable;
  * size as it leaves, and the key's next state starts from what the summary counts for it, which is
  * at least its own units (and maybe those of a busier key that shares its slot). So a flood of new
  * keys at any rate cannot reset a key that is in use; it can only make keys that were evicted
- * stricter until their units are back. Size the cache above the number of keys active in one
- * window all the same, so that evictions stay rare.
+ * stricter until their units are back. Size the cache above the number of keys active in one window
+ * all the same, so that evictions stay rare.
  *
  * <p>Found through {@link java.util.ServiceLoader} as the store named {@code caffeine}; its
  * configuration key is {@code ratelimit.caffeine.maximum-size}.
@@ -47,8 +47,8 @@ public final class CaffeineStore implements RateLimitStore {
   public static final long DEFAULT_MAXIMUM_SIZE = 1_000_000L;
 
   /**
-   * The time allowed from Caffeine's clock reading when it sets a key's expiry to the store's reading
-   * for the step under the key's lock, which only reads the clock in between.
+   * The time allowed from Caffeine's clock reading when it sets a key's expiry to the store's
+   * reading for the step under the key's lock, which only reads the clock in between.
    */
   static final long STEP_MARGIN_NANOS = 100_000_000L;
 
@@ -58,10 +58,14 @@ public final class CaffeineStore implements RateLimitStore {
   /** The shortest refresh period: a key in use pays for a recorded read at most this often. */
   static final long MIN_REFRESH_PERIOD_NANOS = 2_000_000_000L;
 
-  /** Written into the tag of a state that left the cache, so that a step racing with that retries. */
+  /**
+   * Written into the tag of a state that left the cache, so that a step racing with that retries.
+   */
   private static final long REMOVED = 0;
 
-  /** How many recently marked keys the store remembers, so that a hot key skips the cache lookup. */
+  /**
+   * How many recently marked keys the store remembers, so that a hot key skips the cache lookup.
+   */
   static final int RECENT_SLOTS = 1024;
 
   private final Cache<String, long[]> cache;
@@ -174,7 +178,8 @@ public final class CaffeineStore implements RateLimitStore {
       synchronized (state) {
         long now = clock.epochNanos();
         if (step.updatesInPlace(state)
-            && Step.storeBits(state) == period(now, refreshPeriodNanos(Step.expiryNanosOf(state)), hash)) {
+            && Step.storeBits(state)
+                == period(now, refreshPeriodNanos(Step.expiryNanosOf(state)), hash)) {
           step.applyTo(state, now, result);
           return;
         }
@@ -350,7 +355,8 @@ public final class CaffeineStore implements RateLimitStore {
     }
 
     @Override
-    public long expireAfterUpdate(String key, long[] state, long currentTime, long currentDuration) {
+    public long expireAfterUpdate(
+        String key, long[] state, long currentTime, long currentDuration) {
       return keep(state);
     }
 

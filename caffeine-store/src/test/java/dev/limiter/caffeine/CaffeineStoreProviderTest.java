@@ -115,7 +115,8 @@ class CaffeineStoreProviderTest {
     RateLimitConfig config = isolated().set(MAXIMUM_SIZE, value).build();
     assertThatIllegalArgumentException()
         .isThrownBy(() -> caffeineProvider().create(config))
-        .withMessage("configuration %s=\"%s\" (from code) is not a whole number", MAXIMUM_SIZE, value);
+        .withMessage(
+            "configuration %s=\"%s\" (from code) is not a whole number", MAXIMUM_SIZE, value);
   }
 
   @ParameterizedTest

@@ -39,7 +39,8 @@ class CaffeineStoreTest extends StoreCompatibilityKit {
    * timer wheel removes expired keys on its ticks of 2^30 ns, so let that and one more tick pass.
    */
   @Override
-  protected void advanceExpiry(RateLimitStore store, ManualClock clock, Duration idle, Duration expiry) {
+  protected void advanceExpiry(
+      RateLimitStore store, ManualClock clock, Duration idle, Duration expiry) {
     clock.advance(idle.plusNanos(CaffeineStore.extraNanos(expiry.toNanos()) + (1L << 30)));
   }
 
@@ -71,8 +72,8 @@ class CaffeineStoreTest extends StoreCompatibilityKit {
    * Seeded traces of decisions at random gaps (a few nanoseconds to twice the key's expiry, around
    * refresh periods and Caffeine's one-second read tolerance), limits that change a token bucket's
    * refill interval, and cache maintenance between decisions: the store answers exactly what a
-   * state that is never dropped answers, so no key left the cache while it still held units and
-   * no fast-path step skipped a needed refresh.
+   * state that is never dropped answers, so no key left the cache while it still held units and no
+   * fast-path step skipped a needed refresh.
    */
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
@@ -80,7 +81,9 @@ class CaffeineStoreTest extends StoreCompatibilityKit {
     java.util.Random random = new java.util.Random(seed);
     CaffeineStore store = (CaffeineStore) store();
     long[] windows = {
-      Duration.ofMillis(200).toNanos(), Duration.ofSeconds(1).toNanos(), Duration.ofSeconds(9).toNanos(),
+      Duration.ofMillis(200).toNanos(),
+      Duration.ofSeconds(1).toNanos(),
+      Duration.ofSeconds(9).toNanos(),
       Duration.ofMinutes(1).toNanos()
     };
     for (Algorithm algorithm : Algorithm.values()) {
@@ -96,8 +99,10 @@ class CaffeineStoreTest extends StoreCompatibilityKit {
                 case 0 -> random.nextInt(1_000);
                 case 1 -> (long) (random.nextDouble() * window / 2);
                 case 2 -> (long) (random.nextDouble() * 2 * expiry);
-                default -> CaffeineStore.refreshPeriodNanos(expiry) * (1 + random.nextInt(8))
-                    + random.nextInt(3) - 1;
+                default ->
+                    CaffeineStore.refreshPeriodNanos(expiry) * (1 + random.nextInt(8))
+                        + random.nextInt(3)
+                        - 1;
               };
           clock().advanceNanos(gap);
           if (random.nextInt(8) == 0) {
@@ -136,20 +141,25 @@ class CaffeineStoreTest extends StoreCompatibilityKit {
     for (int i = 0; i < 3; i++) {
       admitted += small.apply("k", step).allowed() ? 1 : 0;
     }
-    small.apply("k", Step.release(Algorithm.SLIDING_WINDOW, minute, 3, 1, taken.stampNanos(), taken.generation()));
+    small.apply(
+        "k",
+        Step.release(
+            Algorithm.SLIDING_WINDOW, minute, 3, 1, taken.stampNanos(), taken.generation()));
     for (int i = 0; i < 3; i++) {
       admitted += small.apply("k", step).allowed() ? 1 : 0;
     }
-    assertThat(admitted).as("admitted on k in one window after its unit was given back").isLessThanOrEqualTo(3);
+    assertThat(admitted)
+        .as("admitted on k in one window after its unit was given back")
+        .isLessThanOrEqualTo(3);
     small.close();
   }
 
   /**
-   * The issue's flood: a store of 10,000 keys filled with 20,000, a key sending every 10 ms under 50
-   * per 10 minutes, and one new key every 10 ms (or ten, at ten times the rate), for two windows.
-   * The fast paths record a busy key's use about once per refresh period, so to the eviction policy
-   * it looks like a key used once; whatever is evicted, the busy key is never admitted more than 50
-   * times in any 10 minutes.
+   * The issue's flood: a store of 10,000 keys filled with 20,000, a key sending every 10 ms under
+   * 50 per 10 minutes, and one new key every 10 ms (or ten, at ten times the rate), for two
+   * windows. The fast paths record a busy key's use about once per refresh period, so to the
+   * eviction policy it looks like a key used once; whatever is evicted, the busy key is never
+   * admitted more than 50 times in any 10 minutes.
    */
   @ParameterizedTest(name = "{0} new key(s) every 10 ms")
   @ValueSource(ints = {1, 10})
@@ -176,7 +186,9 @@ class CaffeineStoreTest extends StoreCompatibilityKit {
       }
       clock().advance(Duration.ofMillis(10));
     }
-    assertThat(most).as("the busy key's admissions in its busiest 10 minutes").isLessThanOrEqualTo(50);
+    assertThat(most)
+        .as("the busy key's admissions in its busiest 10 minutes")
+        .isLessThanOrEqualTo(50);
     small.close();
   }
 

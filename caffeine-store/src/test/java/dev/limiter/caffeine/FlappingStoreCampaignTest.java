@@ -40,8 +40,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Counted per key in every window of {@code account}: at most {@code max} with {@code closed},
  * {@code 2 max} with {@code local} (the store's count plus this node's fallback), {@code max} plus
  * the requests that {@code open} decided in the window (each is served: the mode has no bound while
- * the store is away); a token bucket's bound is twice that (a burst and a window's refill). No request fails in {@code open} or {@code local}. {@code
- * -Dreliability.scale=10} (the {@code reliability} profile) runs ten times as many requests.
+ * the store is away); a token bucket's bound is twice that (a burst and a window's refill). No
+ * request fails in {@code open} or {@code local}. {@code -Dreliability.scale=10} (the {@code
+ * reliability} profile) runs ten times as many requests.
  */
 class FlappingStoreCampaignTest {
 
@@ -62,7 +63,9 @@ class FlappingStoreCampaignTest {
 
   static Stream<Arguments> runs() {
     List<Arguments> runs = new ArrayList<>();
-    String[] patterns = {"every-2nd", "every-3rd", "every-10th", "bursts-8-in-20", "bursts-60-in-100", "late-every-3rd"};
+    String[] patterns = {
+      "every-2nd", "every-3rd", "every-10th", "bursts-8-in-20", "bursts-60-in-100", "late-every-3rd"
+    };
     for (FailureMode mode : FailureMode.values()) {
       for (String pattern : patterns) {
         for (Algorithm algorithm : Algorithm.values()) {
@@ -79,37 +82,52 @@ class FlappingStoreCampaignTest {
       case "every-3rd", "late-every-3rd" -> FlappingStore.everyNth(3);
       case "every-10th" -> FlappingStore.everyNth(10);
       case "bursts-8-in-20" -> FlappingStore.bursts(8, 20);
-      case "bursts-60-in-100" -> FlappingStore.bursts(60, 100); // longer than the breaker's threshold
+      case "bursts-60-in-100" ->
+          FlappingStore.bursts(60, 100); // longer than the breaker's threshold
       default -> throw new IllegalArgumentException(name);
     };
   }
 
   @ParameterizedTest(name = "{0} {1} {2}")
   @MethodSource("runs")
-  void aFlappingStoreKeepsEachKeyWithinTheBoundOfItsMode(FailureMode mode, String pattern, Algorithm algorithm) {
+  void aFlappingStoreKeepsEachKeyWithinTheBoundOfItsMode(
+      FailureMode mode, String pattern, Algorithm algorithm) {
     ManualClock clock = ManualClock.at(Instant.parse("2026-03-01T10:00:00Z"));
     FlappingStore flapping =
-        new FlappingStore(CaffeineStore.builder().clock(clock).build(), pattern(pattern), pattern.startsWith("late"));
-    FailoverStore failover = FailoverStore.builder(flapping).mode(mode).clock(clock).name("flapping").build();
+        new FlappingStore(
+            CaffeineStore.builder().clock(clock).build(),
+            pattern(pattern),
+            pattern.startsWith("late"));
+    FailoverStore failover =
+        FailoverStore.builder(flapping).mode(mode).clock(clock).name("flapping").build();
     Map<String, List<Long>> servedOpen = new HashMap<>();
-    RateLimitStore store = (key, step, result) -> {
-      failover.apply(key, step, result);
-      if (!step.release() && result.allowed() && result.generation() == 0 && key.startsWith("account:")) {
-        // decided on a fresh state by FAIL_OPEN: a stored state never has generation 0
-        servedOpen.computeIfAbsent(key.substring("account:".length()), k -> new ArrayList<>()).add(clock.epochNanos());
-      }
-    };
+    RateLimitStore store =
+        (key, step, result) -> {
+          failover.apply(key, step, result);
+          if (!step.release()
+              && result.allowed()
+              && result.generation() == 0
+              && key.startsWith("account:")) {
+            // decided on a fresh state by FAIL_OPEN: a stored state never has generation 0
+            servedOpen
+                .computeIfAbsent(key.substring("account:".length()), k -> new ArrayList<>())
+                .add(clock.epochNanos());
+          }
+        };
     RateLimiter limiter =
         RateLimiter.builder()
             .store(store)
-            .config(RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build())
+            .config(
+                RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build())
             .build();
     RateLimitPolicy account = new RateLimitPolicy("account", WINDOW, MAX, "apiKey", 1, algorithm);
-    RateLimitPolicy burst = new RateLimitPolicy("burst", Duration.ofSeconds(1), 2, "apiKey", 1, algorithm);
+    RateLimitPolicy burst =
+        new RateLimitPolicy("burst", Duration.ofSeconds(1), 2, "apiKey", 1, algorithm);
     EndpointLimits both = limiter.limits(List.of(account, burst));
     EndpointLimits alone = limiter.limits(List.of(account));
 
-    Random random = new Random(pattern.hashCode() * 31L + mode.ordinal() * 7L + algorithm.ordinal());
+    Random random =
+        new Random(pattern.hashCode() * 31L + mode.ordinal() * 7L + algorithm.ordinal());
     String[] keys = {"k1", "k2", "k3", "k4"};
     Map<String, List<Long>> admitted = new HashMap<>();
     int requests = 3_000 * SCALE;
@@ -124,7 +142,9 @@ class FlappingStoreCampaignTest {
           admitted.computeIfAbsent(key, k -> new ArrayList<>()).add(now);
         }
       } catch (StoreException e) {
-        assertThat(mode).as("only closed refuses: %s", e.getMessage()).isEqualTo(FailureMode.FAIL_CLOSED);
+        assertThat(mode)
+            .as("only closed refuses: %s", e.getMessage())
+            .isEqualTo(FailureMode.FAIL_CLOSED);
         refused++;
       }
       clock.advance(Duration.ofMillis(100));
@@ -138,14 +158,18 @@ class FlappingStoreCampaignTest {
       List<Long> times = admitted.getOrDefault(key, List.of());
       List<Long> open = servedOpen.getOrDefault(key, List.of());
       for (long end : times) {
-        long start = algorithm == Algorithm.FIXED_WINDOW ? Math.floorDiv(end, window) * window : end - window + 1;
+        long start =
+            algorithm == Algorithm.FIXED_WINDOW
+                ? Math.floorDiv(end, window) * window
+                : end - window + 1;
         long stop = algorithm == Algorithm.FIXED_WINDOW ? start + window - 1 : end;
         int count = count(times, start, stop);
-        int bound = switch (mode) {
-          case FAIL_CLOSED -> single;
-          case LOCAL_FALLBACK -> 2 * single;
-          case FAIL_OPEN -> single + count(open, start, stop);
-        };
+        int bound =
+            switch (mode) {
+              case FAIL_CLOSED -> single;
+              case LOCAL_FALLBACK -> 2 * single;
+              case FAIL_OPEN -> single + count(open, start, stop);
+            };
         most = Math.max(most, count);
         if (count > bound) {
           over++;
@@ -164,7 +188,9 @@ class FlappingStoreCampaignTest {
         .with("refused_503", refused)
         .write();
     assertThat(flapping.failed()).as("faults were injected").isPositive();
-    assertThat(over).as("admissions beyond the bound of %s, most in one window %d", mode, most).isZero();
+    assertThat(over)
+        .as("admissions beyond the bound of %s, most in one window %d", mode, most)
+        .isZero();
     if (mode != FailureMode.FAIL_CLOSED) {
       assertThat(refused).isZero();
     }

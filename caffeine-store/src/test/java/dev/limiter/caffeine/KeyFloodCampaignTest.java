@@ -23,8 +23,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * bound of 1,000,000 keys, filled by a flood of new keys of 1 to 250 characters (a tenth of them
  * outside Latin-1) before the hot keys arrive, so that each hot key is new in a full cache (the
  * case the eviction policy is least kind to), then more flood beside hot keys on each algorithm
- * sending every 10 ms under 50 per 10 minutes. No hot key is ever admitted more than its algorithm allows in a window, however much the
- * flood evicts; the heap the store retains stays under the stated bound.
+ * sending every 10 ms under 50 per 10 minutes. No hot key is ever admitted more than its algorithm
+ * allows in a window, however much the flood evicts; the heap the store retains stays under the
+ * stated bound.
  *
  * <p>Default: 1,000,000 flood keys, then 300,000 more over 12 minutes; and the issue's case, a
  * store of 10,000 filled with 20,000, then ten new keys every 10 ms. {@code -Dreliability.scale=N}
@@ -35,7 +36,10 @@ class KeyFloodCampaignTest {
   private static final int SCALE = Integer.getInteger("reliability.scale", 1);
   private static final int MAX = 50;
   private static final Duration WINDOW = Duration.ofMinutes(10);
-  /** What a million idle keys may retain, at most about 300 B each (BENCHMARKS.md), and the summary. */
+
+  /**
+   * What a million idle keys may retain, at most about 300 B each (BENCHMARKS.md), and the summary.
+   */
   private static final long HEAP_BOUND_PER_KEY = 400;
 
   /**
@@ -44,7 +48,8 @@ class KeyFloodCampaignTest {
    */
   @ParameterizedTest(name = "maximumSize {0}, prefilled with {1}, {2} more keys")
   @CsvSource({"1000000, 1000000, 300000", "10000, 20000, 120000"})
-  void aFloodOfNewKeysPastTheBoundNeverLetsAHotKeyThrough(long maximumSize, long prefill, long more) {
+  void aFloodOfNewKeysPastTheBoundNeverLetsAHotKeyThrough(
+      long maximumSize, long prefill, long more) {
     ManualClock clock = ManualClock.at(Instant.parse("2026-03-01T10:00:00Z"));
     long before = CampaignReport.retainedHeapBytes();
     CampaignReport.resetPeakHeap();
@@ -52,13 +57,22 @@ class KeyFloodCampaignTest {
     RateLimiter limiter =
         RateLimiter.builder()
             .store(store)
-            .config(RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build())
+            .config(
+                RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build())
             .build();
     Algorithm[] algorithms = Algorithm.values();
     EndpointLimits[] limits = new EndpointLimits[algorithms.length];
     for (int a = 0; a < algorithms.length; a++) {
-      limits[a] = limiter.limits(List.of(new RateLimitPolicy(
-          "hot-" + algorithms[a].name().toLowerCase(java.util.Locale.ROOT), WINDOW, MAX, "apiKey", 1, algorithms[a])));
+      limits[a] =
+          limiter.limits(
+              List.of(
+                  new RateLimitPolicy(
+                      "hot-" + algorithms[a].name().toLowerCase(java.util.Locale.ROOT),
+                      WINDOW,
+                      MAX,
+                      "apiKey",
+                      1,
+                      algorithms[a])));
     }
     String[] hot = {"hot-a", "hot-b"};
     @SuppressWarnings("unchecked")
@@ -96,14 +110,18 @@ class KeyFloodCampaignTest {
             most[a][h] = Math.max(most[a][h], ++fixedCount[a][h]);
             over += fixedCount[a][h] > MAX ? 1 : 0;
           } else {
-            ArrayDeque<Long> times = admittedAt[a][h] == null ? (admittedAt[a][h] = new ArrayDeque<>()) : admittedAt[a][h];
+            ArrayDeque<Long> times =
+                admittedAt[a][h] == null
+                    ? (admittedAt[a][h] = new ArrayDeque<>())
+                    : admittedAt[a][h];
             times.addLast(now);
             while (times.peekFirst() <= now - window) {
               times.removeFirst();
             }
             most[a][h] = Math.max(most[a][h], times.size());
             // a token bucket allows a burst of max and max more over a window
-            over += times.size() > (algorithms[a] == Algorithm.TOKEN_BUCKET ? 2 * MAX : MAX) ? 1 : 0;
+            over +=
+                times.size() > (algorithms[a] == Algorithm.TOKEN_BUCKET ? 2 * MAX : MAX) ? 1 : 0;
           }
         }
       }
@@ -123,7 +141,9 @@ class KeyFloodCampaignTest {
     for (int a = 0; a < algorithms.length; a++) {
       int algorithmMost = Math.max(most[a][0], most[a][1]);
       worst = Math.max(worst, algorithmMost);
-      report.with("hot_most_in_a_window_" + algorithms[a].name().toLowerCase(java.util.Locale.ROOT), algorithmMost);
+      report.with(
+          "hot_most_in_a_window_" + algorithms[a].name().toLowerCase(java.util.Locale.ROOT),
+          algorithmMost);
     }
     report
         .with("flood_keys", flooded)
@@ -134,10 +154,16 @@ class KeyFloodCampaignTest {
         .with("retained_heap", CampaignReport.megabytes(retained))
         .with("peak_heap", CampaignReport.megabytes(peak))
         .write();
-    assertThat(over).as("hot admissions beyond their algorithm's bound; most in one window %d", worst).isZero();
-    assertThat(store.evictedHoldingUnits()).as("the flood filled the store and it evicted keys in use").isPositive();
+    assertThat(over)
+        .as("hot admissions beyond their algorithm's bound; most in one window %d", worst)
+        .isZero();
+    assertThat(store.evictedHoldingUnits())
+        .as("the flood filled the store and it evicted keys in use")
+        .isPositive();
     assertThat(held).as("keys held").isLessThanOrEqualTo(maximumSize + 1_000);
-    assertThat(retained).as("heap retained by %d keys", held).isLessThan(HEAP_BOUND_PER_KEY * Math.max(held, 10_000));
+    assertThat(retained)
+        .as("heap retained by %d keys", held)
+        .isLessThan(HEAP_BOUND_PER_KEY * Math.max(held, 10_000));
     limiter.close();
     store.close();
   }
@@ -148,7 +174,8 @@ class KeyFloodCampaignTest {
     StringBuilder key = new StringBuilder(length + 12).append(Long.toString(n, 36)).append('-');
     boolean wide = random.nextInt(10) == 0;
     while (key.length() < length) {
-      key.append(wide ? (char) (0x4E00 + random.nextInt(2_000)) : (char) ('!' + random.nextInt(94)));
+      key.append(
+          wide ? (char) (0x4E00 + random.nextInt(2_000)) : (char) ('!' + random.nextInt(94)));
     }
     return key.toString();
   }

@@ -100,8 +100,10 @@ class StallTest {
         StepResult expected = step.applyTo(state, decided.stampNanos());
         reference.put(key, state);
         assertThat(expected.allowed())
-            .as("%s, run %d, request %d on %s admitted at %d: the state that is never dropped has no"
-                + " room", algorithm, label, i, key, decided.stampNanos())
+            .as(
+                "%s, run %d, request %d on %s admitted at %d: the state that is never dropped has"
+                    + " no room",
+                algorithm, label, i, key, decided.stampNanos())
             .isTrue();
       }
       switch (random.nextInt(6)) {

@@ -39,7 +39,13 @@ record DemoOptions(
 
   static DemoOptions defaults() {
     return new DemoOptions(
-        "127.0.0.1", 8080, HeaderDialect.BOTH, "caffeine", 5701, List.of(), FailureMode.LOCAL_FALLBACK);
+        "127.0.0.1",
+        8080,
+        HeaderDialect.BOTH,
+        "caffeine",
+        5701,
+        List.of(),
+        FailureMode.LOCAL_FALLBACK);
   }
 
   /**
@@ -64,7 +70,8 @@ record DemoOptions(
       }
       if (i + 1 >= args.size()) {
         // every flag takes a value, and the usage shows every flag: one it does not show is unknown
-        String problem = USAGE.contains("[" + flag + " ") ? flag + " needs a value" : "unknown option " + flag;
+        String problem =
+            USAGE.contains("[" + flag + " ") ? flag + " needs a value" : "unknown option " + flag;
         throw new IllegalArgumentException(problem + "\n" + USAGE);
       }
       String value = args.get(++i);
@@ -90,7 +97,8 @@ record DemoOptions(
     }
     if (clusterFlags && !store.equals("hazelcast")) {
       throw new IllegalArgumentException(
-          "--hazelcast-port, --hazelcast-members and --on-store-failure need --store hazelcast\n" + USAGE);
+          "--hazelcast-port, --hazelcast-members and --on-store-failure need --store hazelcast\n"
+              + USAGE);
     }
     return new DemoOptions(host, port, headers, store, hazelcastPort, members, onStoreFailure);
   }
@@ -138,9 +146,11 @@ record DemoOptions(
         throw new IllegalArgumentException(
             String.format(
                 Locale.ROOT,
-                "--hazelcast-members takes HOST:PORT,HOST:PORT, such as 127.0.0.1:5701,127.0.0.1:5702;"
-                    + " \"%s\" is not HOST:PORT\n%s",
-                address, USAGE));
+                "--hazelcast-members takes HOST:PORT,HOST:PORT, such as"
+                    + " 127.0.0.1:5701,127.0.0.1:5702; \"%s\" is not HOST:PORT\n"
+                    + "%s",
+                address,
+                USAGE));
       }
       members.add(address);
     }
@@ -158,6 +168,10 @@ record DemoOptions(
     }
     throw new IllegalArgumentException(
         String.format(
-            Locale.ROOT, "%s must be a number from 0 to 65535, was \"%s\"\n%s", flag, value, USAGE));
+            Locale.ROOT,
+            "%s must be a number from 0 to 65535, was \"%s\"\n%s",
+            flag,
+            value,
+            USAGE));
   }
 }

@@ -53,7 +53,12 @@ public class DemoResource {
   @POST
   @Path("messages")
   @RateLimit(name = "pair", window = "1m", max = 3, key = "apiKey+query:to")
-  @RateLimit(name = "messages-daily", window = "1d", max = 20, key = "apiKey", algorithm = Algorithm.FIXED_WINDOW)
+  @RateLimit(
+      name = "messages-daily",
+      window = "1d",
+      max = 20,
+      key = "apiKey",
+      algorithm = Algorithm.FIXED_WINDOW)
   public String message(@QueryParam("to") String to) {
     return "{\"sent\":true,\"to\":" + Json.quote(to == null ? "" : to) + "}";
   }
@@ -89,7 +94,12 @@ public class DemoResource {
    */
   @GET
   @Path("stream")
-  @RateLimit(name = "stream", window = "10s", max = 5, key = "apiKey", algorithm = Algorithm.TOKEN_BUCKET)
+  @RateLimit(
+      name = "stream",
+      window = "10s",
+      max = 5,
+      key = "apiKey",
+      algorithm = Algorithm.TOKEN_BUCKET)
   public String stream() {
     return "{\"events\":[]}";
   }

@@ -1,11 +1,11 @@
 package dev.limiter.demo;
 
-import dev.limiter.Clock;
-import dev.limiter.RateLimitConfig;
-import dev.limiter.RateLimiter;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import dev.limiter.Clock;
+import dev.limiter.RateLimitConfig;
+import dev.limiter.RateLimiter;
 import dev.limiter.caffeine.CaffeineStore;
 import dev.limiter.hazelcast.HazelcastStore;
 import dev.limiter.http.HttpContract;
@@ -41,7 +41,8 @@ import org.glassfish.jersey.servlet.ServletContainer;
  */
 public final class DemoServer implements AutoCloseable {
 
-  private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+  private static final String COMMON_POOL_PARALLELISM =
+      "java.util.concurrent.ForkJoinPool.common.parallelism";
 
   private final Server server;
   private final RateLimitStore store;
@@ -89,9 +90,14 @@ public final class DemoServer implements AutoCloseable {
     // on SIGTERM: stop taking requests, then leave the cluster gracefully (partitions handed over)
     Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
     System.out.printf(
-        "limiter demo on http://%s:%d (headers %s, store %s); try: curl -i -H 'X-API-Key: k1' http://%s:%d/api/hello%n",
-        options.host(), demo.port(), options.headers().name().toLowerCase(java.util.Locale.ROOT),
-        options.store(), options.host(), demo.port());
+        "limiter demo on http://%s:%d (headers %s, store %s); try: curl -i -H 'X-API-Key: k1'"
+            + " http://%s:%d/api/hello%n",
+        options.host(),
+        demo.port(),
+        options.headers().name().toLowerCase(java.util.Locale.ROOT),
+        options.store(),
+        options.host(),
+        demo.port());
     demo.server.join();
   }
 
@@ -104,12 +110,15 @@ public final class DemoServer implements AutoCloseable {
    * @return the running server
    * @throws Exception if Jetty cannot start
    */
-  static DemoServer start(DemoOptions options, Clock clock, RateLimitConfig config) throws Exception {
+  static DemoServer start(DemoOptions options, Clock clock, RateLimitConfig config)
+      throws Exception {
     RateLimitStore store =
         options.store().equals("hazelcast")
             ? hazelcastStore(options, clock)
             : CaffeineStore.builder()
-                .maximumSize(config.getLong("ratelimit.caffeine.maximum-size", CaffeineStore.DEFAULT_MAXIMUM_SIZE))
+                .maximumSize(
+                    config.getLong(
+                        "ratelimit.caffeine.maximum-size", CaffeineStore.DEFAULT_MAXIMUM_SIZE))
                 .clock(clock)
                 .build();
     RateLimiter limiter =
@@ -170,7 +179,8 @@ public final class DemoServer implements AutoCloseable {
         options.hazelcastMembers().isEmpty()
             ? List.of("127.0.0.1:" + options.hazelcastPort())
             : options.hazelcastMembers();
-    boolean loopback = members.stream().allMatch(m -> m.startsWith("127.") || m.startsWith("localhost:"));
+    boolean loopback =
+        members.stream().allMatch(m -> m.startsWith("127.") || m.startsWith("localhost:"));
     config.setProperty("hazelcast.socket.bind.any", Boolean.toString(!loopback));
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(options.hazelcastPort()).setPortAutoIncrement(false);

@@ -14,7 +14,8 @@ public class HealthServlet extends HttpServlet {
   public HealthServlet() {}
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     response.setContentType("application/json");
     response.getWriter().write("{\"status\":\"up\"}");
   }

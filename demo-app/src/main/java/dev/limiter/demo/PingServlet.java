@@ -16,7 +16,8 @@ public class PingServlet extends HttpServlet {
   public PingServlet() {}
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     response.setContentType("application/json");
     response.getWriter().write("{\"pong\":true}");
   }

@@ -1,6 +1,7 @@
 /**
  * A runnable demonstration server: Jetty 12 serving a plain servlet and Jersey resources, limited
- * by {@code RateLimitFilter} and {@code RateLimitFeature} through one {@link dev.limiter.RateLimiter}.
+ * by {@code RateLimitFilter} and {@code RateLimitFeature} through one {@link
+ * dev.limiter.RateLimiter}.
  */
 @NullMarked
 package dev.limiter.demo;

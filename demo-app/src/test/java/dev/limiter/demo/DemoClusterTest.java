@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two demo servers in one JVM with {@code --store hazelcast}, each with its own embedded member on
- * loopback, joined by TCP-IP: every limit is one limit across both. Ports 5911 and 5912 leave
- * 5701 to a demo a developer may be running.
+ * loopback, joined by TCP-IP: every limit is one limit across both. Ports 5911 and 5912 leave 5701
+ * to a demo a developer may be running.
  */
 class DemoClusterTest {
 
@@ -27,8 +27,24 @@ class DemoClusterTest {
 
   @BeforeAll
   static void startTwoNodes() throws Exception {
-    first = TestDemo.start(CLOCK, "--store", "hazelcast", "--hazelcast-port", "5911", "--hazelcast-members", MEMBERS);
-    second = TestDemo.start(CLOCK, "--store", "hazelcast", "--hazelcast-port", "5912", "--hazelcast-members", MEMBERS);
+    first =
+        TestDemo.start(
+            CLOCK,
+            "--store",
+            "hazelcast",
+            "--hazelcast-port",
+            "5911",
+            "--hazelcast-members",
+            MEMBERS);
+    second =
+        TestDemo.start(
+            CLOCK,
+            "--store",
+            "hazelcast",
+            "--hazelcast-port",
+            "5912",
+            "--hazelcast-members",
+            MEMBERS);
     HazelcastStore store = (HazelcastStore) first.server().store();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (store.instance().getCluster().getMembers().size() < 2 && System.nanoTime() < deadline) {

@@ -72,7 +72,11 @@ class DemoEndpointsTest {
 
   /** Checks a 429 completely and returns its Retry-After. */
   private static long assertRejected(
-      HttpResponse<String> response, String policy, long limit, long remaining, String... violated) {
+      HttpResponse<String> response,
+      String policy,
+      long limit,
+      long remaining,
+      String... violated) {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(429);
     assertThat(field(response, "X-RateLimit-Policy")).isEqualTo(policy);
     assertThat(number(response, "X-RateLimit-Limit")).isEqualTo(limit);
@@ -127,9 +131,9 @@ class DemoEndpointsTest {
     assertThat(field(rejected, "RateLimit")).isEqualTo("\"hello\";r=0;t=66");
     assertThat(rejected.body())
         .isEqualTo(
-            "{\"type\":\"https://limiter.dev/problems/rate-limited\",\"title\":\"Too Many Requests\","
-                + "\"status\":429,\"detail\":\"Rate limit 'hello' exceeded; retry in 66 seconds.\","
-                + "\"policy\":\"hello\",\"limit\":5,\"retry_after\":66,"
+            "{\"type\":\"https://limiter.dev/problems/rate-limited\",\"title\":\"Too Many"
+                + " Requests\",\"status\":429,\"detail\":\"Rate limit 'hello' exceeded; retry in 66"
+                + " seconds.\",\"policy\":\"hello\",\"limit\":5,\"retry_after\":66,"
                 + "\"violated_policies\":[\"hello\"]}");
     // another key has its own counter
     assertAllowed(hello("hello-2"), "hello", 5, 4);
@@ -144,7 +148,8 @@ class DemoEndpointsTest {
     assertThat(number(hello("back-1"), "Retry-After")).isEqualTo(66);
 
     demo.clock().advance(Duration.ofSeconds(60));
-    // never early: a full window later the units are still counted, and Retry-After says for how long
+    // never early: a full window later the units are still counted, and Retry-After says for how
+    // long
     HttpResponse<String> late = hello("back-1");
     assertThat(assertRejected(late, "hello", 5, 0, "hello")).isEqualTo(6);
 
@@ -168,9 +173,9 @@ class DemoEndpointsTest {
       assertThat(field(response, "Cache-Control")).isEqualTo("no-store");
       assertThat(response.body())
           .isEqualTo(
-              "{\"type\":\"https://limiter.dev/problems/missing-credentials\",\"title\":\"Unauthorized\","
-                  + "\"status\":401,\"detail\":\"The request lacks an API key in header X-API-Key,"
-                  + " which rate limit 'hello' is keyed on.\",\"policy\":\"hello\"}");
+              "{\"type\":\"https://limiter.dev/problems/missing-credentials\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"The"
+                  + " request lacks an API key in header X-API-Key, which rate limit 'hello' is"
+                  + " keyed on.\",\"policy\":\"hello\"}");
       assertThat(limiterFields(response)).isEmpty();
     }
   }
@@ -312,17 +317,23 @@ class DemoEndpointsTest {
     assertThat(message(key, "m0").statusCode()).isEqualTo(429);
     HttpResponse<String> last = sendTwenty(key, "n");
     assertAllowed(last, "messages-daily", 20, 0);
-    assertThat(number(last, "X-RateLimit-Reset")).isEqualTo(midnight.plus(1, ChronoUnit.DAYS).getEpochSecond());
+    assertThat(number(last, "X-RateLimit-Reset"))
+        .isEqualTo(midnight.plus(1, ChronoUnit.DAYS).getEpochSecond());
   }
 
   /** The first midnight UTC at least {@code margin} after the clock's time. */
   private static Instant nextMidnight(Duration margin) {
-    return demo.clock().instant().plus(margin).truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
+    return demo.clock()
+        .instant()
+        .plus(margin)
+        .truncatedTo(ChronoUnit.DAYS)
+        .plus(1, ChronoUnit.DAYS);
   }
 
   @Test
   void messagesWithoutRecipientAre400AndWithoutKey401() throws Exception {
-    for (String target : new String[] {"/api/messages", "/api/messages?to=", "/api/messages?other=x"}) {
+    for (String target :
+        new String[] {"/api/messages", "/api/messages?to=", "/api/messages?other=x"}) {
       HttpResponse<String> response = demo.post(target, "X-API-Key", "no-recipient-1");
 
       assertThat(response.statusCode()).as(target).isEqualTo(400);
@@ -340,7 +351,9 @@ class DemoEndpointsTest {
     assertThat(anonymous.statusCode()).isEqualTo(401);
     assertThat(anonymous.body())
         .contains("\"status\":401")
-        .contains("The request lacks an API key in header X-API-Key, which rate limit 'pair' is keyed on.");
+        .contains(
+            "The request lacks an API key in header X-API-Key, which rate limit 'pair' is keyed"
+                + " on.");
     assertAllowed(message("no-recipient-1", "alice"), "pair", 3, 2);
   }
 
@@ -379,7 +392,8 @@ class DemoEndpointsTest {
     assertAllowed(demo.post("/api/links", "X-API-Key", "127.0.0.1"), "links", 3, 2);
     assertThat(demo.post("/api/links").statusCode()).isEqualTo(429);
     // an untrusted peer cannot pick its address with X-Forwarded-For
-    assertThat(demo.post("/api/links", "X-Forwarded-For", "203.0.113.9").statusCode()).isEqualTo(429);
+    assertThat(demo.post("/api/links", "X-Forwarded-For", "203.0.113.9").statusCode())
+        .isEqualTo(429);
   }
 
   @Test
@@ -428,9 +442,11 @@ class DemoEndpointsTest {
     long remaining = number(first, "X-RateLimit-Remaining");
     assertThat(remaining).isEqualTo(999_999_999L);
     // keyed by the address: an API key changes nothing, and no key is needed
-    assertThat(number(demo.get("/api/bench/limited", "X-API-Key", "bench-1"), "X-RateLimit-Remaining"))
+    assertThat(
+            number(demo.get("/api/bench/limited", "X-API-Key", "bench-1"), "X-RateLimit-Remaining"))
         .isEqualTo(remaining - 1);
-    assertThat(number(demo.get("/api/bench/limited", "X-API-Key", "bench-2"), "X-RateLimit-Remaining"))
+    assertThat(
+            number(demo.get("/api/bench/limited", "X-API-Key", "bench-2"), "X-RateLimit-Remaining"))
         .isEqualTo(remaining - 2);
   }
 
@@ -463,7 +479,8 @@ class DemoEndpointsTest {
     String origin = "https://app.example";
     HttpResponse<String> allowed = hello("origin-1", "Origin", origin);
 
-    assertThat(allowed.headers().allValues("Access-Control-Expose-Headers")).containsExactly(BOTH_EXPOSED);
+    assertThat(allowed.headers().allValues("Access-Control-Expose-Headers"))
+        .containsExactly(BOTH_EXPOSED);
     for (int i = 0; i < 4; i++) {
       hello("origin-1");
     }

@@ -28,13 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
  * The demo on Hazelcast as an operator runs it, in child JVMs on loopback: it leaves the cluster
  * gracefully on SIGTERM (its peers see a member leave, not one suspected dead), it exits with a
  * non-zero status rather than linger as a member when it cannot start, and beside a peer stopped
- * with SIGSTOP it either serves or exits, in every failure mode. Every child is bounded by
- * timeouts and ended by its handle.
+ * with SIGSTOP it either serves or exits, in every failure mode. Every child is bounded by timeouts
+ * and ended by its handle.
  */
 class DemoLifecycleTest {
 
   private static final Pattern STARTED =
-      Pattern.compile("limiter demo on http://127\\.0\\.0\\.1:(\\d+) \\(headers (\\w+), store (\\w+)\\);.*");
+      Pattern.compile(
+          "limiter demo on http://127\\.0\\.0\\.1:(\\d+) \\(headers (\\w+), store (\\w+)\\);.*");
 
   @TempDir Path dir;
 
@@ -55,7 +56,8 @@ class DemoLifecycleTest {
     command.add(System.getProperty("java.class.path"));
     command.add(DemoServer.class.getName());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectError(dir.resolve(name + ".err").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectError(dir.resolve(name + ".err").toFile());
     builder.environment().keySet().removeIf(variable -> variable.startsWith("RATELIMIT_"));
     Process process = builder.start();
     children.add(process);
@@ -66,17 +68,22 @@ class DemoLifecycleTest {
     return Files.readString(dir.resolve(name + ".err"), StandardCharsets.UTF_8);
   }
 
-  /** Waits for the line saying where the demo serves; empty if the child ends first or never says. */
+  /**
+   * Waits for the line saying where the demo serves; empty if the child ends first or never says.
+   */
   private static String startedLine(Process process, Duration within) throws Exception {
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-      try {
-        String read = out.readLine();
-        return read == null ? "" : read;
-      } catch (IOException e) {
-        return "";
-      }
-    });
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<String> line =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                String read = out.readLine();
+                return read == null ? "" : read;
+              } catch (IOException e) {
+                return "";
+              }
+            });
     try {
       return line.get(within.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
@@ -106,18 +113,29 @@ class DemoLifecycleTest {
   }
 
   private static HttpResponse<String> hello(int port) throws Exception {
-    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/hello"))
-            .header("X-API-Key", "lifecycle")
-            .timeout(Duration.ofSeconds(10))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .build()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/hello"))
+                .header("X-API-Key", "lifecycle")
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private static String[] member(int http, int hazelcast, String members, String mode) {
     return new String[] {
-      "--port", Integer.toString(http), "--store", "hazelcast", "--hazelcast-port", Integer.toString(hazelcast),
-      "--hazelcast-members", members, "--on-store-failure", mode
+      "--port",
+      Integer.toString(http),
+      "--store",
+      "hazelcast",
+      "--hazelcast-port",
+      Integer.toString(hazelcast),
+      "--hazelcast-members",
+      members,
+      "--on-store-failure",
+      mode
     };
   }
 
@@ -128,7 +146,9 @@ class DemoLifecycleTest {
       int b = freePort();
       String members = "127.0.0.1:" + a + ",127.0.0.1:" + b;
       Process peer = launch("peer", member(0, a, members, "local"));
-      assertThat(startedLine(peer, Duration.ofSeconds(60))).as("peer: %s", stderr("peer")).matches(STARTED);
+      assertThat(startedLine(peer, Duration.ofSeconds(60)))
+          .as("peer: %s", stderr("peer"))
+          .matches(STARTED);
       Process leaving = launch("leaving", member(0, b, members, "local"));
       Matcher started = STARTED.matcher(startedLine(leaving, Duration.ofSeconds(60)));
       assertThat(started.matches()).as("leaving: %s", stderr("leaving")).isTrue();
@@ -153,8 +173,11 @@ class DemoLifecycleTest {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       int hazelcast = freePort();
       Process demo =
-          launch("taken", member(taken.getLocalPort(), hazelcast, "127.0.0.1:" + hazelcast, "closed"));
-      assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("the demo exits: %s", stderr("taken")).isTrue();
+          launch(
+              "taken", member(taken.getLocalPort(), hazelcast, "127.0.0.1:" + hazelcast, "closed"));
+      assertThat(demo.waitFor(90, TimeUnit.SECONDS))
+          .as("the demo exits: %s", stderr("taken"))
+          .isTrue();
       assertThat(demo.exitValue()).isEqualTo(1);
       assertThat(stderr("taken")).contains("limiter demo cannot start");
     } finally {
@@ -172,7 +195,9 @@ class DemoLifecycleTest {
     try {
       int a = freePort();
       Process peer = launch("stopped", member(0, a, "127.0.0.1:" + a, "local"));
-      assertThat(startedLine(peer, Duration.ofSeconds(60))).as("peer: %s", stderr("stopped")).matches(STARTED);
+      assertThat(startedLine(peer, Duration.ofSeconds(60)))
+          .as("peer: %s", stderr("stopped"))
+          .matches(STARTED);
       signal(peer, "STOP");
       List<Process> starting = new ArrayList<>();
       List<String> modes = List.of("open", "closed", "local");

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoMainTest {
 
   private static final Pattern STARTED =
-      Pattern.compile("limiter demo on http://127\\.0\\.0\\.1:(\\d+) \\(headers (\\w+), store (\\w+)\\);.*");
+      Pattern.compile(
+          "limiter demo on http://127\\.0\\.0\\.1:(\\d+) \\(headers (\\w+), store (\\w+)\\);.*");
 
   @TempDir Path dir;
 
@@ -44,7 +45,8 @@ class DemoMainTest {
     command.add(System.getProperty("java.class.path"));
     command.add(DemoServer.class.getName());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectError(dir.resolve("stderr").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectError(dir.resolve("stderr").toFile());
     // the child reads overrides from its environment; the build's own must not change the limits
     builder.environment().keySet().removeIf(name -> name.startsWith("RATELIMIT_"));
     return builder.start();
@@ -73,7 +75,8 @@ class DemoMainTest {
       // endsWith: a JVM may first say it picked up JAVA_TOOL_OPTIONS
       assertThat(stderr())
           .endsWith(
-              "--port must be a number from 0 to 65535, was \"80a\"\n" + DemoOptions.USAGE
+              "--port must be a number from 0 to 65535, was \"80a\"\n"
+                  + DemoOptions.USAGE
                   + System.lineSeparator());
     } finally {
       end(process);
@@ -85,7 +88,8 @@ class DemoMainTest {
     Process process = launch("--port", "0", "--headers", "x");
     try {
       BufferedReader out =
-          new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String line = CompletableFuture.supplyAsync(() -> readLine(out)).get(60, TimeUnit.SECONDS);
       assertThat(line).as("first line; standard error:%n%s", stderr()).matches(STARTED);
       Matcher started = STARTED.matcher(line);
@@ -96,7 +100,8 @@ class DemoMainTest {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       HttpResponse<String> hello =
           client.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + started.group(1) + "/api/hello"))
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + started.group(1) + "/api/hello"))
                   .header("X-API-Key", "main-1")
                   .timeout(Duration.ofSeconds(10))
                   .build(),

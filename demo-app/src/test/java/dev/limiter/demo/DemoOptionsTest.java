@@ -27,14 +27,25 @@ class DemoOptionsTest {
     DemoOptions options =
         DemoOptions.parse(List.of("--port", "0", "--host", "0.0.0.0", "--headers", "draft6"));
 
-    assertThat(options).isEqualTo(new DemoOptions("0.0.0.0", 0, HeaderDialect.DRAFT6, "caffeine", 5701, List.of(), dev.limiter.spi.FailureMode.LOCAL_FALLBACK));
+    assertThat(options)
+        .isEqualTo(
+            new DemoOptions(
+                "0.0.0.0",
+                0,
+                HeaderDialect.DRAFT6,
+                "caffeine",
+                5701,
+                List.of(),
+                dev.limiter.spi.FailureMode.LOCAL_FALLBACK));
     assertThat(DemoOptions.parse(List.of("--port", "65535")).port()).isEqualTo(65535);
   }
 
   @Test
   void theDialectIsParsedInAnyCase() {
-    assertThat(DemoOptions.parse(List.of("--headers", "IETF")).headers()).isEqualTo(HeaderDialect.IETF);
-    assertThat(DemoOptions.parse(List.of("--headers", "None")).headers()).isEqualTo(HeaderDialect.NONE);
+    assertThat(DemoOptions.parse(List.of("--headers", "IETF")).headers())
+        .isEqualTo(HeaderDialect.IETF);
+    assertThat(DemoOptions.parse(List.of("--headers", "None")).headers())
+        .isEqualTo(HeaderDialect.NONE);
   }
 
   @Test
@@ -47,7 +58,8 @@ class DemoOptionsTest {
   void aBadPortIsNamedWithTheRuleAndTheUsage(String port) {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> DemoOptions.parse(List.of("--port", port)))
-        .withMessage("--port must be a number from 0 to 65535, was \"" + port + "\"\n" + DemoOptions.USAGE);
+        .withMessage(
+            "--port must be a number from 0 to 65535, was \"" + port + "\"\n" + DemoOptions.USAGE);
   }
 
   @Test
@@ -56,7 +68,8 @@ class DemoOptionsTest {
         .isThrownBy(() -> DemoOptions.parse(List.of("--headers", "json")))
         .withMessage(
             "--headers: header dialect \"json\" is not one of x, ietf, draft6, both or none"
-                + " (case-insensitive)\n" + DemoOptions.USAGE);
+                + " (case-insensitive)\n"
+                + DemoOptions.USAGE);
   }
 
   @Test
@@ -95,13 +108,21 @@ class DemoOptionsTest {
   void parsesTheClusterFlags() {
     DemoOptions options =
         DemoOptions.parse(
-            List.of("--store", "hazelcast", "--hazelcast-port", "5702", "--hazelcast-members",
-                "127.0.0.1:5701, 127.0.0.1:5702", "--on-store-failure", "open"));
+            List.of(
+                "--store",
+                "hazelcast",
+                "--hazelcast-port",
+                "5702",
+                "--hazelcast-members",
+                "127.0.0.1:5701, 127.0.0.1:5702",
+                "--on-store-failure",
+                "open"));
     assertThat(options.store()).isEqualTo("hazelcast");
     assertThat(options.hazelcastPort()).isEqualTo(5702);
     assertThat(options.hazelcastMembers()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
     assertThat(options.onStoreFailure()).isEqualTo(dev.limiter.spi.FailureMode.FAIL_OPEN);
-    assertThat(DemoOptions.defaults().onStoreFailure()).isEqualTo(dev.limiter.spi.FailureMode.LOCAL_FALLBACK);
+    assertThat(DemoOptions.defaults().onStoreFailure())
+        .isEqualTo(dev.limiter.spi.FailureMode.LOCAL_FALLBACK);
     assertThat(DemoOptions.defaults().hazelcastPort()).isEqualTo(5701);
     assertThat(DemoOptions.defaults().hazelcastMembers()).isEmpty();
   }
@@ -112,14 +133,19 @@ class DemoOptionsTest {
         .isThrownBy(() -> DemoOptions.parse(List.of("--store", "redis")))
         .withMessage("--store must be caffeine or hazelcast, was \"redis\"\n" + DemoOptions.USAGE);
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> DemoOptions.parse(List.of("--store", "hazelcast", "--hazelcast-members", "127.0.0.1")))
+        .isThrownBy(
+            () ->
+                DemoOptions.parse(
+                    List.of("--store", "hazelcast", "--hazelcast-members", "127.0.0.1")))
         .withMessageStartingWith("--hazelcast-members takes HOST:PORT,HOST:PORT")
         .withMessageContaining("\"127.0.0.1\" is not HOST:PORT");
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> DemoOptions.parse(List.of("--store", "hazelcast", "--on-store-failure", "maybe")))
+        .isThrownBy(
+            () -> DemoOptions.parse(List.of("--store", "hazelcast", "--on-store-failure", "maybe")))
         .withMessageStartingWith("--on-store-failure: \"maybe\" is not a failure mode");
     assertThatIllegalArgumentException()
         .isThrownBy(() -> DemoOptions.parse(List.of("--hazelcast-port", "5702")))
-        .withMessageStartingWith("--hazelcast-port, --hazelcast-members and --on-store-failure need --store hazelcast");
+        .withMessageStartingWith(
+            "--hazelcast-port, --hazelcast-members and --on-store-failure need --store hazelcast");
   }
 }

@@ -13,8 +13,13 @@ class DemoStoreFailureTest {
   private static TestDemo startAndLoseTheCluster(String mode, int port) throws Exception {
     TestDemo demo =
         TestDemo.start(
-            ManualClock.at(TestDemo.START), "--store", "hazelcast", "--hazelcast-port",
-            Integer.toString(port), "--on-store-failure", mode);
+            ManualClock.at(TestDemo.START),
+            "--store",
+            "hazelcast",
+            "--hazelcast-port",
+            Integer.toString(port),
+            "--on-store-failure",
+            mode);
     assertThat(demo.get("/api/hello", "X-API-Key", "k").statusCode()).isEqualTo(200);
     ((HazelcastStore) demo.server().store()).instance().getLifecycleService().terminate();
     return demo;

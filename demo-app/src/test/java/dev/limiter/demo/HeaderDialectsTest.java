@@ -3,8 +3,8 @@ package dev.limiter.demo;
 import static dev.limiter.demo.TestDemo.limiterFieldLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limiter.http.RawHttp;
 import dev.limiter.http.HeaderDialect;
+import dev.limiter.http.RawHttp;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

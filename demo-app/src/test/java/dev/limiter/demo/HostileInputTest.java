@@ -65,7 +65,10 @@ class HostileInputTest {
   @Test
   void aTenKilobyteRecipientIsCountedUnderItsOwnPair() throws Exception {
     String to = tenKilobytes('r', "");
-    String post = "POST /api/messages?to=" + to + " HTTP/1.1\r\nX-API-Key: long-to-1\r\nContent-Length: 0\r\n";
+    String post =
+        "POST /api/messages?to="
+            + to
+            + " HTTP/1.1\r\nX-API-Key: long-to-1\r\nContent-Length: 0\r\n";
 
     assertCounted(demo.raw(post), "pair", "2");
     assertCounted(demo.raw(post), "pair", "1");
@@ -85,7 +88,9 @@ class HostileInputTest {
       if (hello.status() == 200) {
         assertThat(hello.values("X-RateLimit-Policy")).containsExactly("hello");
       }
-      assertThat(ping.status()).as("ping with %s", value.codePoints().toArray()).isIn(200, 400, 429);
+      assertThat(ping.status())
+          .as("ping with %s", value.codePoints().toArray())
+          .isIn(200, 400, 429);
     }
   }
 
@@ -115,8 +120,10 @@ class HostileInputTest {
 
     assertThat(search.statusCode()).isEqualTo(200);
     assertThat(search.headers().firstValue("Set-Cookie")).isEmpty();
-    assertThat(search.body()).isEqualTo(
-        "{\"query\":\"a\\u000d\\u000aSet-Cookie: stolen=1\\u000d\\u000a\\u000d\\u000a\",\"hits\":[]}");
+    assertThat(search.body())
+        .isEqualTo(
+            "{\"query\":\"a\\u000d\\u000aSet-Cookie:"
+                + " stolen=1\\u000d\\u000a\\u000d\\u000a\",\"hits\":[]}");
 
     HttpResponse<String> message =
         demo.post("/api/messages?to=bob%0D%0AX-Injected:%201", "X-API-Key", "crlf-1");
@@ -128,7 +135,8 @@ class HostileInputTest {
 
   @Test
   void invalidUtf8InTheRecipientIsCountedUnderItsOwnPair() throws Exception {
-    String post = "POST /api/messages?to=%C3%28 HTTP/1.1\r\nX-API-Key: utf8-1\r\nContent-Length: 0\r\n";
+    String post =
+        "POST /api/messages?to=%C3%28 HTTP/1.1\r\nX-API-Key: utf8-1\r\nContent-Length: 0\r\n";
 
     assertCounted(demo.raw(post), "pair", "2");
     assertCounted(demo.raw(post), "pair", "1");
@@ -150,10 +158,15 @@ class HostileInputTest {
     for (String target : targets) {
       String method = target.startsWith("/api/messages") ? "POST" : "GET";
       RawHttp.Reply reply =
-          demo.raw(method + " " + target + " HTTP/1.1\r\nX-API-Key: malformed-1\r\nContent-Length: 0\r\n");
+          demo.raw(
+              method
+                  + " "
+                  + target
+                  + " HTTP/1.1\r\nX-API-Key: malformed-1\r\nContent-Length: 0\r\n");
 
       assertThat(reply.status()).as(target).isIn(200, 400);
-      if (reply.status() == 400 && reply.values("Content-Type").contains("application/problem+json")) {
+      if (reply.status() == 400
+          && reply.values("Content-Type").contains("application/problem+json")) {
         assertThat(reply.body()).as(target).contains("query parameter to");
       }
     }
@@ -165,7 +178,8 @@ class HostileInputTest {
     head.write("POST /api/messages?to=".getBytes(StandardCharsets.US_ASCII));
     head.write(new byte[] {(byte) 0xFF, (byte) 0xC3, (byte) 0x28, (byte) 0x80});
     head.write(
-        " HTTP/1.1\r\nX-API-Key: raw-bytes-1\r\nContent-Length: 0\r\n".getBytes(StandardCharsets.US_ASCII));
+        " HTTP/1.1\r\nX-API-Key: raw-bytes-1\r\nContent-Length: 0\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
 
     RawHttp.Reply reply = RawHttp.exchange(demo.port(), head.toByteArray());
 
@@ -179,8 +193,14 @@ class HostileInputTest {
       filler.append("X-Filler-").append(i).append(": value-").append(i).append("\r\n");
     }
 
-    assertCounted(demo.raw("GET /api/hello HTTP/1.1\r\n" + filler + "X-API-Key: thousand-1\r\n"), "hello", "4");
-    assertCounted(demo.raw("GET /api/hello HTTP/1.1\r\n" + filler + "X-API-Key: thousand-1\r\n"), "hello", "3");
+    assertCounted(
+        demo.raw("GET /api/hello HTTP/1.1\r\n" + filler + "X-API-Key: thousand-1\r\n"),
+        "hello",
+        "4");
+    assertCounted(
+        demo.raw("GET /api/hello HTTP/1.1\r\n" + filler + "X-API-Key: thousand-1\r\n"),
+        "hello",
+        "3");
     RawHttp.Reply ping = demo.raw("GET /servlet/ping HTTP/1.1\r\n" + filler);
     assertThat(ping.status()).isIn(200, 429);
     assertThat(ping.values("X-RateLimit-Policy")).containsExactly("ping");
@@ -195,6 +215,7 @@ class HostileInputTest {
     }
 
     assertCounted(demo.raw(head.toString()), "hello", "4");
-    assertThat(number(demo.get("/api/hello", "X-API-Key", "first-1"), "X-RateLimit-Remaining")).isEqualTo(3);
+    assertThat(number(demo.get("/api/hello", "X-API-Key", "first-1"), "X-RateLimit-Remaining"))
+        .isEqualTo(3);
   }
 }

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The key-flood campaign over HTTP (RELIABILITY.md): the real demo server, a flood of new API keys
  * of 1 to 250 characters on {@code /api/hello} (5 a minute per key) that fills its Caffeine store
- * before three hot keys arrive, then goes on beside them, one request a second from each hot key for
- * twelve minutes of the demo's clock. No hot key is admitted more than 5 times in any minute, no
- * answer is a 5xx, and the heap the server retains stays under the stated bound.
+ * before three hot keys arrive, then goes on beside them, one request a second from each hot key
+ * for twelve minutes of the demo's clock. No hot key is admitted more than 5 times in any minute,
+ * no answer is a 5xx, and the heap the server retains stays under the stated bound.
  *
  * <p>Default: a store of 10,000 keys ({@code ratelimit.caffeine.maximum-size}) filled with 20,000.
  * {@code -Dreliability.full=true} (the {@code reliability} profile): the default bound of 1,000,000
@@ -99,7 +99,12 @@ class HttpFloodCampaignTest {
 
   /** Sends keys {@code from} to {@code to} (exclusive) once each, on {@code threads} threads. */
   private static void flood(
-      TestDemo demo, long from, long to, int threads, AtomicInteger requests, AtomicInteger serverErrors)
+      TestDemo demo,
+      long from,
+      long to,
+      int threads,
+      AtomicInteger requests,
+      AtomicInteger serverErrors)
       throws Exception {
     if (to <= from) {
       return;
@@ -110,16 +115,18 @@ class HttpFloodCampaignTest {
       for (int t = 0; t < threads; t++) {
         long start = from + (to - from) * t / threads;
         long end = from + (to - from) * (t + 1) / threads;
-        parts.add(pool.submit(() -> {
-          try (KeepAliveClient client = new KeepAliveClient(demo.port())) {
-            for (long n = start; n < end; n++) {
-              int status = client.get("/api/hello", "X-API-Key", floodKey(n));
-              requests.incrementAndGet();
-              serverErrors.addAndGet(status >= 500 ? 1 : 0);
-            }
-          }
-          return null;
-        }));
+        parts.add(
+            pool.submit(
+                () -> {
+                  try (KeepAliveClient client = new KeepAliveClient(demo.port())) {
+                    for (long n = start; n < end; n++) {
+                      int status = client.get("/api/hello", "X-API-Key", floodKey(n));
+                      requests.incrementAndGet();
+                      serverErrors.addAndGet(status >= 500 ? 1 : 0);
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> part : parts) {
         part.get();

@@ -13,8 +13,8 @@ import java.util.Locale;
 /**
  * One persistent HTTP/1.1 connection to the demo on 127.0.0.1, for campaigns that send hundreds of
  * thousands of requests: a request is a few bytes written and a reply read to its end (by {@code
- * Content-Length} or chunks), several times faster than {@link java.net.http.HttpClient} here.
- * Not thread-safe: one per thread.
+ * Content-Length} or chunks), several times faster than {@link java.net.http.HttpClient} here. Not
+ * thread-safe: one per thread.
  */
 final class KeepAliveClient implements AutoCloseable {
 
@@ -32,7 +32,8 @@ final class KeepAliveClient implements AutoCloseable {
 
   /** Sends a GET with one header field and returns the status; the body is read and dropped. */
   int get(String path, String name, String value) throws IOException {
-    String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + name + ": " + value + "\r\n\r\n";
+    String request =
+        "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + name + ": " + value + "\r\n\r\n";
     out.write(request.getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
     String statusLine = line();
@@ -50,7 +51,8 @@ final class KeepAliveClient implements AutoCloseable {
       }
     }
     if (chunked) {
-      for (long size = Long.parseLong(line().split(";")[0].strip(), 16); size > 0;
+      for (long size = Long.parseLong(line().split(";")[0].strip(), 16);
+          size > 0;
           size = Long.parseLong(line().split(";")[0].strip(), 16)) {
         skip(size);
         line();

@@ -78,8 +78,10 @@ class OverridesTest {
   @Test
   void aRequestThatCostsMoreThanWhatIsLeftIsRefusedWithTheRemainderShown() throws Exception {
     String key = "override-4";
-    assertThat(number(demo.post("/api/reports", "X-API-Key", key), "X-RateLimit-Remaining")).isEqualTo(7);
-    assertThat(number(demo.post("/api/reports", "X-API-Key", key), "X-RateLimit-Remaining")).isEqualTo(2);
+    assertThat(number(demo.post("/api/reports", "X-API-Key", key), "X-RateLimit-Remaining"))
+        .isEqualTo(7);
+    assertThat(number(demo.post("/api/reports", "X-API-Key", key), "X-RateLimit-Remaining"))
+        .isEqualTo(2);
 
     HttpResponse<String> rejected = demo.post("/api/reports", "X-API-Key", key);
 

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.limiter.http.RawHttp;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,7 +87,8 @@ class ServletPingTest {
       String key = "parity-" + (origin == null ? "plain" : "browser");
       String extra = origin == null ? "" : "Origin: " + origin + "\r\n";
       for (int i = 0; i < 7; i++) {
-        RawHttp.Reply jaxrs = demo.raw("GET /api/hello HTTP/1.1\r\nX-API-Key: " + key + "\r\n" + extra);
+        RawHttp.Reply jaxrs =
+            demo.raw("GET /api/hello HTTP/1.1\r\nX-API-Key: " + key + "\r\n" + extra);
         RawHttp.Reply servlet = demo.raw("GET /servlet/ping HTTP/1.1\r\n" + extra);
 
         assertThat(servlet.status())
@@ -120,8 +120,10 @@ class ServletPingTest {
             + " RateLimit-Policy, RateLimit";
     HttpResponse<String> allowed = demo.get("/servlet/ping", "Origin", "https://app.example");
 
-    assertThat(allowed.headers().allValues("Access-Control-Expose-Headers")).containsExactly(exposed);
-    assertThat(demo.get("/servlet/ping").headers().firstValue("Access-Control-Expose-Headers")).isEmpty();
+    assertThat(allowed.headers().allValues("Access-Control-Expose-Headers"))
+        .containsExactly(exposed);
+    assertThat(demo.get("/servlet/ping").headers().firstValue("Access-Control-Expose-Headers"))
+        .isEmpty();
     for (int i = 0; i < 3; i++) {
       demo.get("/servlet/ping");
     }

@@ -1,8 +1,8 @@
 package dev.limiter.demo;
 
-import dev.limiter.http.RawHttp;
 import dev.limiter.ManualClock;
 import dev.limiter.RateLimitConfig;
+import dev.limiter.http.RawHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -123,7 +123,8 @@ final class TestDemo implements AutoCloseable {
   }
 
   /** Sends a request; {@code headers} alternate names and values. */
-  HttpResponse<String> send(String method, String pathAndQuery, String... headers) throws Exception {
+  HttpResponse<String> send(String method, String pathAndQuery, String... headers)
+      throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri(pathAndQuery))
             .timeout(Duration.ofSeconds(10))
@@ -145,12 +146,16 @@ final class TestDemo implements AutoCloseable {
    */
   static Map<String, String> limiterFields(HttpResponse<?> response) {
     Map<String, String> fields = new TreeMap<>();
-    response.headers().map().forEach((name, values) -> {
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (isLimiterField(lower)) {
-        fields.put(lower, String.join(", ", values));
-      }
-    });
+    response
+        .headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              String lower = name.toLowerCase(Locale.ROOT);
+              if (isLimiterField(lower)) {
+                fields.put(lower, String.join(", ", values));
+              }
+            });
     return fields;
   }
 
@@ -191,10 +196,19 @@ final class TestDemo implements AutoCloseable {
 
   /** Returns the problem+json body of a 429, byte for byte as the demo sends it. */
   static String rateLimitedBody(String policy, long limit, long retryAfter, String... violated) {
-    return "{\"type\":\"https://limiter.dev/problems/rate-limited\",\"title\":\"Too Many Requests\","
-        + "\"status\":429,\"detail\":\"Rate limit '" + policy + "' exceeded; retry in " + retryAfter
-        + (retryAfter == 1 ? " second." : " seconds.") + "\",\"policy\":\"" + policy
-        + "\",\"limit\":" + limit + ",\"retry_after\":" + retryAfter + ",\"violated_policies\":["
+    return "{\"type\":\"https://limiter.dev/problems/rate-limited\",\"title\":\"Too Many"
+        + " Requests\",\"status\":429,\"detail\":\"Rate limit '"
+        + policy
+        + "' exceeded; retry in "
+        + retryAfter
+        + (retryAfter == 1 ? " second." : " seconds.")
+        + "\",\"policy\":\""
+        + policy
+        + "\",\"limit\":"
+        + limit
+        + ",\"retry_after\":"
+        + retryAfter
+        + ",\"violated_policies\":["
         + Arrays.stream(violated).map(v -> "\"" + v + "\"").collect(Collectors.joining(","))
         + "]}";
   }

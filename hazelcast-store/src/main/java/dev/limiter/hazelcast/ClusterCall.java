@@ -51,6 +51,7 @@ final class ClusterCall implements RateLimitStore {
   private final long timeoutNanos;
   private final long maxWaitNanos;
   private final long marginSeconds;
+
   /** Past this many members seen, the per-member bookkeeping starts over. */
   private static final int MAX_OWNERS = 64;
 
@@ -60,7 +61,11 @@ final class ClusterCall implements RateLimitStore {
   private volatile CompletableFuture<IMap<String, long[]>> mapLookup;
 
   ClusterCall(
-      HazelcastInstance instance, String mapName, Duration timeout, Duration maxWait, Duration expiryMargin) {
+      HazelcastInstance instance,
+      String mapName,
+      Duration timeout,
+      Duration maxWait,
+      Duration expiryMargin) {
     this.instance = instance;
     this.mapName = mapName;
     this.timeoutNanos = timeout.toNanos();
@@ -82,7 +87,8 @@ final class ClusterCall implements RateLimitStore {
    */
   @Override
   public void apply(String key, Step step, StepResult result) {
-    StepProcessor processor = new StepProcessor(step, ceilSeconds(step.expiryNanos()) + marginSeconds);
+    StepProcessor processor =
+        new StepProcessor(step, ceilSeconds(step.expiryNanos()) + marginSeconds);
     long start = System.nanoTime();
     Object owner = domainOf(key);
     if (health.size() > MAX_OWNERS) {
@@ -91,7 +97,8 @@ final class ClusterCall implements RateLimitStore {
     Health owners = health.computeIfAbsent(owner == null ? "unknown" : owner, o -> new Health());
     long[] answer;
     try {
-      CompletableFuture<long[]> call = map(start + timeoutNanos).submitToKey(key, processor).toCompletableFuture();
+      CompletableFuture<long[]> call =
+          map(start + timeoutNanos).submitToKey(key, processor).toCompletableFuture();
       try {
         answer = call.get(timeoutNanos - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
       } catch (TimeoutException slow) {
@@ -117,13 +124,15 @@ final class ClusterCall implements RateLimitStore {
    * Waits on for a call past the budget while its owner keeps answering other calls, up to {@code
    * maxWait} from the start; an answer that comes later still marks the owner as answering.
    */
-  private long[] awaitBusy(CompletableFuture<long[]> call, Health owners, long start, @Nullable Object owner)
+  private long[] awaitBusy(
+      CompletableFuture<long[]> call, Health owners, long start, @Nullable Object owner)
       throws InterruptedException, ExecutionException {
-    call.whenComplete((answer, failure) -> {
-      if (failure == null) {
-        owners.answeredAt = System.nanoTime();
-      }
-    });
+    call.whenComplete(
+        (answer, failure) -> {
+          if (failure == null) {
+            owners.answeredAt = System.nanoTime();
+          }
+        });
     while (true) {
       long now = System.nanoTime();
       long waited = now - start;
@@ -138,14 +147,18 @@ final class ClusterCall implements RateLimitStore {
     }
   }
 
-  private StoreException timedOut(@Nullable TimeoutException cause, @Nullable Object owner, long waitedNanos) {
+  private StoreException timedOut(
+      @Nullable TimeoutException cause, @Nullable Object owner, long waitedNanos) {
     return new StoreException(
         String.format(
             Locale.ROOT,
             "hazelcast map %s did not answer within %d ms (%s%s)",
-            mapName, TimeUnit.NANOSECONDS.toMillis(waitedNanos),
+            mapName,
+            TimeUnit.NANOSECONDS.toMillis(waitedNanos),
             owner == null ? "the key's partition has no owner now" : owner,
-            waitedNanos >= maxWaitNanos ? ", busy past the longest wait" : ", not answering any call"),
+            waitedNanos >= maxWaitNanos
+                ? ", busy past the longest wait"
+                : ", not answering any call"),
         cause);
   }
 
@@ -164,7 +177,9 @@ final class ClusterCall implements RateLimitStore {
         if (owners.size() > MAX_OWNERS) {
           owners.clear();
         }
-        known = owners.computeIfAbsent(owner.getUuid(), uuid -> new Owner(uuid, owner.getAddress().toString()));
+        known =
+            owners.computeIfAbsent(
+                owner.getUuid(), uuid -> new Owner(uuid, owner.getAddress().toString()));
       }
       return known;
     } catch (RuntimeException e) {

@@ -74,23 +74,23 @@ import org.jspecify.annotations.Nullable;
  * <p><b>When the cluster cannot answer.</b> Each call waits {@link Builder#timeout} (default
  * {@value #DEFAULT_TIMEOUT_MILLIS} ms) for the member that owns the key; past it, it waits on, up
  * to {@link Builder#maxWait} (default {@value #MAX_WAIT_FACTOR} times the timeout), while that
- * member is answering other calls, so that a busy cluster answers slowly rather than hands out
- * free passes. A member that answers nothing, or a Hazelcast error, is answered by the {@link
+ * member is answering other calls, so that a busy cluster answers slowly rather than hands out free
+ * passes. A member that answers nothing, or a Hazelcast error, is answered by the {@link
  * FailureMode} (default {@link FailureMode#LOCAL_FALLBACK}) through a {@link FailoverStore} with
  * one circuit per member: after {@link Builder#failureThreshold} failures in a row the keys that
  * member owns go to the failure mode at once, for {@link Builder#openInterval}, then one request
- * probes it again; keys owned by members that answer are decided by the cluster as usual. The
- * local fallback of each node admits its share of each limit ({@link Builder#fallbackNodes}), so
- * that all nodes' fallbacks together add at most one limit per window to what the cluster counts.
- * {@link #warmUp} makes the first, slower round trips before requests do.
+ * probes it again; keys owned by members that answer are decided by the cluster as usual. The local
+ * fallback of each node admits its share of each limit ({@link Builder#fallbackNodes}), so that all
+ * nodes' fallbacks together add at most one limit per window to what the cluster counts. {@link
+ * #warmUp} makes the first, slower round trips before requests do.
  *
  * <p><b>Stopping.</b> A member the store starts leaves gracefully when it is closed or the JVM gets
  * a termination signal (Hazelcast's shutdown hook is set to {@code GRACEFUL} unless configured):
  * its partitions move to the other members before it goes.
  *
  * <p><b>Latency.</b> A decision costs one round trip to the key's owner, plus, when the state
- * changed, the owner's synchronous copy to its backup. The time budget needs Hazelcast's async
- * API, which completes each call through the common {@link java.util.concurrent.ForkJoinPool}; on
+ * changed, the owner's synchronous copy to its backup. The time budget needs Hazelcast's async API,
+ * which completes each call through the common {@link java.util.concurrent.ForkJoinPool}; on
  * machines with 2 CPUs or fewer that pool has parallelism 1 and Hazelcast then starts a new thread
  * per completion instead, which adds about 100 microseconds per decision. Give such JVMs {@code
  * -Djava.util.concurrent.ForkJoinPool.common.parallelism=2} (or more).
@@ -139,8 +139,10 @@ public final class HazelcastStore implements RateLimitStore {
     this.instance = instance;
     this.ownsInstance = ownsInstance;
     this.mapName = builder.mapName;
-    Duration maxWait = builder.maxWait != null ? builder.maxWait : builder.timeout.multipliedBy(MAX_WAIT_FACTOR);
-    this.cluster = new ClusterCall(instance, mapName, builder.timeout, maxWait, builder.expiryMargin);
+    Duration maxWait =
+        builder.maxWait != null ? builder.maxWait : builder.timeout.multipliedBy(MAX_WAIT_FACTOR);
+    this.cluster =
+        new ClusterCall(instance, mapName, builder.timeout, maxWait, builder.expiryMargin);
     int nodes = builder.fallbackNodes;
     this.membershipListener = nodes > 0 ? null : watchMembers(instance, mostMembers);
     this.failover =
@@ -156,20 +158,24 @@ public final class HazelcastStore implements RateLimitStore {
   }
 
   /** Keeps the largest number of members seen since the store started, for the fallback share. */
-  private static @Nullable UUID watchMembers(HazelcastInstance instance, AtomicInteger mostMembers) {
+  private static @Nullable UUID watchMembers(
+      HazelcastInstance instance, AtomicInteger mostMembers) {
     try {
       mostMembers.accumulateAndGet(instance.getCluster().getMembers().size(), Math::max);
-      return instance.getCluster().addMembershipListener(new MembershipListener() {
-        @Override
-        public void memberAdded(MembershipEvent event) {
-          mostMembers.accumulateAndGet(event.getMembers().size(), Math::max);
-        }
+      return instance
+          .getCluster()
+          .addMembershipListener(
+              new MembershipListener() {
+                @Override
+                public void memberAdded(MembershipEvent event) {
+                  mostMembers.accumulateAndGet(event.getMembers().size(), Math::max);
+                }
 
-        @Override
-        public void memberRemoved(MembershipEvent event) {
-          // a member that left may come back: its share stays reserved
-        }
-      });
+                @Override
+                public void memberRemoved(MembershipEvent event) {
+                  // a member that left may come back: its share stays reserved
+                }
+              });
     } catch (RuntimeException e) {
       return null; // a client not connected yet counts the members it sees at each fallback
     }
@@ -206,7 +212,8 @@ public final class HazelcastStore implements RateLimitStore {
    * @param mapName the store's map
    * @param backupCount synchronous backups, 0 to {@value MapConfig#MAX_BACKUP_COUNT}
    * @return {@code config}
-   * @throws IllegalArgumentException if {@code mapName} is blank or {@code backupCount} out of range
+   * @throws IllegalArgumentException if {@code mapName} is blank or {@code backupCount} out of
+   *     range
    */
   public static Config configure(Config config, String mapName, int backupCount) {
     Objects.requireNonNull(config, "config");
@@ -221,13 +228,16 @@ public final class HazelcastStore implements RateLimitStore {
 
   private static void registerFactory(SerializationConfig serialization) {
     if (!hasFactory(serialization)) {
-      serialization.addDataSerializableFactory(StepProcessorFactory.FACTORY_ID, new StepProcessorFactory());
+      serialization.addDataSerializableFactory(
+          StepProcessorFactory.FACTORY_ID, new StepProcessorFactory());
     }
   }
 
   private static boolean hasFactory(SerializationConfig serialization) {
     return serialization.getDataSerializableFactories().containsKey(StepProcessorFactory.FACTORY_ID)
-        || serialization.getDataSerializableFactoryClasses().containsKey(StepProcessorFactory.FACTORY_ID);
+        || serialization
+            .getDataSerializableFactoryClasses()
+            .containsKey(StepProcessorFactory.FACTORY_ID);
   }
 
   /**
@@ -313,8 +323,7 @@ public final class HazelcastStore implements RateLimitStore {
   public int warmUp(int calls, Duration each) {
     Objects.requireNonNull(each, "each");
     Step nothing = Step.release(Algorithm.FIXED_WINDOW, 1_000_000_000L, 1, 1, 0, 1);
-    ClusterCall patient =
-        new ClusterCall(instance, mapName, each, each, DEFAULT_EXPIRY_MARGIN);
+    ClusterCall patient = new ClusterCall(instance, mapName, each, each, DEFAULT_EXPIRY_MARGIN);
     StepResult result = new StepResult();
     int answered = 0;
     for (int i = 0; i < calls; i++) {
@@ -373,7 +382,8 @@ public final class HazelcastStore implements RateLimitStore {
           String.format(
               Locale.ROOT,
               "backupCount must be between 0 and %d, was %d",
-              MapConfig.MAX_BACKUP_COUNT, backupCount));
+              MapConfig.MAX_BACKUP_COUNT,
+              backupCount));
     }
   }
 
@@ -508,7 +518,8 @@ public final class HazelcastStore implements RateLimitStore {
      */
     public Builder fallbackNodes(int fallbackNodes) {
       if (fallbackNodes < 1) {
-        throw new IllegalArgumentException("fallbackNodes must be at least 1, was " + fallbackNodes);
+        throw new IllegalArgumentException(
+            "fallbackNodes must be at least 1, was " + fallbackNodes);
       }
       this.fallbackNodes = fallbackNodes;
       return this;
@@ -526,7 +537,8 @@ public final class HazelcastStore implements RateLimitStore {
     public Builder expiryMargin(Duration expiryMargin) {
       Objects.requireNonNull(expiryMargin, "expiryMargin");
       if (expiryMargin.compareTo(Duration.ofSeconds(1)) < 0) {
-        throw new IllegalArgumentException("expiryMargin must be at least 1 s, was " + expiryMargin);
+        throw new IllegalArgumentException(
+            "expiryMargin must be at least 1 s, was " + expiryMargin);
       }
       this.expiryMargin = expiryMargin;
       return this;
@@ -554,7 +566,8 @@ public final class HazelcastStore implements RateLimitStore {
     public Builder failureThreshold(int failureThreshold) {
       if (failureThreshold < 1) {
         throw new IllegalArgumentException(
-            String.format(Locale.ROOT, "failureThreshold must be at least 1, was %d", failureThreshold));
+            String.format(
+                Locale.ROOT, "failureThreshold must be at least 1, was %d", failureThreshold));
       }
       this.failureThreshold = failureThreshold;
       return this;
@@ -571,16 +584,17 @@ public final class HazelcastStore implements RateLimitStore {
     public Builder openInterval(Duration openInterval) {
       Objects.requireNonNull(openInterval, "openInterval");
       if (openInterval.compareTo(Duration.ofMillis(1)) < 0) {
-        throw new IllegalArgumentException("openInterval must be at least 1 ms, was " + openInterval);
+        throw new IllegalArgumentException(
+            "openInterval must be at least 1 ms, was " + openInterval);
       }
       this.openInterval = openInterval;
       return this;
     }
 
     /**
-     * Sets the clock: installed under {@link HazelcastStore#CLOCK_KEY} on the member the store
-     * runs on (or starts), where it decides the keys that member owns, and read by the failure
-     * handling (circuit breaker, local fallback). A client's members keep their own clocks.
+     * Sets the clock: installed under {@link HazelcastStore#CLOCK_KEY} on the member the store runs
+     * on (or starts), where it decides the keys that member owns, and read by the failure handling
+     * (circuit breaker, local fallback). A client's members keep their own clocks.
      *
      * @param clock the clock, default the system clock
      * @return this builder
@@ -594,21 +608,29 @@ public final class HazelcastStore implements RateLimitStore {
      * Builds the store, starting a member or client if a configuration was given.
      *
      * @return the store
-     * @throws IllegalStateException if not exactly one of an instance, a member configuration and
-     *     a client configuration was given, or {@link #backupCount} was set for a cluster the store
+     * @throws IllegalStateException if not exactly one of an instance, a member configuration and a
+     *     client configuration was given, or {@link #backupCount} was set for a cluster the store
      *     does not configure
      * @throws IllegalArgumentException if the given member lacks {@link StepProcessorFactory}
      */
     public HazelcastStore build() {
-      int sources = (instance != null ? 1 : 0) + (memberConfig != null ? 1 : 0) + (clientConfig != null ? 1 : 0);
+      int sources =
+          (instance != null ? 1 : 0)
+              + (memberConfig != null ? 1 : 0)
+              + (clientConfig != null ? 1 : 0);
       if (sources != 1) {
         throw new IllegalStateException(
             "give the store exactly one of instance(HazelcastInstance), memberConfig(Config) and"
-                + " clientConfig(ClientConfig); got " + sources);
+                + " clientConfig(ClientConfig); got "
+                + sources);
       }
       if (maxWait != null && maxWait.compareTo(timeout) < 0) {
         throw new IllegalStateException(
-            "maxWait " + maxWait + " is shorter than the timeout " + timeout + "; it bounds how long past"
+            "maxWait "
+                + maxWait
+                + " is shorter than the timeout "
+                + timeout
+                + "; it bounds how long past"
                 + " the timeout a call may wait for a busy member");
       }
       if (backupCountSet && memberConfig == null) {
@@ -618,7 +640,9 @@ public final class HazelcastStore implements RateLimitStore {
                 "backupCount applies to a member the store starts from memberConfig(Config); for"
                     + " members started elsewhere set the backup count of map \"%s\" in their"
                     + " configuration (HazelcastStore.configure(config, \"%s\", %d))",
-                mapName, mapName, backupCount));
+                mapName,
+                mapName,
+                backupCount));
       }
       if (memberConfig != null) {
         Config config = memberConfig;
@@ -636,7 +660,10 @@ public final class HazelcastStore implements RateLimitStore {
         // whose backup member is frozen answers before a call waiting for it gives up
         setIfAbsent(config, "hazelcast.shutdownhook.policy", "GRACEFUL");
         Duration wait = maxWait != null ? maxWait : timeout.multipliedBy(MAX_WAIT_FACTOR);
-        setIfAbsent(config, "hazelcast.operation.backup.timeout.millis", Long.toString(Math.max(1, wait.toMillis() / 2)));
+        setIfAbsent(
+            config,
+            "hazelcast.operation.backup.timeout.millis",
+            Long.toString(Math.max(1, wait.toMillis() / 2)));
         return new HazelcastStore(this, Hazelcast.newHazelcastInstance(config), true);
       }
       if (clientConfig != null) {
@@ -652,7 +679,8 @@ public final class HazelcastStore implements RateLimitStore {
                       + " configuration; call HazelcastStore.configure(config) before"
                       + " Hazelcast.newHazelcastInstance(config), or name the factory in"
                       + " hazelcast.xml",
-                  given.getName(), StepProcessorFactory.FACTORY_ID));
+                  given.getName(),
+                  StepProcessorFactory.FACTORY_ID));
         }
         if (clock != null) {
           given.getUserContext().put(CLOCK_KEY, clock);

@@ -26,8 +26,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Makes the Hazelcast store available through {@link java.util.ServiceLoader} as {@code
- * hazelcast}, configured by {@code ratelimit.hazelcast.*} keys.
+ * Makes the Hazelcast store available through {@link java.util.ServiceLoader} as {@code hazelcast},
+ * configured by {@code ratelimit.hazelcast.*} keys.
  *
  * <p>Which Hazelcast instance the store uses, in this order:
  *
@@ -100,12 +100,17 @@ public final class HazelcastStoreProvider implements StoreProvider {
     HazelcastStore.Builder builder =
         HazelcastStore.builder()
             .mapName(config.get(PREFIX + "map", HazelcastStore.DEFAULT_MAP_NAME))
-            .timeout(Duration.ofMillis(config.getLong(PREFIX + "timeout-ms", HazelcastStore.DEFAULT_TIMEOUT_MILLIS)))
+            .timeout(
+                Duration.ofMillis(
+                    config.getLong(PREFIX + "timeout-ms", HazelcastStore.DEFAULT_TIMEOUT_MILLIS)))
             .failureMode(failureMode(config))
-            .failureThreshold(toInt(config, "failure-threshold", FailoverStore.DEFAULT_FAILURE_THRESHOLD))
+            .failureThreshold(
+                toInt(config, "failure-threshold", FailoverStore.DEFAULT_FAILURE_THRESHOLD))
             .openInterval(
                 Duration.ofMillis(
-                    config.getLong(PREFIX + "open-interval-ms", FailoverStore.DEFAULT_OPEN_INTERVAL.toMillis())));
+                    config.getLong(
+                        PREFIX + "open-interval-ms",
+                        FailoverStore.DEFAULT_OPEN_INTERVAL.toMillis())));
     if (config.get(PREFIX + "max-wait-ms").isPresent()) {
       builder.maxWait(Duration.ofMillis(config.getLong(PREFIX + "max-wait-ms", 0)));
     }
@@ -113,7 +118,9 @@ public final class HazelcastStoreProvider implements StoreProvider {
       int nodes = toInt(config, "fallback-nodes", 1);
       if (nodes < 1) {
         throw new IllegalArgumentException(
-            "configuration " + config.describe(PREFIX + "fallback-nodes") + " must be at least 1: it is"
+            "configuration "
+                + config.describe(PREFIX + "fallback-nodes")
+                + " must be at least 1: it is"
                 + " the number of nodes among which the local fallbacks share each limit");
       }
       builder.fallbackNodes(nodes);
@@ -137,7 +144,8 @@ public final class HazelcastStoreProvider implements StoreProvider {
     try {
       return FailureMode.parse(config.get(key, "local"));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("configuration " + config.describe(key) + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "configuration " + config.describe(key) + ": " + e.getMessage(), e);
     }
   }
 
@@ -153,7 +161,8 @@ public final class HazelcastStoreProvider implements StoreProvider {
               "configuration %sinstance-name=%s, but no Hazelcast member or client of that name is"
                   + " running; start it before the rate limiter, or remove the key to let the"
                   + " store start its own",
-              PREFIX, name));
+              PREFIX,
+              name));
     }
     return instance;
   }
@@ -181,7 +190,10 @@ public final class HazelcastStoreProvider implements StoreProvider {
     config.setProperty("hazelcast.phone.home.enabled", "false");
     String bind = settings.get(PREFIX + "interface", "127.0.0.1");
     NetworkConfig network = config.getNetworkConfig();
-    network.setPort(toInt(settings, "port", DEFAULT_PORT)).setPortAutoIncrement(true).setPortCount(100);
+    network
+        .setPort(toInt(settings, "port", DEFAULT_PORT))
+        .setPortAutoIncrement(true)
+        .setPortCount(100);
     if (!bind.isEmpty()) {
       config.setProperty("hazelcast.socket.bind.any", "false");
       network.getInterfaces().setEnabled(true).addInterface(bind);
@@ -203,10 +215,16 @@ public final class HazelcastStoreProvider implements StoreProvider {
     }
     ClientConfig config = new ClientConfig();
     config.setClusterName(settings.get(PREFIX + "cluster-name", DEFAULT_CLUSTER_NAME));
-    config.getNetworkConfig().setAddresses(list(settings.get(PREFIX + "members", "127.0.0.1:" + DEFAULT_PORT)));
+    config
+        .getNetworkConfig()
+        .setAddresses(list(settings.get(PREFIX + "members", "127.0.0.1:" + DEFAULT_PORT)));
     ClientConnectionStrategyConfig strategy = config.getConnectionStrategyConfig();
-    strategy.setAsyncStart(true).setReconnectMode(ClientConnectionStrategyConfig.ReconnectMode.ASYNC);
-    strategy.getConnectionRetryConfig().setClusterConnectTimeoutMillis(-1); // keep trying, never shut down
+    strategy
+        .setAsyncStart(true)
+        .setReconnectMode(ClientConnectionStrategyConfig.ReconnectMode.ASYNC);
+    strategy
+        .getConnectionRetryConfig()
+        .setClusterConnectTimeoutMillis(-1); // keep trying, never shut down
     return config;
   }
 
@@ -230,11 +248,15 @@ public final class HazelcastStoreProvider implements StoreProvider {
           if (in == null) {
             throw new IOException("no class-path resource " + resource);
           }
-          return yaml ? new YamlClientConfigBuilder(in).build() : new XmlClientConfigBuilder(in).build();
+          return yaml
+              ? new YamlClientConfigBuilder(in).build()
+              : new XmlClientConfigBuilder(in).build();
         }
       }
       File path = new File(file);
-      return yaml ? new YamlClientConfigBuilder(path).build() : new XmlClientConfigBuilder(path).build();
+      return yaml
+          ? new YamlClientConfigBuilder(path).build()
+          : new XmlClientConfigBuilder(path).build();
     } catch (IOException | RuntimeException e) {
       throw unreadable(file, e);
     }
@@ -246,7 +268,11 @@ public final class HazelcastStoreProvider implements StoreProvider {
     }
     return new IllegalArgumentException(
         String.format(
-            Locale.ROOT, "cannot read the Hazelcast configuration %sconfig=%s: %s", PREFIX, file, e.getMessage()),
+            Locale.ROOT,
+            "cannot read the Hazelcast configuration %sconfig=%s: %s",
+            PREFIX,
+            file,
+            e.getMessage()),
         e);
   }
 
@@ -262,7 +288,8 @@ public final class HazelcastStoreProvider implements StoreProvider {
   private static int toInt(RateLimitConfig config, String key, int defaultValue) {
     long value = config.getLong(PREFIX + key, defaultValue);
     if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("configuration " + config.describe(PREFIX + key) + " is out of range");
+      throw new IllegalArgumentException(
+          "configuration " + config.describe(PREFIX + key) + " is out of range");
     }
     return (int) value;
   }

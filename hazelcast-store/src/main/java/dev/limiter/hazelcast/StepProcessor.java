@@ -31,7 +31,9 @@ import org.jspecify.annotations.Nullable;
  * The answer is the result's seven numbers.
  */
 final class StepProcessor
-    implements EntryProcessor<String, long[], long[]>, IdentifiedDataSerializable, HazelcastInstanceAware {
+    implements EntryProcessor<String, long[], long[]>,
+        IdentifiedDataSerializable,
+        HazelcastInstanceAware {
 
   private static final Algorithm[] ALGORITHMS = Algorithm.values();
 
@@ -80,7 +82,8 @@ final class StepProcessor
   /** The owner's clock: the one installed in the member's user context, else the system clock. */
   private Clock clock() {
     HazelcastInstance member = instance;
-    if (member != null && member.getUserContext().get(HazelcastStore.CLOCK_KEY) instanceof Clock clock) {
+    if (member != null
+        && member.getUserContext().get(HazelcastStore.CLOCK_KEY) instanceof Clock clock) {
       return clock;
     }
     return Clock.system();
@@ -88,15 +91,22 @@ final class StepProcessor
 
   static long[] encode(StepResult result) {
     return new long[] {
-      result.allowed() ? 1 : 0, result.limit(), result.remaining(),
-      result.resetAfterNanos(), result.retryAfterNanos(), result.stampNanos(), result.generation()
+      result.allowed() ? 1 : 0,
+      result.limit(),
+      result.remaining(),
+      result.resetAfterNanos(),
+      result.retryAfterNanos(),
+      result.stampNanos(),
+      result.generation()
     };
   }
 
   static void decode(long[] answer, StepResult result) {
     if (answer.length != 7) {
       throw new IllegalStateException(
-          "a member answered " + answer.length + " numbers instead of 7; are all members on the same"
+          "a member answered "
+              + answer.length
+              + " numbers instead of 7; are all members on the same"
               + " hazelcast-store version?");
     }
     result.set(answer[0] != 0, answer[1], answer[2], answer[3], answer[4], answer[5]);
@@ -147,7 +157,8 @@ final class StepProcessor
     boolean release = in.readBoolean();
     long stampNanos = in.readLong();
     long generation = in.readLong();
-    step = new Step(ALGORITHMS[algorithm], windowNanos, limit, cost, release, stampNanos, generation);
+    step =
+        new Step(ALGORITHMS[algorithm], windowNanos, limit, cost, release, stampNanos, generation);
     ttlSeconds = in.readLong();
   }
 }

@@ -58,7 +58,14 @@ class ClusterFaultsCampaignTest {
   private static final Duration FAULT = Duration.ofMillis(2_500L * SCALE);
   private static final Logger FAILOVER_LOG = Logger.getLogger("dev.limiter.spi.FailoverStore");
 
-  enum Fault { KILL_ONE, KILL_AND_REJOIN, ROLLING_RESTART, FREEZE_AND_RESUME, KILL_TWO, BUSY_MEMBER }
+  enum Fault {
+    KILL_ONE,
+    KILL_AND_REJOIN,
+    ROLLING_RESTART,
+    FREEZE_AND_RESUME,
+    KILL_TWO,
+    BUSY_MEMBER
+  }
 
   @BeforeAll
   static void quiet() {
@@ -82,7 +89,8 @@ class ClusterFaultsCampaignTest {
 
     Node(HazelcastInstance member) {
       this.member = member;
-      RateLimitConfig isolated = RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build();
+      RateLimitConfig isolated =
+          RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build();
       for (FailureMode mode : FailureMode.values()) {
         HazelcastStore store =
             HazelcastStore.builder()
@@ -96,25 +104,37 @@ class ClusterFaultsCampaignTest {
         stores.add(store);
         RateLimiter limiter = RateLimiter.builder().store(store).config(isolated).build();
         limiters.put(mode, limiter);
-        limits.put(mode, limiter.limits(List.of(
-            new RateLimitPolicy("account", Duration.ofHours(1), MAX, "apiKey", 1, Algorithm.SLIDING_WINDOW))));
+        limits.put(
+            mode,
+            limiter.limits(
+                List.of(
+                    new RateLimitPolicy(
+                        "account",
+                        Duration.ofHours(1),
+                        MAX,
+                        "apiKey",
+                        1,
+                        Algorithm.SLIDING_WINDOW))));
       }
     }
 
     void start(List<String> keys, long seed) {
-      thread = new Thread(() -> {
-        Random random = new Random(seed);
-        while (sending.get()) {
-          if (paused.get()) {
-            pause(5);
-            continue;
-          }
-          String key = keys.get(random.nextInt(keys.size()));
-          for (FailureMode mode : FailureMode.values()) {
-            send(mode, key);
-          }
-        }
-      }, "node-" + member.getName());
+      thread =
+          new Thread(
+              () -> {
+                Random random = new Random(seed);
+                while (sending.get()) {
+                  if (paused.get()) {
+                    pause(5);
+                    continue;
+                  }
+                  String key = keys.get(random.nextInt(keys.size()));
+                  for (FailureMode mode : FailureMode.values()) {
+                    send(mode, key);
+                  }
+                }
+              },
+              "node-" + member.getName());
       thread.setDaemon(true);
       thread.start();
     }
@@ -152,8 +172,10 @@ class ClusterFaultsCampaignTest {
   private final ManualClock clock = ManualClock.at(Instant.parse("2026-03-01T10:00:00Z"));
   private final String mapName = HazelcastTestCluster.newMapName();
   private final AtomicInteger requests = new AtomicInteger();
-  private final Map<FailureMode, Map<String, AtomicInteger>> admitted = new EnumMap<>(FailureMode.class);
-  private final Map<FailureMode, Map<String, AtomicInteger>> refused = new EnumMap<>(FailureMode.class);
+  private final Map<FailureMode, Map<String, AtomicInteger>> admitted =
+      new EnumMap<>(FailureMode.class);
+  private final Map<FailureMode, Map<String, AtomicInteger>> refused =
+      new EnumMap<>(FailureMode.class);
   private final Map<String, AtomicInteger> errors = new ConcurrentHashMap<>();
   private final Map<String, String> lastRefusal = new ConcurrentHashMap<>();
 
@@ -195,7 +217,8 @@ class ClusterFaultsCampaignTest {
       keys.addAll(fresh);
       Map<String, HazelcastInstance> ownerBefore = new HashMap<>();
       for (String key : keys) {
-        ownerBefore.put(key, cluster.owner(STORE_KEY + key)); // the engine's key: policy and request key
+        ownerBefore.put(
+            key, cluster.owner(STORE_KEY + key)); // the engine's key: policy and request key
       }
       for (int i = 0; i < nodes.size(); i++) {
         nodes.get(i).start(keys, i);
@@ -305,14 +328,22 @@ class ClusterFaultsCampaignTest {
         assertThat(refusedAll).as("%s refused nothing", mode).isZero();
       }
       if (touchedKeys.isEmpty()) {
-        assertThat(mostUntouched).as("%s, %s: a busy cluster admits exactly max", fault, mode).isEqualTo(MAX);
+        assertThat(mostUntouched)
+            .as("%s, %s: a busy cluster admits exactly max", fault, mode)
+            .isEqualTo(MAX);
         assertThat(refusedAll).as("%s, %s: a busy cluster refuses nothing", fault, mode).isZero();
       }
       if (mode != FailureMode.FAIL_OPEN) {
-        assertThat(mostUntouched).as("%s, %s: a key the fault did not touch", fault, mode).isLessThanOrEqualTo(MAX);
-        assertThat(mostTouched).as("%s, %s: a key the fault touched", fault, mode).isLessThanOrEqualTo(2 * MAX);
+        assertThat(mostUntouched)
+            .as("%s, %s: a key the fault did not touch", fault, mode)
+            .isLessThanOrEqualTo(MAX);
+        assertThat(mostTouched)
+            .as("%s, %s: a key the fault touched", fault, mode)
+            .isLessThanOrEqualTo(2 * MAX);
         assertThat(refusedUntouched)
-            .as("%s, %s: refusals of keys the fault did not touch, last: %s", fault, mode, lastRefusal)
+            .as(
+                "%s, %s: refusals of keys the fault did not touch, last: %s",
+                fault, mode, lastRefusal)
             .isZero();
       }
     }
@@ -326,7 +357,9 @@ class ClusterFaultsCampaignTest {
   }
 
   private Node join(
-      HazelcastTestCluster cluster, java.util.function.Consumer<com.hazelcast.config.Config> maps, List<String> keys) {
+      HazelcastTestCluster cluster,
+      java.util.function.Consumer<com.hazelcast.config.Config> maps,
+      List<String> keys) {
     HazelcastInstance member = cluster.addMember(maps);
     cluster.install(clock);
     Node node = new Node(member);

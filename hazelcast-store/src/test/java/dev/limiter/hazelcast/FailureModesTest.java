@@ -37,7 +37,8 @@ class FailureModesTest {
 
   private static HazelcastTestCluster cluster;
   private static HazelcastInstance client;
-  private static final HazelcastStore[] memberStores = new HazelcastStore[FailureMode.values().length];
+  private static final HazelcastStore[] memberStores =
+      new HazelcastStore[FailureMode.values().length];
   private static final Logger FAILOVER_LOG = Logger.getLogger("dev.limiter.spi.FailoverStore");
 
   private final ManualClock clock = ManualClock.at(Instant.parse("2026-03-01T10:00:00Z"));
@@ -96,7 +97,8 @@ class FailureModesTest {
         .hasMessageContaining("hazelcast map test-probe");
     for (int i = 0; i < 5; i++) {
       assertThatThrownBy(() -> store.apply("k", STEP))
-          .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.retryAfter()).isPositive());
+          .isInstanceOfSatisfying(
+              StoreException.class, e -> assertThat(e.retryAfter()).isPositive());
     }
   }
 
@@ -128,15 +130,21 @@ class FailureModesTest {
     for (FailureMode mode : FailureMode.values()) {
       // the system clock: the circuit really reopens for a probe every second
       HazelcastStore store =
-          HazelcastStore.builder().instance(client).mapName("test-probe").failureMode(mode).timeout(BUDGET).build();
+          HazelcastStore.builder()
+              .instance(client)
+              .mapName("test-probe")
+              .failureMode(mode)
+              .timeout(BUDGET)
+              .build();
       long[] nanos = new long[200];
-      Supplier<Boolean> call = () -> {
-        try {
-          return store.apply("latency", STEP).allowed();
-        } catch (StoreException e) {
-          return false;
-        }
-      };
+      Supplier<Boolean> call =
+          () -> {
+            try {
+              return store.apply("latency", STEP).allowed();
+            } catch (StoreException e) {
+              return false;
+            }
+          };
       for (int i = 0; i < 3; i++) {
         call.get(); // the failures that open the circuit, each waiting the budget
       }

@@ -20,11 +20,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * One member of three frozen (its operations hang, its heartbeats go on), or merely busy: the
- * keys its healthy peers own are decided by the cluster as usual, whatever the failure mode, and a
- * busy member's keys too. Before, one circuit per node sent every key to the failure mode after
- * three timeouts on any key, and a call past the budget was decided by the failure mode even when
- * its owner was only slow.
+ * One member of three frozen (its operations hang, its heartbeats go on), or merely busy: the keys
+ * its healthy peers own are decided by the cluster as usual, whatever the failure mode, and a busy
+ * member's keys too. Before, one circuit per node sent every key to the failure mode after three
+ * timeouts on any key, and a call past the budget was decided by the failure mode even when its
+ * owner was only slow.
  */
 class FrozenMemberTest {
 
@@ -133,21 +133,24 @@ class FrozenMemberTest {
       String mapName = HazelcastTestCluster.newMapName();
       RateLimitStore store = store(caller, mapName, mode);
       int[] counts = spendThenAsk(store, keys, 0);
-      Thread load = new Thread(() -> {
-        long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
-          try (Freeze freeze = Freeze.member(cluster, busy)) {
-            Thread.sleep(300);
-          } catch (InterruptedException e) {
-            return;
-          }
-          try {
-            Thread.sleep(100);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "busy-member");
+      Thread load =
+          new Thread(
+              () -> {
+                long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+                  try (Freeze freeze = Freeze.member(cluster, busy)) {
+                    Thread.sleep(300);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  try {
+                    Thread.sleep(100);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "busy-member");
       load.start();
       try {
         long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
@@ -165,15 +168,20 @@ class FrozenMemberTest {
 
   /**
    * The demo's warm-up once went through the failure mode: with {@code closed} and one slow call it
-   * threw out of {@code main} and left the process running as a member. {@link HazelcastStore#warmUp}
-   * decides nothing, writes nothing and throws nothing, and stops at a member that does not answer.
+   * threw out of {@code main} and left the process running as a member. {@link
+   * HazelcastStore#warmUp} decides nothing, writes nothing and throws nothing, and stops at a
+   * member that does not answer.
    */
   @Test
   void theWarmUpNeitherDecidesNorWritesNorThrows() {
     cluster.install(clock);
     String mapName = HazelcastTestCluster.newMapName();
     HazelcastStore store =
-        HazelcastStore.builder().instance(cluster.member(0)).mapName(mapName).failureMode(FailureMode.FAIL_CLOSED).build();
+        HazelcastStore.builder()
+            .instance(cluster.member(0))
+            .mapName(mapName)
+            .failureMode(FailureMode.FAIL_CLOSED)
+            .build();
     assertThat(store.warmUp(32, Duration.ofSeconds(5))).isEqualTo(32);
     long start = System.nanoTime();
     int answered;

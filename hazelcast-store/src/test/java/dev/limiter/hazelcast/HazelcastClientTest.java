@@ -48,7 +48,9 @@ class HazelcastClientTest {
   void decidesOnTheMembersWithTheirClock() {
     cluster.install(membersClock);
     try (HazelcastStore store =
-        HazelcastTestCluster.storeBuilder(client, HazelcastTestCluster.newMapName()).clock(clientClock).build()) {
+        HazelcastTestCluster.storeBuilder(client, HazelcastTestCluster.newMapName())
+            .clock(clientClock)
+            .build()) {
       Step step = Step.acquire(Algorithm.TOKEN_BUCKET, MINUTE, 2, 1);
       StepResult first = store.apply("k", step);
       assertThat(first.allowed()).isTrue();
@@ -78,14 +80,15 @@ class HazelcastClientTest {
     try {
       List<Callable<Void>> tasks = new ArrayList<>();
       for (HazelcastStore store : stores) {
-        tasks.add(() -> {
-          for (int i = 0; i < 100; i++) {
-            if (store.apply("shared", step).allowed()) {
-              admitted.incrementAndGet();
-            }
-          }
-          return null;
-        });
+        tasks.add(
+            () -> {
+              for (int i = 0; i < 100; i++) {
+                if (store.apply("shared", step).allowed()) {
+                  admitted.incrementAndGet();
+                }
+              }
+              return null;
+            });
       }
       for (Future<Void> future : executor.invokeAll(tasks)) {
         future.get();
@@ -108,8 +111,10 @@ class HazelcastClientTest {
             .timeout(Duration.ofSeconds(10)) // a new client's first call makes its connection
             .build();
     try {
-      assertThat(store.apply("k", Step.acquire(Algorithm.SLIDING_WINDOW, MINUTE, 1, 1)).allowed()).isTrue();
-      assertThat(store.apply("k", Step.acquire(Algorithm.SLIDING_WINDOW, MINUTE, 1, 1)).allowed()).isFalse();
+      assertThat(store.apply("k", Step.acquire(Algorithm.SLIDING_WINDOW, MINUTE, 1, 1)).allowed())
+          .isTrue();
+      assertThat(store.apply("k", Step.acquire(Algorithm.SLIDING_WINDOW, MINUTE, 1, 1)).allowed())
+          .isFalse();
     } finally {
       store.close();
     }

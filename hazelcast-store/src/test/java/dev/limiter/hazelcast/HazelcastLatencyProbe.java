@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * HazelcastStore}, "Latency") by appending {@code
  * -Djava.util.concurrent.ForkJoinPool.common.parallelism=2} to the property {@code
  * hazelcast.jvm.flags} that the module's pom passes to the test JVM, for example {@code
- * "-Dhazelcast.jvm.flags=--add-modules java.se ... -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"}.
+ * "-Dhazelcast.jvm.flags=--add-modules java.se ...
+ * -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"}.
  *
  * <p>The benchmarks module (JMH) is where comparisons with peers belong; this is the quick check
  * that the store adds little to the round trip it cannot avoid.
@@ -42,8 +43,11 @@ class HazelcastLatencyProbe {
   private static final int CALLS = 20_000;
   private static final int NO_OP_FACTORY = 0x4E4F4F50; // "NOOP"
 
-  /** An entry processor that reads nothing, writes nothing and has no backup: the bare round trip. */
-  static final class NoOp implements EntryProcessor<String, long[], @Nullable Object>, IdentifiedDataSerializable {
+  /**
+   * An entry processor that reads nothing, writes nothing and has no backup: the bare round trip.
+   */
+  static final class NoOp
+      implements EntryProcessor<String, long[], @Nullable Object>, IdentifiedDataSerializable {
     @Override
     public @Nullable Object process(Map.Entry<String, long[]> entry) {
       return null;
@@ -75,7 +79,11 @@ class HazelcastLatencyProbe {
   void measure() {
     try (HazelcastTestCluster cluster = HazelcastTestCluster.start(0)) {
       for (int i = 0; i < 2; i++) {
-        cluster.addMember(config -> config.getSerializationConfig().addDataSerializableFactory(NO_OP_FACTORY, id -> new NoOp()));
+        cluster.addMember(
+            config ->
+                config
+                    .getSerializationConfig()
+                    .addDataSerializableFactory(NO_OP_FACTORY, id -> new NoOp()));
       }
       cluster.awaitSafe();
       HazelcastInstance owner = cluster.member(1);
@@ -89,7 +97,9 @@ class HazelcastLatencyProbe {
               Locale.ROOT,
               "%n2 members on loopback, %d calls after %d warm-up, key owned by the other member;"
                   + " ForkJoinPool common parallelism %d%n",
-              CALLS, WARM_UP, java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
+              CALLS,
+              WARM_UP,
+              java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
           System.out.printf(Locale.ROOT, "%-46s %9s %9s %9s%n", "", "mean us", "p50 us", "p99 us");
           printing = true;
         }
@@ -97,21 +107,30 @@ class HazelcastLatencyProbe {
           String who = from == caller ? "member" : "client";
           IMap<String, long[]> bare = from.getMap("test-bare");
           NoOp noOp = new NoOp();
-          report(who + ": executeOnKey no-op", () -> {
-            bare.executeOnKey(key, noOp);
-            return 0;
-          });
-          report(who + ": submitToKey no-op, get(budget)", () -> {
-            try {
-              bare.submitToKey(key, noOp).toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
-            }
-            return 0;
-          });
+          report(
+              who + ": executeOnKey no-op",
+              () -> {
+                bare.executeOnKey(key, noOp);
+                return 0;
+              });
+          report(
+              who + ": submitToKey no-op, get(budget)",
+              () -> {
+                try {
+                  bare.submitToKey(key, noOp)
+                      .toCompletableFuture()
+                      .get(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+                return 0;
+              });
           IMap<String, long[]> raw = from.getMap("test-raw-" + who + round);
-          Step rawStep = Step.acquire(Algorithm.FIXED_WINDOW, 3_600_000_000_000L, Step.MAX_LIMIT, 1);
-          report(who + ": executeOnKey StepProcessor (no budget)", () -> raw.executeOnKey(key, new StepProcessor(rawStep, 3602))[2]);
+          Step rawStep =
+              Step.acquire(Algorithm.FIXED_WINDOW, 3_600_000_000_000L, Step.MAX_LIMIT, 1);
+          report(
+              who + ": executeOnKey StepProcessor (no budget)",
+              () -> raw.executeOnKey(key, new StepProcessor(rawStep, 3602))[2]);
           HazelcastStore store =
               HazelcastStore.builder()
                   .instance(from)
@@ -119,12 +138,17 @@ class HazelcastLatencyProbe {
                   .failureMode(FailureMode.FAIL_CLOSED)
                   .timeout(Duration.ofSeconds(5))
                   .build();
-          Step admitted = Step.acquire(Algorithm.FIXED_WINDOW, 3_600_000_000_000L, Step.MAX_LIMIT, 1);
-          report(who + ": HazelcastStore, admitted (write+backup)", () -> store.apply(key, admitted).remaining());
+          Step admitted =
+              Step.acquire(Algorithm.FIXED_WINDOW, 3_600_000_000_000L, Step.MAX_LIMIT, 1);
+          report(
+              who + ": HazelcastStore, admitted (write+backup)",
+              () -> store.apply(key, admitted).remaining());
           Step rejected = Step.acquire(Algorithm.FIXED_WINDOW, 3_600_000_000_000L, 1, 1);
           String full = cluster.keyOwnedBy(owner, "latency-full-");
           store.apply(full, rejected);
-          report(who + ": HazelcastStore, rejected (no write)", () -> store.apply(full, rejected).remaining());
+          report(
+              who + ": HazelcastStore, rejected (no write)",
+              () -> store.apply(full, rejected).remaining());
         }
       }
     }
@@ -150,6 +174,9 @@ class HazelcastLatencyProbe {
     System.out.printf(
         Locale.ROOT,
         "%-46s %9.1f %9.1f %9.1f%n",
-        what, mean, nanos[CALLS / 2] / 1000.0, nanos[(int) (CALLS * 0.99)] / 1000.0);
+        what,
+        mean,
+        nanos[CALLS / 2] / 1000.0,
+        nanos[(int) (CALLS * 0.99)] / 1000.0);
   }
 }

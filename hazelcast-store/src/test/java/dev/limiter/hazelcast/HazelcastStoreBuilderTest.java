@@ -63,7 +63,8 @@ class HazelcastStoreBuilderTest {
   @Test
   void theFactoryCreatesWhatTheStoreSends() {
     StepProcessorFactory factory = new StepProcessorFactory();
-    assertThat(factory.create(StepProcessorFactory.STEP_PROCESSOR)).isInstanceOf(StepProcessor.class);
+    assertThat(factory.create(StepProcessorFactory.STEP_PROCESSOR))
+        .isInstanceOf(StepProcessor.class);
     assertThat(factory.create(StepProcessorFactory.STATE_WRITE)).isInstanceOf(StateWrite.class);
     assertThat(factory.create(99)).isNull();
     assertThat(factory).isEqualTo(new StepProcessorFactory());
@@ -72,7 +73,8 @@ class HazelcastStoreBuilderTest {
   @Test
   void resultsTravelAsSevenNumbers() {
     StepResult result =
-        StepResult.of(false, 10, 3, 5_000, 2_000, 1_772_359_200_000_000_000L).setGeneration(0xFFFF_FFFFL);
+        StepResult.of(false, 10, 3, 5_000, 2_000, 1_772_359_200_000_000_000L)
+            .setGeneration(0xFFFF_FFFFL);
     StepResult decoded = new StepResult();
     StepProcessor.decode(StepProcessor.encode(result), decoded);
     assertThat(decoded).isEqualTo(result);
@@ -85,11 +87,18 @@ class HazelcastStoreBuilderTest {
   void exactlyOneWayToReachTheClusterIsGiven() {
     assertThatThrownBy(() -> HazelcastStore.builder().build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("exactly one of instance(HazelcastInstance), memberConfig(Config) and clientConfig");
-    assertThatThrownBy(() -> HazelcastStore.builder().memberConfig(new Config()).clientConfig(new ClientConfig()).build())
+        .hasMessageContaining(
+            "exactly one of instance(HazelcastInstance), memberConfig(Config) and clientConfig");
+    assertThatThrownBy(
+            () ->
+                HazelcastStore.builder()
+                    .memberConfig(new Config())
+                    .clientConfig(new ClientConfig())
+                    .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageEndingWith("got 2");
-    assertThatThrownBy(() -> HazelcastStore.builder().clientConfig(new ClientConfig()).backupCount(2).build())
+    assertThatThrownBy(
+            () -> HazelcastStore.builder().clientConfig(new ClientConfig()).backupCount(2).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("backupCount applies to a member the store starts");
   }
@@ -109,17 +118,25 @@ class HazelcastStoreBuilderTest {
   void settingsOutOfRangeAreRejected() {
     HazelcastStore.Builder builder = HazelcastStore.builder();
     assertThatThrownBy(() -> builder.mapName(" ")).hasMessage("mapName must not be blank");
-    assertThatThrownBy(() -> builder.backupCount(7)).hasMessage("backupCount must be between 0 and 6, was 7");
-    assertThatThrownBy(() -> builder.timeout(Duration.ZERO)).hasMessage("timeout must be at least 1 ms, was PT0S");
+    assertThatThrownBy(() -> builder.backupCount(7))
+        .hasMessage("backupCount must be between 0 and 6, was 7");
+    assertThatThrownBy(() -> builder.timeout(Duration.ZERO))
+        .hasMessage("timeout must be at least 1 ms, was PT0S");
     assertThatThrownBy(() -> builder.expiryMargin(Duration.ofMillis(500)))
         .hasMessage("expiryMargin must be at least 1 s, was PT0.5S");
-    assertThatThrownBy(() -> builder.failureThreshold(0)).hasMessage("failureThreshold must be at least 1, was 0");
+    assertThatThrownBy(() -> builder.failureThreshold(0))
+        .hasMessage("failureThreshold must be at least 1, was 0");
     assertThatThrownBy(() -> builder.openInterval(Duration.ZERO))
         .hasMessage("openInterval must be at least 1 ms, was PT0S");
-    assertThatThrownBy(() -> builder.fallbackNodes(0)).hasMessage("fallbackNodes must be at least 1, was 0");
+    assertThatThrownBy(() -> builder.fallbackNodes(0))
+        .hasMessage("fallbackNodes must be at least 1, was 0");
     assertThatThrownBy(
-            () -> HazelcastStore.builder().memberConfig(new Config()).timeout(Duration.ofSeconds(1))
-                .maxWait(Duration.ofMillis(500)).build())
+            () ->
+                HazelcastStore.builder()
+                    .memberConfig(new Config())
+                    .timeout(Duration.ofSeconds(1))
+                    .maxWait(Duration.ofMillis(500))
+                    .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("maxWait PT0.5S is shorter than the timeout PT1S");
   }
@@ -138,7 +155,8 @@ class HazelcastStoreBuilderTest {
 
       ClientConfig clientConfig = new ClientConfig();
       clientConfig.setClusterName(settings.clusterName());
-      clientConfig.getNetworkConfig()
+      clientConfig
+          .getNetworkConfig()
           .addAddress("127.0.0.1:" + member.getCluster().getLocalMember().getAddress().getPort());
       HazelcastStore fromClient =
           HazelcastStore.builder()
@@ -149,7 +167,10 @@ class HazelcastStoreBuilderTest {
       Logger failoverLog = Logger.getLogger("dev.limiter.spi.FailoverStore");
       failoverLog.setLevel(Level.OFF); // the failure is expected here
       try {
-        assertThatThrownBy(() -> fromClient.apply("k", Step.acquire(Algorithm.FIXED_WINDOW, 60_000_000_000L, 1, 1)))
+        assertThatThrownBy(
+                () ->
+                    fromClient.apply(
+                        "k", Step.acquire(Algorithm.FIXED_WINDOW, 60_000_000_000L, 1, 1)))
             .isInstanceOf(StoreException.class)
             .hasMessageContaining("StepProcessorFactory registered under factory id 1380732244");
       } finally {
@@ -178,8 +199,10 @@ class HazelcastStoreBuilderTest {
       // a member the store starts leaves gracefully on a signal, and a write waiting on a frozen
       // backup member answers within half of maxWait (10 x the 10 s timeout here)
       assertThat(config.getProperty("hazelcast.shutdownhook.policy")).isEqualTo("GRACEFUL");
-      assertThat(config.getProperty("hazelcast.operation.backup.timeout.millis")).isEqualTo("50000");
-      StepResult result = store.apply("k", Step.acquire(Algorithm.FIXED_WINDOW, 60_000_000_000L, 1, 1));
+      assertThat(config.getProperty("hazelcast.operation.backup.timeout.millis"))
+          .isEqualTo("50000");
+      StepResult result =
+          store.apply("k", Step.acquire(Algorithm.FIXED_WINDOW, 60_000_000_000L, 1, 1));
       assertThat(result.stampNanos()).isEqualTo(clock.epochNanos());
     } finally {
       store.close();

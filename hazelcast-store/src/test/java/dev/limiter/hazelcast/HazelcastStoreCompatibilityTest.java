@@ -8,8 +8,8 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The store compatibility kit on a 3-member loopback cluster, every call sent from a member that
- * does not own the key. Members expire entries on real time, so the kit's size checks are left
- * out ({@code storedKeys} stays -1); an expired key must still decide as a fresh one.
+ * does not own the key. Members expire entries on real time, so the kit's size checks are left out
+ * ({@code storedKeys} stays -1); an expired key must still decide as a fresh one.
  */
 class HazelcastStoreCompatibilityTest extends StoreCompatibilityKit {
 

@@ -36,12 +36,18 @@ class HazelcastStoreProviderTest {
 
   private static Map<String, String> loopbackMember(String clusterName) {
     return Map.of(
-        "ratelimit.hazelcast.cluster-name", clusterName,
-        "ratelimit.hazelcast.port", String.valueOf(HazelcastTestCluster.BASE_PORT),
-        "ratelimit.hazelcast.interface", "127.0.0.1",
-        "ratelimit.hazelcast.members", "127.0.0.1:" + HazelcastTestCluster.BASE_PORT,
-        "ratelimit.hazelcast.timeout-ms", "5000",
-        "ratelimit.hazelcast.on-failure", "closed");
+        "ratelimit.hazelcast.cluster-name",
+        clusterName,
+        "ratelimit.hazelcast.port",
+        String.valueOf(HazelcastTestCluster.BASE_PORT),
+        "ratelimit.hazelcast.interface",
+        "127.0.0.1",
+        "ratelimit.hazelcast.members",
+        "127.0.0.1:" + HazelcastTestCluster.BASE_PORT,
+        "ratelimit.hazelcast.timeout-ms",
+        "5000",
+        "ratelimit.hazelcast.on-failure",
+        "closed");
   }
 
   private static StoreProvider provider() {
@@ -83,7 +89,9 @@ class HazelcastStoreProviderTest {
         // the client starts without waiting for the cluster: until it is connected, the failure
         // mode answers
         HazelcastInstance clientInstance = ((HazelcastStore) client).instance();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !clientInstance.getCluster().getMembers().isEmpty());
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> !clientInstance.getCluster().getMembers().isEmpty());
         assertThat(client.apply("k", step).remaining()).isEqualTo(1);
       }
 
@@ -105,7 +113,8 @@ class HazelcastStoreProviderTest {
     RateLimiter limiter = RateLimiter.builder().config(config(loopbackMember(clusterName))).build();
     HazelcastInstance member;
     try {
-      EndpointLimits limits = limiter.limits(List.of(RateLimitPolicy.of("search", "1m", 2, "apiKey")));
+      EndpointLimits limits =
+          limiter.limits(List.of(RateLimitPolicy.of("search", "1m", 2, "apiKey")));
       assertThat(limiter.acquire(limits, "key-1").allowed()).isTrue();
       assertThat(limiter.acquire(limits, "key-1").allowed()).isTrue();
       Decision third = limiter.acquire(limits, "key-1");
@@ -131,38 +140,60 @@ class HazelcastStoreProviderTest {
                             "ratelimit.hazelcast.timeout-ms", "5000",
                             "ratelimit.hazelcast.max-wait-ms", "8000",
                             "ratelimit.hazelcast.fallback-nodes", "4")))) {
-      assertThat(store.instance().getConfig().getClusterName()).isEqualTo("limiter-provider-yaml-test");
+      assertThat(store.instance().getConfig().getClusterName())
+          .isEqualTo("limiter-provider-yaml-test");
       assertThat(store.failureMode()).as("the default").isEqualTo(FailureMode.LOCAL_FALLBACK);
-      assertThat(store.instance().getConfig().getProperty("hazelcast.operation.backup.timeout.millis"))
+      assertThat(
+              store.instance().getConfig().getProperty("hazelcast.operation.backup.timeout.millis"))
           .as("half of max-wait-ms")
           .isEqualTo("4000");
-      assertThat(store.apply("k", Step.acquire(Algorithm.TOKEN_BUCKET, MINUTE, 1, 1)).allowed()).isTrue();
-      assertThat(store.apply("k", Step.acquire(Algorithm.TOKEN_BUCKET, MINUTE, 1, 1)).allowed()).isFalse();
+      assertThat(store.apply("k", Step.acquire(Algorithm.TOKEN_BUCKET, MINUTE, 1, 1)).allowed())
+          .isTrue();
+      assertThat(store.apply("k", Step.acquire(Algorithm.TOKEN_BUCKET, MINUTE, 1, 1)).allowed())
+          .isFalse();
       assertThat(store.failures()).isZero();
     }
   }
 
   @Test
   void invalidSettingsSayWhatIsWrong() {
-    assertThatThrownBy(() -> provider().create(config(Map.of("ratelimit.hazelcast.on-failure", "sometimes"))))
+    assertThatThrownBy(
+            () -> provider().create(config(Map.of("ratelimit.hazelcast.on-failure", "sometimes"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(
-            "configuration ratelimit.hazelcast.on-failure=\"sometimes\" (from code): \"sometimes\" is not a failure mode");
-    assertThatThrownBy(() -> provider().create(config(Map.of("ratelimit.hazelcast.client", "maybe"))))
+            "configuration ratelimit.hazelcast.on-failure=\"sometimes\" (from code): \"sometimes\""
+                + " is not a failure mode");
+    assertThatThrownBy(
+            () -> provider().create(config(Map.of("ratelimit.hazelcast.client", "maybe"))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("configuration ratelimit.hazelcast.client=\"maybe\" (from code) is neither true nor false");
-    assertThatThrownBy(() -> provider().create(config(Map.of("ratelimit.hazelcast.instance-name", "nobody"))))
+        .hasMessage(
+            "configuration ratelimit.hazelcast.client=\"maybe\" (from code) is neither true nor"
+                + " false");
+    assertThatThrownBy(
+            () -> provider().create(config(Map.of("ratelimit.hazelcast.instance-name", "nobody"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(
-            "configuration ratelimit.hazelcast.instance-name=nobody, but no Hazelcast member or client");
-    assertThatThrownBy(() -> provider().create(config(Map.of("ratelimit.hazelcast.config", "/no/such/hazelcast.xml"))))
+            "configuration ratelimit.hazelcast.instance-name=nobody, but no Hazelcast member or"
+                + " client");
+    assertThatThrownBy(
+            () ->
+                provider()
+                    .create(config(Map.of("ratelimit.hazelcast.config", "/no/such/hazelcast.xml"))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("cannot read the Hazelcast configuration ratelimit.hazelcast.config=/no/such/hazelcast.xml");
-    assertThatThrownBy(() -> provider().create(config(Map.of("ratelimit.hazelcast.fallback-nodes", "0"))))
+        .hasMessageStartingWith(
+            "cannot read the Hazelcast configuration"
+                + " ratelimit.hazelcast.config=/no/such/hazelcast.xml");
+    assertThatThrownBy(
+            () -> provider().create(config(Map.of("ratelimit.hazelcast.fallback-nodes", "0"))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("configuration ratelimit.hazelcast.fallback-nodes=\"0\" (from code) must be at least 1");
-    assertThatThrownBy(() -> provider().create(config(Map.of("ratelimit.hazelcast.timeout-ms", "soon"))))
+        .hasMessageStartingWith(
+            "configuration ratelimit.hazelcast.fallback-nodes=\"0\" (from code) must be at least"
+                + " 1");
+    assertThatThrownBy(
+            () -> provider().create(config(Map.of("ratelimit.hazelcast.timeout-ms", "soon"))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("configuration ratelimit.hazelcast.timeout-ms=\"soon\" (from code) is not a whole number");
+        .hasMessage(
+            "configuration ratelimit.hazelcast.timeout-ms=\"soon\" (from code) is not a whole"
+                + " number");
   }
 }

@@ -77,7 +77,8 @@ class HazelcastStoreTest {
         Step release =
             Step.release(algorithm, window, limit, cost, actual.stampNanos(), actual.generation());
         Step localRelease =
-            Step.release(algorithm, window, limit, cost, expected.stampNanos(), expected.generation());
+            Step.release(
+                algorithm, window, limit, cost, expected.stampNanos(), expected.generation());
         assertThat(store.apply(key, release))
             .usingRecursiveComparison()
             .ignoringFields("generation")
@@ -118,9 +119,12 @@ class HazelcastStoreTest {
     HazelcastInstance owner = cluster.owner(key);
     ManualClock ownerClock = ManualClock.at(Instant.parse("2026-03-01T11:00:00Z"));
     owner.getUserContext().put(HazelcastStore.CLOCK_KEY, ownerClock);
-    try (HazelcastStore store = HazelcastTestCluster.storeBuilder(cluster.nonOwner(key), mapName).build()) {
+    try (HazelcastStore store =
+        HazelcastTestCluster.storeBuilder(cluster.nonOwner(key), mapName).build()) {
       StepResult result = store.apply(key, Step.acquire(Algorithm.TOKEN_BUCKET, MINUTE, 10, 1));
-      assertThat(result.stampNanos()).isEqualTo(ownerClock.epochNanos()).isNotEqualTo(clock.epochNanos());
+      assertThat(result.stampNanos())
+          .isEqualTo(ownerClock.epochNanos())
+          .isNotEqualTo(clock.epochNanos());
     } finally {
       cluster.install(clock);
     }
@@ -133,7 +137,9 @@ class HazelcastStoreTest {
     String key = "ttl-key";
     HazelcastInstance caller = cluster.nonOwner(key);
     try (HazelcastStore store =
-        HazelcastTestCluster.storeBuilder(caller, mapName).expiryMargin(Duration.ofSeconds(2)).build()) {
+        HazelcastTestCluster.storeBuilder(caller, mapName)
+            .expiryMargin(Duration.ofSeconds(2))
+            .build()) {
       Step step = Step.acquire(Algorithm.FIXED_WINDOW, 1500 * 1_000_000L, 1, 1);
       assertThat(store.apply(key, step).allowed()).isTrue();
       EntryView<String, long[]> written = caller.<String, long[]>getMap(mapName).getEntryView(key);
@@ -152,7 +158,9 @@ class HazelcastStoreTest {
         HazelcastStore.builder().instance(caller).mapName(mapName).clock(clock).build()) {
       store.apply("short", Step.acquire(Algorithm.FIXED_WINDOW, 500 * 1_000_000L, 1, 1));
       assertThat(caller.getMap(mapName).containsKey("short")).isTrue();
-      await().atMost(Duration.ofSeconds(6)).until(() -> !caller.getMap(mapName).containsKey("short"));
+      await()
+          .atMost(Duration.ofSeconds(6))
+          .until(() -> !caller.getMap(mapName).containsKey("short"));
     } finally {
       cluster.install(clock);
     }
@@ -175,16 +183,17 @@ class HazelcastStoreTest {
       List<Callable<Void>> tasks = new ArrayList<>();
       for (HazelcastStore store : stores) {
         for (int t = 0; t < 2; t++) {
-          tasks.add(() -> {
-            for (int i = 0; i < 120; i++) {
-              if (store.apply("hot", step).allowed()) {
-                admitted.incrementAndGet();
-              } else {
-                rejected.incrementAndGet();
-              }
-            }
-            return null;
-          });
+          tasks.add(
+              () -> {
+                for (int i = 0; i < 120; i++) {
+                  if (store.apply("hot", step).allowed()) {
+                    admitted.incrementAndGet();
+                  } else {
+                    rejected.incrementAndGet();
+                  }
+                }
+                return null;
+              });
         }
       }
       for (Future<Void> future : executor.invokeAll(tasks)) {

@@ -28,8 +28,8 @@ import java.util.function.Consumer;
  * join on 127.0.0.1 from port {@link #BASE_PORT} up, multicast, auto-detection and phone-home off.
  * Start one per test class, not per test method.
  *
- * <p>{@link #createStore(ManualClock)} is the factory a store compatibility kit needs: a store whose
- * every call is sent from a member that does not own the key, deciding on the given clock.
+ * <p>{@link #createStore(ManualClock)} is the factory a store compatibility kit needs: a store
+ * whose every call is sent from a member that does not own the key, deciding on the given clock.
  */
 final class HazelcastTestCluster implements AutoCloseable {
 
@@ -72,7 +72,8 @@ final class HazelcastTestCluster implements AutoCloseable {
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     // few partition threads, so that Freeze can block them all; a write whose backup member is
     // frozen answers within half a second, before a call waiting on a busy member gives up
-    config.setProperty("hazelcast.operation.thread.count", Integer.toString(Freeze.PARTITION_THREADS));
+    config.setProperty(
+        "hazelcast.operation.thread.count", Integer.toString(Freeze.PARTITION_THREADS));
     config.setProperty("hazelcast.operation.backup.timeout.millis", "500");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(BASE_PORT).setPortAutoIncrement(true).setPortCount(100);
@@ -88,7 +89,8 @@ final class HazelcastTestCluster implements AutoCloseable {
       join.getTcpIpConfig().addMember("127.0.0.1:" + BASE_PORT);
     }
     for (HazelcastInstance member : running) {
-      join.getTcpIpConfig().addMember("127.0.0.1:" + member.getCluster().getLocalMember().getAddress().getPort());
+      join.getTcpIpConfig()
+          .addMember("127.0.0.1:" + member.getCluster().getLocalMember().getAddress().getPort());
     }
     config.addMapConfig(new MapConfig("test-*").setBackupCount(1));
     return HazelcastStore.configure(config);
@@ -99,7 +101,9 @@ final class HazelcastTestCluster implements AutoCloseable {
     ClientConfig config = new ClientConfig();
     config.setClusterName(clusterName);
     for (HazelcastInstance member : members) {
-      config.getNetworkConfig().addAddress("127.0.0.1:" + member.getCluster().getLocalMember().getAddress().getPort());
+      config
+          .getNetworkConfig()
+          .addAddress("127.0.0.1:" + member.getCluster().getLocalMember().getAddress().getPort());
     }
     return config;
   }
@@ -240,7 +244,8 @@ final class HazelcastTestCluster implements AutoCloseable {
     for (HazelcastInstance member : members()) {
       while (!member.getPartitionService().isClusterSafe()) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("cluster " + clusterName + " did not become safe in 30 s");
+          throw new IllegalStateException(
+              "cluster " + clusterName + " did not become safe in 30 s");
         }
         sleep(20);
       }

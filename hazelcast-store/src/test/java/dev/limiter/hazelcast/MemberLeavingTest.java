@@ -72,19 +72,20 @@ class MemberLeavingTest {
         List<Callable<Void>> tasks = new ArrayList<>();
         for (HazelcastStore store : survivors) {
           for (int t = 0; t < 2; t++) {
-            tasks.add(() -> {
-              for (int i = 0; i < MAX / 2; i++) {
-                try {
-                  if (store.apply(hot, step).allowed()) {
-                    admitted.incrementAndGet();
-                    halfway.countDown();
+            tasks.add(
+                () -> {
+                  for (int i = 0; i < MAX / 2; i++) {
+                    try {
+                      if (store.apply(hot, step).allowed()) {
+                        admitted.incrementAndGet();
+                        halfway.countDown();
+                      }
+                    } catch (StoreException e) {
+                      failed.incrementAndGet();
+                    }
                   }
-                } catch (StoreException e) {
-                  failed.incrementAndGet();
-                }
-              }
-              return null;
-            });
+                  return null;
+                });
           }
         }
         List<Future<Void>> futures = new ArrayList<>();

@@ -41,7 +41,8 @@ final class EndpointFilter implements ContainerRequestFilter, ContainerResponseF
   @Override
   public void filter(ContainerRequestContext request) {
     Outcome outcome = limiter.check(limits, new JaxrsRequest(request, remoteAddress(request)));
-    RateLimitResponse response = contract.respond(outcome, request.getHeaderString("Origin") != null);
+    RateLimitResponse response =
+        contract.respond(outcome, request.getHeaderString("Origin") != null);
     if (response.proceed()) {
       if (!response.headers().isEmpty()) {
         request.setProperty(RESPONSE_PROPERTY, response);

@@ -14,10 +14,10 @@ import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
-import java.util.function.Consumer;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,12 +45,12 @@ import org.jspecify.annotations.Nullable;
  *     .build());
  * }</pre>
  *
- * <p>At deployment the feature reads the {@code @RateLimit} annotations of each resource method
- * and of its class, once, and adds filters to the methods that have limits; other methods are left
+ * <p>At deployment the feature reads the {@code @RateLimit} annotations of each resource method and
+ * of its class, once, and adds filters to the methods that have limits; other methods are left
  * alone and their responses carry no rate-limit header fields. An invalid annotation fails the
  * deployment with a message naming the class, the method and the attribute, and so does a {@code
- * path:NAME} key whose name the method's URI template does not bind (checked on root resources;
- * a sub-resource's locators are not known at deployment).
+ * path:NAME} key whose name the method's URI template does not bind (checked on root resources; a
+ * sub-resource's locators are not known at deployment).
  *
  * <p>On each request to a limited method:
  *
@@ -62,13 +62,13 @@ import org.jspecify.annotations.Nullable;
  *       apiKey} the request's header fields.
  *   <li>{@code ip} is the socket peer as the servlet container reports it ({@code
  *       HttpServletRequest.getRemoteAddr()}); Jakarta REST has no portable way to learn it, so
- *       outside a servlet container {@code ip} does not resolve and such requests are answered
- *       with a 400. Forwarded addresses count only from the proxies in {@code
+ *       outside a servlet container {@code ip} does not resolve and such requests are answered with
+ *       a 400. Forwarded addresses count only from the proxies in {@code
  *       ratelimit.trusted-proxies}. The filter that reads it is injected once on Jersey (the
  *       feature is also a {@link Feature} for that, see {@link #configure(FeatureContext)});
  *       elsewhere it is registered as a class, which the runtime may create for every request.
- *   <li>A request over a limit is answered with 429, a request without its key with 400 or 401,
- *       a request the store cannot decide with 503, as the {@link HttpContract} says; an admitted
+ *   <li>A request over a limit is answered with 429, a request without its key with 400 or 401, a
+ *       request the store cannot decide with 503, as the {@link HttpContract} says; an admitted
  *       request's response gets the contract's header fields, whatever its status.
  * </ul>
  *
@@ -97,9 +97,9 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
   private @Nullable ServletAddressFilter addressFilter;
 
   /**
-   * Creates the feature with the defaults, for {@code register(RateLimitFeature.class)}: the
-   * store found on the class path, configuration from {@link RateLimitConfig#load()} and the
-   * contract of {@link HttpContract#from(RateLimitConfig)}.
+   * Creates the feature with the defaults, for {@code register(RateLimitFeature.class)}: the store
+   * found on the class path, configuration from {@link RateLimitConfig#load()} and the contract of
+   * {@link HttpContract#from(RateLimitConfig)}.
    *
    * @throws IllegalStateException if no store, or several and none named, are on the class path
    * @throws IllegalArgumentException if a configuration value is invalid
@@ -155,7 +155,8 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
       return;
     }
     Method own = annotated(type, method);
-    EndpointLimits limits = limiter.limitsFor(type, own, PathTemplates.parameters(type, method, own));
+    EndpointLimits limits =
+        limiter.limitsFor(type, own, PathTemplates.parameters(type, method, own));
     if (limits.isEmpty()) {
       return;
     }
@@ -174,11 +175,12 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
 
   /**
    * Returns the method whose annotations apply. Runtimes may report the method that carries the
-   * Jakarta REST annotations, on an interface or a superclass; a {@code @RateLimit} on the
-   * resource class's own override of it counts then.
+   * Jakarta REST annotations, on an interface or a superclass; a {@code @RateLimit} on the resource
+   * class's own override of it counts then.
    */
   private static Method annotated(Class<?> type, Method method) {
-    if (method.getDeclaringClass() == type || method.getAnnotationsByType(RateLimit.class).length > 0) {
+    if (method.getDeclaringClass() == type
+        || method.getAnnotationsByType(RateLimit.class).length > 0) {
       return method;
     }
     try {
@@ -190,9 +192,9 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
   }
 
   /**
-   * Called once by the runtime when the application starts, before the resource methods: on
-   * Jersey, keeps its injection manager so that {@link #configure(ResourceInfo, FeatureContext)}
-   * can inject one client-address filter for every limited method. Elsewhere it does nothing.
+   * Called once by the runtime when the application starts, before the resource methods: on Jersey,
+   * keeps its injection manager so that {@link #configure(ResourceInfo, FeatureContext)} can inject
+   * one client-address filter for every limited method. Elsewhere it does nothing.
    *
    * @param context the application's configuration
    * @return true: the feature stays enabled
@@ -216,9 +218,9 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
 
   /**
    * Returns one client-address filter for every limited method, injected once, when Jersey is the
-   * runtime: a class registered by a dynamic feature is created and injected anew for every request,
-   * and an instance it registers is not injected at all, so Jersey's injection manager injects this
-   * one (with a proxy to the current request). Null elsewhere, or if Jersey refuses.
+   * runtime: a class registered by a dynamic feature is created and injected anew for every
+   * request, and an instance it registers is not injected at all, so Jersey's injection manager
+   * injects this one (with a proxy to the current request). Null elsewhere, or if Jersey refuses.
    */
   private @Nullable ServletAddressFilter addressFilter() {
     Consumer<Object> injector = jerseyInjector;
@@ -295,8 +297,8 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
     }
 
     /**
-     * Uses this configuration instead of {@link RateLimitConfig#load()}, for policy overrides,
-     * the API-key header, trusted proxies and, unless {@link #httpContract} is given, the header
+     * Uses this configuration instead of {@link RateLimitConfig#load()}, for policy overrides, the
+     * API-key header, trusted proxies and, unless {@link #httpContract} is given, the header
      * dialect ({@code ratelimit.headers}).
      *
      * @param config the configuration
@@ -334,15 +336,16 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
      * Builds the feature, and its limiter unless one was given.
      *
      * @return the feature
-     * @throws IllegalStateException if a limiter was given together with a store, configuration
-     *     or limit resolver, or if no store was given and none can be chosen from the class path
+     * @throws IllegalStateException if a limiter was given together with a store, configuration or
+     *     limit resolver, or if no store was given and none can be chosen from the class path
      * @throws IllegalArgumentException if a configuration value is invalid
      */
     public RateLimitFeature build() {
       if (limiter != null && (store != null || config != null || limitResolver != null)) {
         throw new IllegalStateException(
             "a limiter was given together with a store, config or limitResolver; the limiter"
-                + " already has its own, so set those on RateLimiter.builder() or drop limiter(...)");
+                + " already has its own, so set those on RateLimiter.builder() or drop"
+                + " limiter(...)");
       }
       return new RateLimitFeature(this);
     }

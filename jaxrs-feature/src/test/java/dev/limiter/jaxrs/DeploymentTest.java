@@ -41,13 +41,17 @@ class DeploymentTest {
   }
 
   private static RateLimitFeature feature() {
-    return RateLimitFeature.builder().store(CaffeineStore.ofDefaults()).config(emptyConfig()).build();
+    return RateLimitFeature.builder()
+        .store(CaffeineStore.ofDefaults())
+        .config(emptyConfig())
+        .build();
   }
 
   @Test
   void registeredByClassItFindsTheStoreOnTheClassPath() throws Exception {
     try (TestServer server =
-        TestServer.start(new ResourceConfig(Resources.Api.class).register(RateLimitFeature.class))) {
+        TestServer.start(
+            new ResourceConfig(Resources.Api.class).register(RateLimitFeature.class))) {
       HttpResponse<String> response = server.get("/hello", "X-API-Key", "by-class-1");
 
       assertThat(response.statusCode()).isEqualTo(200);
@@ -59,7 +63,8 @@ class DeploymentTest {
   @Test
   void anInvalidAnnotationFailsTheStartNamingClassMethodAndAttribute() {
     Throwable failure =
-        catchThrowable(() -> TestServer.start(new ResourceConfig(Resources.Broken.class).register(feature())));
+        catchThrowable(
+            () -> TestServer.start(new ResourceConfig(Resources.Broken.class).register(feature())));
 
     assertThat(failure).isNotNull();
     List<String> messages = new ArrayList<>();
@@ -76,14 +81,16 @@ class DeploymentTest {
   }
 
   /**
-   * {@code path:ID} where the template says {@code {id}} would answer 400 to every request; it fails
-   * the deployment instead, naming the method, the attribute and the parameters there are.
+   * {@code path:ID} where the template says {@code {id}} would answer 400 to every request; it
+   * fails the deployment instead, naming the method, the attribute and the parameters there are.
    */
   @Test
   void aPathKeyThatTheTemplateDoesNotBindFailsTheStart() {
     Throwable failure =
         catchThrowable(
-            () -> TestServer.start(new ResourceConfig(Resources.WrongPathParameter.class).register(feature())));
+            () ->
+                TestServer.start(
+                    new ResourceConfig(Resources.WrongPathParameter.class).register(feature())));
 
     assertThat(failure).isNotNull();
     List<String> messages = new ArrayList<>();
@@ -94,7 +101,8 @@ class DeploymentTest {
         .anySatisfy(
             message ->
                 assertThat(message)
-                    .contains("Invalid @RateLimit on dev.limiter.jaxrs.Resources$WrongPathParameter#item")
+                    .contains(
+                        "Invalid @RateLimit on dev.limiter.jaxrs.Resources$WrongPathParameter#item")
                     .contains("attribute key")
                     .contains("path:ID")
                     .contains("{id}"));
@@ -103,7 +111,8 @@ class DeploymentTest {
   @Test
   void pathKeysMayUseTheClassTemplateAndNamedRegularExpressions() throws Exception {
     try (TestServer server =
-        TestServer.start(new ResourceConfig(Resources.ClassAndMethodPathParameters.class).register(feature()))) {
+        TestServer.start(
+            new ResourceConfig(Resources.ClassAndMethodPathParameters.class).register(feature()))) {
       HttpResponse<String> response = server.get("/tenants/acme/items/42");
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.headers().firstValue("X-RateLimit-Remaining")).hasValue("4");
@@ -132,7 +141,8 @@ class DeploymentTest {
   void aStoreThatCannotAnswerGives503WithRetryAfter() throws Exception {
     RateLimitStore down =
         (key, step, result) -> {
-          throw new StoreException("store down", new IOException("refused"), Duration.ofMillis(1500));
+          throw new StoreException(
+              "store down", new IOException("refused"), Duration.ofMillis(1500));
         };
     ApplicationHandler jersey =
         new ApplicationHandler(
@@ -151,12 +161,16 @@ class DeploymentTest {
         .contains("\"policy\":\"hello\"");
   }
 
-  private static ContainerResponse inMemory(ApplicationHandler jersey, String path, String... headers)
-      throws Exception {
+  private static ContainerResponse inMemory(
+      ApplicationHandler jersey, String path, String... headers) throws Exception {
     ContainerRequest request =
         new ContainerRequest(
-            URI.create("http://localhost/"), URI.create("http://localhost" + path), "GET", null,
-            new MapPropertiesDelegate(), jersey.getConfiguration());
+            URI.create("http://localhost/"),
+            URI.create("http://localhost" + path),
+            "GET",
+            null,
+            new MapPropertiesDelegate(),
+            jersey.getConfiguration());
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }
@@ -168,7 +182,8 @@ class DeploymentTest {
     Method declared = Resources.Contract.class.getMethod("get");
 
     assertThat(registrations(feature(), Resources.ContractResource.class, declared)).isEqualTo(1);
-    assertThat(registrations(feature(), Resources.Api.class, Resources.Api.class.getMethod("plain")))
+    assertThat(
+            registrations(feature(), Resources.Api.class, Resources.Api.class.getMethod("plain")))
         .isZero();
   }
 
@@ -207,7 +222,11 @@ class DeploymentTest {
     try (RateLimiter limiter =
         RateLimiter.builder().store(CaffeineStore.ofDefaults()).config(emptyConfig()).build()) {
       assertThatThrownBy(
-              () -> RateLimitFeature.builder().limiter(limiter).store(CaffeineStore.ofDefaults()).build())
+              () ->
+                  RateLimitFeature.builder()
+                      .limiter(limiter)
+                      .store(CaffeineStore.ofDefaults())
+                      .build())
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("RateLimiter.builder()");
       assertThat(RateLimitFeature.builder().limiter(limiter).build()).isNotNull();
@@ -227,7 +246,8 @@ class DeploymentTest {
             .build();
 
     assertThatThrownBy(
-            () -> RateLimitFeature.builder().store(CaffeineStore.ofDefaults()).config(config).build())
+            () ->
+                RateLimitFeature.builder().store(CaffeineStore.ofDefaults()).config(config).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ratelimit.headers")
         .hasMessageContaining("fancy");

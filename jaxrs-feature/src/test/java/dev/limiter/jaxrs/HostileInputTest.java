@@ -2,10 +2,10 @@ package dev.limiter.jaxrs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limiter.http.RawHttp;
 import dev.limiter.ManualClock;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.caffeine.CaffeineStore;
+import dev.limiter.http.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +65,11 @@ class HostileInputTest {
     assertThat(server.get("/hello", "X-API-Key", key).headers().firstValue("X-RateLimit-Remaining"))
         .hasValue("1");
     // a key that differs only in its last character has its own counter, though both are hashed
-    assertThat(server.get("/hello", "X-API-Key", neighbour).headers().firstValue("X-RateLimit-Remaining"))
+    assertThat(
+            server
+                .get("/hello", "X-API-Key", neighbour)
+                .headers()
+                .firstValue("X-RateLimit-Remaining"))
         .hasValue("2");
     server.get("/hello", "X-API-Key", key);
     HttpResponse<String> rejected = server.get("/hello", "X-API-Key", key);
@@ -87,7 +91,8 @@ class HostileInputTest {
 
   @Test
   void controlCharactersInAHeaderValue() throws Exception {
-    for (String value : new String[] {"ctl\u0001\u007fkey", "tab\tkey", "nul\u0000key", "latin\u00e9\u00ffkey"}) {
+    for (String value :
+        new String[] {"ctl\u0001\u007fkey", "tab\tkey", "nul\u0000key", "latin\u00e9\u00ffkey"}) {
       RawHttp.Reply reply = raw("GET /hello HTTP/1.1\r\nX-API-Key: " + value + "\r\n");
       assertThat(reply.status()).as("status for %s", value.codePoints().toArray()).isIn(200, 400);
       if (reply.status() == 200) {
@@ -122,7 +127,8 @@ class HostileInputTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Set-Cookie")).isEmpty();
     assertThat(response.headers().firstValue("X-RateLimit-Policy")).hasValue("lookup");
-    assertThat(server.get("/items/a%0D%0AX-Injected:%201").headers().firstValue("X-Injected")).isEmpty();
+    assertThat(server.get("/items/a%0D%0AX-Injected:%201").headers().firstValue("X-Injected"))
+        .isEmpty();
   }
 
   @Test
@@ -130,7 +136,7 @@ class HostileInputTest {
     String[] targets = {
       "/lookup?q=%FF%FE%C3%28",
       "/lookup?q=%ED%A0%80", // an encoded surrogate
-      "/lookup?q=%F0%9F%98",  // a truncated four-byte sequence
+      "/lookup?q=%F0%9F%98", // a truncated four-byte sequence
       "/lookup?q=%ZZ%",
       "/lookup?x=%E0%A4&q=ok-with-a-broken-neighbour",
       "/lookup?q=" + "%FF".repeat(3000),
@@ -181,7 +187,11 @@ class HostileInputTest {
     }
 
     assertLimitedOk(raw(head.toString()), "2");
-    assertThat(server.get("/hello", "X-API-Key", "first-1").headers().firstValue("X-RateLimit-Remaining"))
+    assertThat(
+            server
+                .get("/hello", "X-API-Key", "first-1")
+                .headers()
+                .firstValue("X-RateLimit-Remaining"))
         .hasValue("1");
   }
 }

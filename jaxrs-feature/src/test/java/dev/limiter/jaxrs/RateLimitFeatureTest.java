@@ -28,6 +28,7 @@ class RateLimitFeatureTest {
    * sub-windows, as the engine counts conservatively.
    */
   private static final long MINUTE_RETURN_SECONDS = 66;
+
   private static TestServer server;
   private static RateLimitFeature feature;
 
@@ -99,9 +100,11 @@ class RateLimitFeatureTest {
     assertThat(rejected.headers().firstValue("X-RateLimit-Policy")).hasValue("hello");
     assertThat(rejected.body())
         .isEqualTo(
-            "{\"type\":\"https://limiter.dev/problems/rate-limited\",\"title\":\"Too Many Requests\","
-                + "\"status\":429,\"detail\":\"Rate limit 'hello' exceeded; retry in " + retryAfter
-                + " seconds.\",\"policy\":\"hello\",\"limit\":3,\"retry_after\":" + retryAfter
+            "{\"type\":\"https://limiter.dev/problems/rate-limited\",\"title\":\"Too Many"
+                + " Requests\",\"status\":429,\"detail\":\"Rate limit 'hello' exceeded; retry in "
+                + retryAfter
+                + " seconds.\",\"policy\":\"hello\",\"limit\":3,\"retry_after\":"
+                + retryAfter
                 + ",\"violated_policies\":[\"hello\"]}");
     assertThat(rejected.headers().firstValue("Content-Length"))
         .hasValue(Integer.toString(rejected.body().length()));
@@ -175,11 +178,14 @@ class RateLimitFeatureTest {
   @Test
   void methodsThatShareAPolicyNameShareItsCounter() throws Exception {
     String key = "shared-1";
-    assertThat(server.get("/shared-a", "X-API-Key", key).headers().firstValue("X-RateLimit-Remaining"))
+    assertThat(
+            server.get("/shared-a", "X-API-Key", key).headers().firstValue("X-RateLimit-Remaining"))
         .hasValue("2");
-    assertThat(server.get("/shared-b", "X-API-Key", key).headers().firstValue("X-RateLimit-Remaining"))
+    assertThat(
+            server.get("/shared-b", "X-API-Key", key).headers().firstValue("X-RateLimit-Remaining"))
         .hasValue("1");
-    assertThat(server.get("/shared-a", "X-API-Key", key).headers().firstValue("X-RateLimit-Remaining"))
+    assertThat(
+            server.get("/shared-a", "X-API-Key", key).headers().firstValue("X-RateLimit-Remaining"))
         .hasValue("0");
     HttpResponse<String> rejected = server.get("/shared-b", "X-API-Key", key);
     assertThat(rejected.statusCode()).isEqualTo(429);
@@ -229,9 +235,9 @@ class RateLimitFeatureTest {
     assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
     assertThat(response.body())
         .isEqualTo(
-            "{\"type\":\"https://limiter.dev/problems/missing-key\",\"title\":\"Bad Request\","
-                + "\"status\":400,\"detail\":\"The request lacks query parameter q, which rate limit"
-                + " 'lookup' is keyed on.\",\"policy\":\"lookup\"}");
+            "{\"type\":\"https://limiter.dev/problems/missing-key\",\"title\":\"Bad"
+                + " Request\",\"status\":400,\"detail\":\"The request lacks query parameter q,"
+                + " which rate limit 'lookup' is keyed on.\",\"policy\":\"lookup\"}");
     assertThat(fields(response, "x-ratelimit")).isEmpty();
     assertThat(server.get("/lookup?q=").statusCode()).isEqualTo(400); // empty is absent
   }
@@ -272,7 +278,8 @@ class RateLimitFeatureTest {
     HttpResponse<String> second = server.get("/by-ip", "X-Forwarded-For", "203.0.113.9");
 
     assertThat(first.statusCode()).isEqualTo(200);
-    long remaining = Long.parseLong(first.headers().firstValue("X-RateLimit-Remaining").orElseThrow());
+    long remaining =
+        Long.parseLong(first.headers().firstValue("X-RateLimit-Remaining").orElseThrow());
     // no trusted proxy is configured: the forwarded address is ignored, both count for 127.0.0.1
     assertThat(second.headers().firstValue("X-RateLimit-Remaining"))
         .hasValue(Long.toString(remaining - 1));
@@ -280,7 +287,8 @@ class RateLimitFeatureTest {
 
   @Test
   void methodsWithoutLimitsAreLeftAlone() throws Exception {
-    HttpResponse<String> response = server.get("/plain", "X-API-Key", "plain-1", "Origin", "https://app.example");
+    HttpResponse<String> response =
+        server.get("/plain", "X-API-Key", "plain-1", "Origin", "https://app.example");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(fields(response, "x-ratelimit")).isEmpty();
@@ -294,7 +302,8 @@ class RateLimitFeatureTest {
     String origin = "https://app.example";
     HttpResponse<String> allowed = hello("origin-1", "Origin", origin);
     assertThat(allowed.headers().allValues("Access-Control-Expose-Headers"))
-        .containsExactly("X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-RateLimit-Policy");
+        .containsExactly(
+            "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-RateLimit-Policy");
 
     hello("origin-1");
     hello("origin-1");
@@ -302,7 +311,8 @@ class RateLimitFeatureTest {
     assertThat(rejected.statusCode()).isEqualTo(429);
     assertThat(rejected.headers().allValues("Access-Control-Expose-Headers"))
         .containsExactly(
-            "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-RateLimit-Policy, Retry-After");
+            "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-RateLimit-Policy,"
+                + " Retry-After");
   }
 
   @Test

@@ -75,7 +75,8 @@ final class TestServer implements AutoCloseable {
   }
 
   /** Sends a request; {@code headers} alternate names and values. */
-  HttpResponse<String> send(String method, String pathAndQuery, String... headers) throws Exception {
+  HttpResponse<String> send(String method, String pathAndQuery, String... headers)
+      throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri(pathAndQuery))
             .timeout(Duration.ofSeconds(10))
@@ -89,11 +90,16 @@ final class TestServer implements AutoCloseable {
   /** Returns the response's header fields whose names start with {@code prefix}, lower-cased. */
   static Map<String, String> fields(HttpResponse<?> response, String prefix) {
     Map<String, String> fields = new java.util.TreeMap<>();
-    response.headers().map().forEach((name, values) -> {
-      if (name.toLowerCase(java.util.Locale.ROOT).startsWith(prefix.toLowerCase(java.util.Locale.ROOT))) {
-        fields.put(name.toLowerCase(java.util.Locale.ROOT), String.join(", ", values));
-      }
-    });
+    response
+        .headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              if (name.toLowerCase(java.util.Locale.ROOT)
+                  .startsWith(prefix.toLowerCase(java.util.Locale.ROOT))) {
+                fields.put(name.toLowerCase(java.util.Locale.ROOT), String.join(", ", values));
+              }
+            });
     return fields;
   }
 

@@ -34,9 +34,9 @@ import java.lang.annotation.Target;
 public @interface RateLimit {
 
   /**
-   * The policy's name: its counter's identity, the name in headers and problem bodies, and the
-   * key for overrides ({@code ratelimit.<name>.max}). Letters, digits and {@code . _ - # $}.
-   * Defaults to {@code SimpleClassName#method} on a method and {@code SimpleClassName} on a class.
+   * The policy's name: its counter's identity, the name in headers and problem bodies, and the key
+   * for overrides ({@code ratelimit.<name>.max}). Letters, digits and {@code . _ - # $}. Defaults
+   * to {@code SimpleClassName#method} on a method and {@code SimpleClassName} on a class.
    *
    * @return the policy name
    */
@@ -62,8 +62,8 @@ public @interface RateLimit {
    * Whose requests share a counter: {@code ip}, {@code apiKey}, {@code principal}, {@code
    * header:NAME}, {@code query:NAME}, {@code path:NAME} or {@code global}; {@code a+b} combines
    * parts into one key (per sender and recipient), {@code a|b} takes the first part present (per
-   * key when authenticated, else per IP). A request whose key cannot be resolved is answered with
-   * a 4xx and never counted under a shared key.
+   * key when authenticated, else per IP). A request whose key cannot be resolved is answered with a
+   * 4xx and never counted under a shared key.
    *
    * @return the key expression
    */

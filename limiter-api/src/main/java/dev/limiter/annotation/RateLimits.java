@@ -6,7 +6,9 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** The container of repeated {@link RateLimit} annotations; write {@code @RateLimit} twice instead. */
+/**
+ * The container of repeated {@link RateLimit} annotations; write {@code @RateLimit} twice instead.
+ */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.TYPE})

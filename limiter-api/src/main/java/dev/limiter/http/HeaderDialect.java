@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The set of rate-limit header fields a response carries, chosen with the configuration key
- * {@code ratelimit.headers}.
+ * The set of rate-limit header fields a response carries, chosen with the configuration key {@code
+ * ratelimit.headers}.
  *
  * <p>Every dialect describes the limit closest to rejecting (on a rejection, the rejecting limit
  * with the longest wait); only {@link #IETF} and {@link #BOTH} also list every limit of the

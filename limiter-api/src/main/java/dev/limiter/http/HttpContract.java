@@ -6,7 +6,6 @@ import dev.limiter.MissingKey;
 import dev.limiter.Outcome;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.StoreUnavailable;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -64,16 +63,15 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li>the fields of the {@link HeaderDialect}, for {@link Decision#reported()};
  *   <li>on a rejection, {@code Retry-After} and {@code Cache-Control: no-store};
- *   <li>for a browser request, {@code Access-Control-Expose-Headers} naming the fields above
- *       except {@code Cache-Control} (which browsers always expose); none with {@link
- *       HeaderDialect#NONE}.
+ *   <li>for a browser request, {@code Access-Control-Expose-Headers} naming the fields above except
+ *       {@code Cache-Control} (which browsers always expose); none with {@link HeaderDialect#NONE}.
  * </ol>
  *
  * <p>A {@link MissingKey} is answered with {@code Cache-Control: no-store} only; a {@link
  * StoreUnavailable} (the store failed and is configured to refuse) with {@code 503}, {@code
- * Retry-After} and {@code Cache-Control: no-store}. Status, content
- * type and body of both refusals come from the {@link RejectionHandler}; the header fields do not,
- * so a custom handler cannot drop {@code Retry-After}.
+ * Retry-After} and {@code Cache-Control: no-store}. Status, content type and body of both refusals
+ * come from the {@link RejectionHandler}; the header fields do not, so a custom handler cannot drop
+ * {@code Retry-After}.
  */
 public final class HttpContract {
 
@@ -245,8 +243,10 @@ public final class HttpContract {
         policies.append(", ");
       }
       HttpText.appendSfString(policies, status.policy())
-          .append(";q=").append(status.limit())
-          .append(";w=").append(Seconds.window(status));
+          .append(";q=")
+          .append(status.limit())
+          .append(";w=")
+          .append(Seconds.window(status));
     }
     headers.put(IETF_POLICY, policies.toString());
     LimitStatus reported = decision.reported();

@@ -25,8 +25,11 @@ final class HttpText {
     boolean ok = !name.isEmpty();
     for (int i = 0; ok && i < name.length(); i++) {
       char c = name.charAt(i);
-      ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
     if (!ok) {
       throw new IllegalArgumentException(
@@ -57,7 +60,8 @@ final class HttpText {
               Locale.ROOT,
               "value %s of header %s must be visible ASCII with no leading or trailing space and"
                   + " no control character",
-              json(value), name));
+              json(value),
+              name));
     }
     return value;
   }

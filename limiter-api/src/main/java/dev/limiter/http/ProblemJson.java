@@ -21,7 +21,10 @@ enum ProblemJson implements RejectionHandler {
   public Rejection rejected(Decision decision) {
     long retryAfter = Seconds.retryAfter(decision);
     String detail =
-        "Rate limit '" + decision.policy() + "' exceeded; retry in " + retryAfter
+        "Rate limit '"
+            + decision.policy()
+            + "' exceeded; retry in "
+            + retryAfter
             + (retryAfter == 1 ? " second." : " seconds.");
     StringBuilder body = new StringBuilder(256);
     start(body, RATE_LIMITED, "Too Many Requests", 429, detail, decision.policy());
@@ -41,7 +44,10 @@ enum ProblemJson implements RejectionHandler {
   public Rejection missingKey(MissingKey missing) {
     boolean credentials = missing.status() == 401;
     String detail =
-        "The request lacks " + missing.missing() + ", which rate limit '" + missing.policy()
+        "The request lacks "
+            + missing.missing()
+            + ", which rate limit '"
+            + missing.policy()
             + "' is keyed on.";
     StringBuilder body = new StringBuilder(256);
     start(
@@ -59,8 +65,11 @@ enum ProblemJson implements RejectionHandler {
   public Rejection unavailable(StoreUnavailable unavailable) {
     long retryAfter = Seconds.retryAfter(unavailable);
     String detail =
-        "Rate limit '" + unavailable.policy() + "' cannot be checked right now; retry in "
-            + retryAfter + (retryAfter == 1 ? " second." : " seconds.");
+        "Rate limit '"
+            + unavailable.policy()
+            + "' cannot be checked right now; retry in "
+            + retryAfter
+            + (retryAfter == 1 ? " second." : " seconds.");
     StringBuilder body = new StringBuilder(256);
     start(body, UNAVAILABLE, "Service Unavailable", 503, detail, unavailable.policy());
     body.append(",\"retry_after\":").append(retryAfter).append('}');

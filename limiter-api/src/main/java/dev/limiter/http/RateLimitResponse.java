@@ -16,16 +16,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>{@code proceed} true: pass the request on and set every field of {@link #headers()} on the
- *       response the application produces. {@link #status()} is 200 and means nothing;
- *       {@link #contentType()} and {@link #body()} are null.
+ *       response the application produces. {@link #status()} is 200 and means nothing; {@link
+ *       #contentType()} and {@link #body()} are null.
  *   <li>{@code proceed} false: do not call the application; answer with {@link #status()}, every
  *       field of {@link #headers()}, {@code Content-Type} {@link #contentType()} and {@link
  *       #body()} encoded as UTF-8.
  * </ul>
  *
  * <p>Set the fields in the map's order. {@code Access-Control-Expose-Headers} is the one field to
- * add rather than replace, so that names another filter exposes are kept. Field names are RFC
- * 9110 tokens and values visible ASCII, checked here, so no value can split a header.
+ * add rather than replace, so that names another filter exposes are kept. Field names are RFC 9110
+ * tokens and values visible ASCII, checked here, so no value can split a header.
  *
  * @param proceed whether the request goes on to the application
  * @param status the status to answer with: 400 to 599 when {@code proceed} is false, else 200
@@ -57,7 +57,8 @@ public record RateLimitResponse(
                 Locale.ROOT,
                 "a response that proceeds has status 200 and no content type or body,"
                     + " was %d, %s, %s",
-                status, contentType == null ? "null" : HttpText.json(contentType),
+                status,
+                contentType == null ? "null" : HttpText.json(contentType),
                 body == null ? "null" : "a body"));
       }
     } else {
@@ -69,8 +70,8 @@ public record RateLimitResponse(
 
   /**
    * Header fields that {@link HttpContract} built and checked as it went: names from its own
-   * constants, values of digits or checked when they hold a policy name. Taken as they are,
-   * without a copy; nothing else can make one.
+   * constants, values of digits or checked when they hold a policy name. Taken as they are, without
+   * a copy; nothing else can make one.
    */
   static final class CheckedFields extends LinkedHashMap<String, String> {
     private static final long serialVersionUID = 1L;
@@ -93,7 +94,10 @@ public record RateLimitResponse(
       for (String earlier : copy.keySet()) {
         if (earlier.equalsIgnoreCase(name)) {
           throw new IllegalArgumentException(
-              "headers " + earlier + " and " + name
+              "headers "
+                  + earlier
+                  + " and "
+                  + name
                   + " are one field; header names are case-insensitive");
         }
       }

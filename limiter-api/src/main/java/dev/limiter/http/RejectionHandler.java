@@ -45,8 +45,8 @@ public interface RejectionHandler {
   Rejection missingKey(MissingKey missing);
 
   /**
-   * Returns the answer to a request the store could not decide while configured to refuse
-   * ({@code FAIL_CLOSED}). The default answers {@code 503} with problem details.
+   * Returns the answer to a request the store could not decide while configured to refuse ({@code
+   * FAIL_CLOSED}). The default answers {@code 503} with problem details.
    *
    * @param unavailable which limit's store failed and when to retry
    * @return the status, content type and body; never null
@@ -83,8 +83,8 @@ public interface RejectionHandler {
    *
    * <p>The two statuses get two types because RFC 9457 keeps one title per type. No {@code
    * WWW-Authenticate} field is sent with the 401: the limiter does not know the application's
-   * authentication scheme. An application whose clients need the challenge rejects
-   * unauthenticated requests in its authentication layer, before the limiter sees them.
+   * authentication scheme. An application whose clients need the challenge rejects unauthenticated
+   * requests in its authentication layer, before the limiter sees them.
    *
    * <p>Strings are escaped to ASCII, so the body has the same bytes in any charset.
    *

@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the states a bounded store had to drop still count, kept in a fixed number of shared slots,
- * so that a key whose state was dropped starts again from at least its own units rather than from
- * a fresh quota.
+ * so that a key whose state was dropped starts again from at least its own units rather than from a
+ * fresh quota.
  *
  * <p>A store that holds a bounded number of keys, or lets keys expire on a clock of its own, may
  * have to drop a state that still holds units: to make room for a flood of new keys, or because an
@@ -29,10 +29,10 @@ import org.jspecify.annotations.Nullable;
  * it, and a state added to it is merged with what it holds, sub-window by sub-window, taking the
  * larger count, so the slot counts at least the units of each key added to it that still count. A
  * key that starts from a slot therefore starts with at least its own units, maybe more (those of
- * the busiest key that shares its slot): stricter, never looser. The slots a store
- * uses grow with the number of algorithm-and-window pairs its steps use, which the application's
- * policies fix, never its clients. Keys are hashed with a seed drawn per summary, so a client
- * cannot aim its keys at another key's slot.
+ * the busiest key that shares its slot): stricter, never looser. The slots a store uses grow with
+ * the number of algorithm-and-window pairs its steps use, which the application's policies fix,
+ * never its clients. Keys are hashed with a seed drawn per summary, so a client cannot aim its keys
+ * at another key's slot.
  *
  * <p>Thread-safe. A state passed to {@link #add} is copied or merged, never kept.
  */

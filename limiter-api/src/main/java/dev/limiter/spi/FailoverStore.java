@@ -33,8 +33,8 @@ import org.jspecify.annotations.Nullable;
  * failure no call goes through and the failure mode answers at once. Then one request probes the
  * store (the others keep getting the failure mode's answer while it is in flight); if the probe
  * succeeds the circuit closes, if not it stays open for another interval. With {@linkplain
- * Builder#failureDomain failure domains} (a cluster's members) each domain has its own circuit,
- * and a member that does not answer sends only its own keys to the failure mode.
+ * Builder#failureDomain failure domains} (a cluster's members) each domain has its own circuit, and
+ * a member that does not answer sends only its own keys to the failure mode.
  *
  * <p>What the failure mode answers:
  *
@@ -46,16 +46,16 @@ import org.jspecify.annotations.Nullable;
  *       StoreException#retryAfter()} is the time until the next probe (or the wrapped store's own
  *       suggestion before the circuit opens);
  *   <li>{@link FailureMode#LOCAL_FALLBACK}: the step applied to a bounded in-memory store of this
- *       process, under this node's {@linkplain Builder#fallbackShare share} of the limit. Its counts
- *       are kept until their window has passed, through every answer of the wrapped store in
+ *       process, under this node's {@linkplain Builder#fallbackShare share} of the limit. Its
+ *       counts are kept until their window has passed, through every answer of the wrapped store in
  *       between, so that however the wrapped store flaps a key is admitted at most its limit by the
  *       wrapped store plus, across all nodes, one more limit in any window.
  * </ul>
  *
- * <p>Failures are logged through {@link System.Logger} (logger {@code dev.limiter.spi.FailoverStore})
- * at {@code WARNING} at most once per {@code logInterval}, with how many requests the failure mode
- * decided since the last report; recovery after the circuit was open is logged at {@code INFO}.
- * {@link #failures()} and {@link #fallbacks()} count for metrics.
+ * <p>Failures are logged through {@link System.Logger} (logger {@code
+ * dev.limiter.spi.FailoverStore}) at {@code WARNING} at most once per {@code logInterval}, with how
+ * many requests the failure mode decided since the last report; recovery after the circuit was open
+ * is logged at {@code INFO}. {@link #failures()} and {@link #fallbacks()} count for metrics.
  *
  * <p>Thread-safe. Time is read from the configured clock: the breaker's intervals and the local
  * fallback's windows.
@@ -102,8 +102,10 @@ public final class FailoverStore implements RateLimitStore {
 
   private final Function<String, ?> domainOf;
   private final IntSupplier fallbackNodes;
+
   /** The circuit of the one domain when no failure domains are configured. */
   private final @Nullable Circuit single;
+
   private final Map<Object, Circuit> circuits = new ConcurrentHashMap<>();
   private volatile @Nullable StoreException lastFailure;
   private final LongAdder failures = new LongAdder();
@@ -121,7 +123,9 @@ public final class FailoverStore implements RateLimitStore {
     this.openIntervalNanos = builder.openInterval.toNanos();
     this.logIntervalNanos = builder.logInterval.toNanos();
     this.local =
-        mode == FailureMode.LOCAL_FALLBACK ? new LocalStore(builder.fallbackMaximumSize, clock) : null;
+        mode == FailureMode.LOCAL_FALLBACK
+            ? new LocalStore(builder.fallbackMaximumSize, clock)
+            : null;
     this.nextReportAt = new AtomicLong(clock.epochNanos());
     this.domainOf = builder.domainOf;
     this.fallbackNodes = builder.fallbackNodes;
@@ -158,7 +162,9 @@ public final class FailoverStore implements RateLimitStore {
     circuit = circuits.get(id);
     if (circuit == null) {
       if (circuits.size() >= MAX_CIRCUITS) {
-        circuits.values().removeIf(c -> c.consecutiveFailures.get() == 0); // closed ones hold nothing
+        circuits
+            .values()
+            .removeIf(c -> c.consecutiveFailures.get() == 0); // closed ones hold nothing
       }
       circuit = circuits.computeIfAbsent(id, d -> new Circuit(String.valueOf(d)));
     }
@@ -241,7 +247,11 @@ public final class FailoverStore implements RateLimitStore {
     } else if ((generation & ~Step.GENERATION_MASK) == LOCAL_DECISION) {
       Step own =
           Step.release(
-              step.algorithm(), step.windowNanos(), share(step.limit()), step.cost(), step.stampNanos(),
+              step.algorithm(),
+              step.windowNanos(),
+              share(step.limit()),
+              step.cost(),
+              step.stampNanos(),
               generation & Step.GENERATION_MASK);
       if (local != null) {
         local.apply(key, own, result);
@@ -267,11 +277,14 @@ public final class FailoverStore implements RateLimitStore {
     if (streak >= failureThreshold) {
       LOGGER.log(
           Level.INFO,
-          () -> String.format(
-              Locale.ROOT,
-              "Rate-limit store %s answers again for %s after %d failures in a row; deciding on it"
-                  + " again",
-              name, circuit.name, streak));
+          () ->
+              String.format(
+                  Locale.ROOT,
+                  "Rate-limit store %s answers again for %s after %d failures in a row; deciding on"
+                      + " it again",
+                  name,
+                  circuit.name,
+                  streak));
     }
   }
 
@@ -287,7 +300,9 @@ public final class FailoverStore implements RateLimitStore {
       case LOCAL_FALLBACK -> {
         long share = share(step.limit());
         Step shared =
-            share == step.limit() ? step : Step.acquire(step.algorithm(), step.windowNanos(), share, step.cost());
+            share == step.limit()
+                ? step
+                : Step.acquire(step.algorithm(), step.windowNanos(), share, step.cost());
         Objects.requireNonNull(local, "local").apply(key, shared, result);
         result.setGeneration(result.generation() | LOCAL_DECISION);
       }
@@ -316,7 +331,8 @@ public final class FailoverStore implements RateLimitStore {
         String.format(
             Locale.ROOT,
             "rate-limit store %s cannot answer and the failure mode is FAIL_CLOSED: %s",
-            name, cause != null ? cause.getMessage() : "no answer");
+            name,
+            cause != null ? cause.getMessage() : "no answer");
     return new StoreException(message, cause, retryAfter);
   }
 
@@ -336,9 +352,12 @@ public final class FailoverStore implements RateLimitStore {
           Level.WARNING,
           String.format(
               Locale.ROOT,
-              "Rate-limit store %s is not answering: %d requests decided by %s since the last report"
-                  + " (%d store calls failed, circuit %s); last error: %s",
-              name, newFallbacks, describe(mode), newFailures,
+              "Rate-limit store %s is not answering: %d requests decided by %s since the last"
+                  + " report (%d store calls failed, circuit %s); last error: %s",
+              name,
+              newFallbacks,
+              describe(mode),
+              newFailures,
               circuitOpen() ? "open" : "closed",
               cause != null ? cause.getMessage() : "none"),
           cause);
@@ -494,7 +513,8 @@ public final class FailoverStore implements RateLimitStore {
     public Builder failureThreshold(int failureThreshold) {
       if (failureThreshold < 1) {
         throw new IllegalArgumentException(
-            String.format(Locale.ROOT, "failureThreshold must be at least 1, was %d", failureThreshold));
+            String.format(
+                Locale.ROOT, "failureThreshold must be at least 1, was %d", failureThreshold));
       }
       this.failureThreshold = failureThreshold;
       return this;
@@ -511,7 +531,8 @@ public final class FailoverStore implements RateLimitStore {
     public Builder openInterval(Duration openInterval) {
       Objects.requireNonNull(openInterval, "openInterval");
       if (openInterval.compareTo(Duration.ofMillis(1)) < 0) {
-        throw new IllegalArgumentException("openInterval must be at least 1 ms, was " + openInterval);
+        throw new IllegalArgumentException(
+            "openInterval must be at least 1 ms, was " + openInterval);
       }
       this.openInterval = openInterval;
       return this;
@@ -545,7 +566,9 @@ public final class FailoverStore implements RateLimitStore {
       if (fallbackMaximumSize < 1) {
         throw new IllegalArgumentException(
             String.format(
-                Locale.ROOT, "fallbackMaximumSize must be at least 1, was %d", fallbackMaximumSize));
+                Locale.ROOT,
+                "fallbackMaximumSize must be at least 1, was %d",
+                fallbackMaximumSize));
       }
       this.fallbackMaximumSize = fallbackMaximumSize;
       return this;
@@ -557,8 +580,8 @@ public final class FailoverStore implements RateLimitStore {
      * that does not answer sends only its own keys to the failure mode while the others are decided
      * by the store as usual.
      *
-     * @param domainOf the domain of a store key, compared with {@code equals}; null for a key
-     *     whose domain is not known now (all such keys share one circuit)
+     * @param domainOf the domain of a store key, compared with {@code equals}; null for a key whose
+     *     domain is not known now (all such keys share one circuit)
      * @return this builder
      */
     public Builder failureDomain(Function<String, ?> domainOf) {
@@ -569,8 +592,8 @@ public final class FailoverStore implements RateLimitStore {
     /**
      * Divides each limit among the nodes whose local fallbacks may decide at once: with {@code n}
      * nodes, each node's {@link FailureMode#LOCAL_FALLBACK} admits at most {@code limit / n}
-     * (rounded down) per key and window, so that all of them together add at most one limit to
-     * what the store itself admits.
+     * (rounded down) per key and window, so that all of them together add at most one limit to what
+     * the store itself admits.
      *
      * @param nodes the number of nodes, read at each decision; below 1 counts as 1
      * @return this builder

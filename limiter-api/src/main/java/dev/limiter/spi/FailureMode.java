@@ -30,8 +30,8 @@ public enum FailureMode {
    * Decide on a limiter in this process's memory until the store answers again, under this node's
    * share of each limit ({@link FailoverStore.Builder#fallbackShare}: the limit divided by the
    * nodes that may fall back at once; the whole limit on one node). The local counts last as long
-   * as their window, also when the store answers in between, so however the store flaps, all
-   * nodes' fallbacks together add at most one limit per window to what the store itself admits. The
+   * as their window, also when the store answers in between, so however the store flaps, all nodes'
+   * fallbacks together add at most one limit per window to what the store itself admits. The
    * default of shared stores.
    */
   LOCAL_FALLBACK("local");

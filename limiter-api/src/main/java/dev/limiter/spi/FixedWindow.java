@@ -44,14 +44,16 @@ final class FixedWindow {
     state[2] = count | (state[2] & ~COUNT);
   }
 
-  /** Whether the state counts units in the window of {@code now} or a later one (a clock set back). */
+  /**
+   * Whether the state counts units in the window of {@code now} or a later one (a clock set back).
+   */
   static boolean holdsUnits(long[] state, long window, long now) {
     return (state[2] & COUNT) != 0 && state[1] >= Math.floorDiv(now, window);
   }
 
   /**
-   * Moves {@code into} to the newer window of the two with the larger of the counts that still count
-   * there or at {@code now}: a window that has ended holds nothing.
+   * Moves {@code into} to the newer window of the two with the larger of the counts that still
+   * count there or at {@code now}: a window that has ended holds nothing.
    */
   static void absorb(long[] into, long[] from, long window, long now) {
     long current = Math.floorDiv(now, window);
@@ -75,7 +77,13 @@ final class FixedWindow {
   }
 
   private static void result(
-      boolean allowed, long limit, long used, long retryAfter, long windowEnd, long now, StepResult out) {
+      boolean allowed,
+      long limit,
+      long used,
+      long retryAfter,
+      long windowEnd,
+      long now,
+      StepResult out) {
     long resetAfter = used > 0 ? windowEnd - now : 0;
     out.set(allowed, limit, Math.max(0, limit - used), resetAfter, retryAfter, now);
   }

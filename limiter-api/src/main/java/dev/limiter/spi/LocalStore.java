@@ -45,22 +45,24 @@ final class LocalStore implements RateLimitStore {
     if (entries.size() >= maximumSize && !entries.containsKey(key)) {
       sweep();
     }
-    entries.compute(key, (k, entry) -> {
-      long now = clock.epochNanos();
-      boolean live = entry != null && now - entry.expiresAt < 0;
-      if (!live && step.release()) {
-        step.nothingGivenBack(now, result); // the state that took the units is gone
-        return null;
-      }
-      long[] state = step.prepare(live ? entry.state : evicted.stateFor(k, step, now));
-      step.applyTo(state, now, result);
-      long expiresAt = now + step.expiryNanos();
-      if (live && entry.state == state) {
-        entry.expiresAt = Math.max(entry.expiresAt, expiresAt);
-        return entry;
-      }
-      return new Entry(state, expiresAt);
-    });
+    entries.compute(
+        key,
+        (k, entry) -> {
+          long now = clock.epochNanos();
+          boolean live = entry != null && now - entry.expiresAt < 0;
+          if (!live && step.release()) {
+            step.nothingGivenBack(now, result); // the state that took the units is gone
+            return null;
+          }
+          long[] state = step.prepare(live ? entry.state : evicted.stateFor(k, step, now));
+          step.applyTo(state, now, result);
+          long expiresAt = now + step.expiryNanos();
+          if (live && entry.state == state) {
+            entry.expiresAt = Math.max(entry.expiresAt, expiresAt);
+            return entry;
+          }
+          return new Entry(state, expiresAt);
+        });
   }
 
   /** Drops every key, when the store that uses it closes. */
@@ -83,10 +85,12 @@ final class LocalStore implements RateLimitStore {
       Iterator<String> keys = entries.keySet().iterator();
       while (entries.size() > target && keys.hasNext()) {
         // what a dropped key still counts goes to the summary, atomically with its removal
-        entries.computeIfPresent(keys.next(), (key, entry) -> {
-          evicted.add(key, entry.state, now);
-          return null;
-        });
+        entries.computeIfPresent(
+            keys.next(),
+            (key, entry) -> {
+              evicted.add(key, entry.state, now);
+              return null;
+            });
       }
     } finally {
       sweeping.unlock();

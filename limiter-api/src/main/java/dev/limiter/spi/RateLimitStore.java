@@ -35,8 +35,8 @@ public interface RateLimitStore extends AutoCloseable {
    *
    * @param key the store key: the policy name and the resolved request key, never empty
    * @param step the algorithm step to apply
-   * @param result the holder to fill with the step's result, computed on the state as it was at
-   *     the time of the update; when this method throws, its values are unspecified
+   * @param result the holder to fill with the step's result, computed on the state as it was at the
+   *     time of the update; when this method throws, its values are unspecified
    * @throws StoreException if the store cannot answer and has no configured fallback
    */
   void apply(String key, Step step, StepResult result);

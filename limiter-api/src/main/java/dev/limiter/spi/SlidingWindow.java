@@ -3,16 +3,16 @@ package dev.limiter.spi;
 /**
  * {@link dev.limiter.Algorithm#SLIDING_WINDOW} on a ring of sub-window counters.
  *
- * <p>Invariant: with slot length {@code s = ceil(window / N)} and {@code N = SUB_WINDOWS}, the
- * ring holds the counts of the current slot {@code k} and the {@code N} slots before it, so what
- * it sums covers {@code [(k - N) s, now]}, which contains {@code [now - window, now]}. A request
- * is admitted only if that sum plus its cost fits the limit, so no interval of length {@code
- * window} ever holds more than the limit. A unit taken at time {@code t} in slot {@code j} stops
- * counting at {@code (j + N + 1) s}, at most {@code s} after {@code t + window}: capacity comes back
- * at most one sub-window late, never early.
+ * <p>Invariant: with slot length {@code s = ceil(window / N)} and {@code N = SUB_WINDOWS}, the ring
+ * holds the counts of the current slot {@code k} and the {@code N} slots before it, so what it sums
+ * covers {@code [(k - N) s, now]}, which contains {@code [now - window, now]}. A request is
+ * admitted only if that sum plus its cost fits the limit, so no interval of length {@code window}
+ * ever holds more than the limit. A unit taken at time {@code t} in slot {@code j} stops counting
+ * at {@code (j + N + 1) s}, at most {@code s} after {@code t + window}: capacity comes back at most
+ * one sub-window late, never early.
  *
- * <p>State: {@code [tag, newest slot, counters packed two 32-bit values per long]}; the high half of
- * the last long, past the last of the (odd number of) counters, holds the generation.
+ * <p>State: {@code [tag, newest slot, counters packed two 32-bit values per long]}; the high half
+ * of the last long, past the last of the (odd number of) counters, holds the generation.
  */
 final class SlidingWindow {
 
@@ -52,7 +52,8 @@ final class SlidingWindow {
       return;
     }
     if (cost > limit) {
-      step.never(limit - Math.min(used, limit), resetAfter(state, current, slotNanos, now), now, out);
+      step.never(
+          limit - Math.min(used, limit), resetAfter(state, current, slotNanos, now), now, out);
       return;
     }
     if (cost <= limit - used) {
@@ -76,19 +77,29 @@ final class SlidingWindow {
   }
 
   private static void result(
-      boolean allowed, long limit, long used, long retryAfter, long resetAfter, long now, StepResult out) {
+      boolean allowed,
+      long limit,
+      long used,
+      long retryAfter,
+      long resetAfter,
+      long now,
+      StepResult out) {
     long remaining = Math.max(0, limit - used);
     out.set(allowed, limit, remaining, resetAfter, retryAfter, now);
   }
 
-  /** Returns the slot of {@code now}: most steps fall in the newest slot, so try it before dividing. */
+  /**
+   * Returns the slot of {@code now}: most steps fall in the newest slot, so try it before dividing.
+   */
   private static long slotOf(long[] state, long now, long slotNanos) {
     long newestStart = state[1] * slotNanos;
     long into = now - newestStart;
     return into >= 0 && into < slotNanos ? state[1] : Math.floorDiv(now, slotNanos);
   }
 
-  /** Moves the ring forward to {@code slot}, clearing slots that left it; returns the current slot. */
+  /**
+   * Moves the ring forward to {@code slot}, clearing slots that left it; returns the current slot.
+   */
   private static long advance(long[] state, long slot) {
     long newest = state[1];
     if (slot <= newest) {
@@ -126,7 +137,9 @@ final class SlidingWindow {
     return total;
   }
 
-  /** Whether a unit in the ring still counts at {@code now}: one in slot j counts up to slot j + N. */
+  /**
+   * Whether a unit in the ring still counts at {@code now}: one in slot j counts up to slot j + N.
+   */
   static boolean holdsUnits(long[] state, long window, long now) {
     long newest = state[1];
     long current = Math.max(newest, Math.floorDiv(now, slotNanos(window)));
@@ -139,8 +152,9 @@ final class SlidingWindow {
   }
 
   /**
-   * Raises each of {@code into}'s counts to {@code from}'s for the same sub-window, both rings moved
-   * to the newer one's newest slot (a slot that leaves the ring holds nothing that still counts).
+   * Raises each of {@code into}'s counts to {@code from}'s for the same sub-window, both rings
+   * moved to the newer one's newest slot (a slot that leaves the ring holds nothing that still
+   * counts).
    */
   static void absorb(long[] into, long[] from) {
     long newest = Math.max(into[1], from[1]);

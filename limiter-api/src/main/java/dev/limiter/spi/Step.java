@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Each state also holds a generation: a number from 1 to 2<sup>32</sup> - 1 drawn at random when
  * the state is created, which {@link StepResult#generation()} reports. A release carries the
  * generation of the acquire whose units it gives back and changes only a state of that generation:
- * units are given back to the state that took them or nowhere, never to a state created since (after
- * an eviction or a window change) nor to another store's state.
+ * units are given back to the state that took them or nowhere, never to a state created since
+ * (after an eviction or a window change) nor to another store's state.
  *
  * @param algorithm how units are counted
  * @param windowNanos the window, in nanoseconds, at least one millisecond
@@ -77,14 +77,19 @@ public record Step(
           "windowNanos must be between 1 ms and 3660 days, was " + windowNanos);
     }
     if (limit < 0 || limit > MAX_LIMIT) {
-      throw new IllegalArgumentException("limit must be between 0 and " + MAX_LIMIT + ", was " + limit);
+      throw new IllegalArgumentException(
+          "limit must be between 0 and " + MAX_LIMIT + ", was " + limit);
     }
     if (cost < 1 || cost > MAX_LIMIT) {
-      throw new IllegalArgumentException("cost must be between 1 and " + MAX_LIMIT + ", was " + cost);
+      throw new IllegalArgumentException(
+          "cost must be between 1 and " + MAX_LIMIT + ", was " + cost);
     }
     if (!release && (stampNanos != 0 || generation != 0)) {
       throw new IllegalArgumentException(
-          "an acquire step has stampNanos and generation 0, were " + stampNanos + " and " + generation);
+          "an acquire step has stampNanos and generation 0, were "
+              + stampNanos
+              + " and "
+              + generation);
     }
   }
 
@@ -105,8 +110,8 @@ public record Step(
 
   /**
    * Returns a step that gives back {@code cost} units taken by an earlier acquire, so that a
-   * request rejected by another of its limits consumes nothing. Units whose time has passed are
-   * not given back twice. Only the state that took the units, the one of {@code generation}, is
+   * request rejected by another of its limits consumes nothing. Units whose time has passed are not
+   * given back twice. Only the state that took the units, the one of {@code generation}, is
    * changed; for any other, or none, the release changes nothing and its result is not {@link
    * StepResult#allowed() allowed}.
    *
@@ -120,14 +125,19 @@ public record Step(
    * @throws IllegalArgumentException if a value is out of range
    */
   public static Step release(
-      Algorithm algorithm, long windowNanos, long limit, long cost, long stampNanos, long generation) {
+      Algorithm algorithm,
+      long windowNanos,
+      long limit,
+      long cost,
+      long stampNanos,
+      long generation) {
     return new Step(algorithm, windowNanos, limit, cost, true, stampNanos, generation);
   }
 
   /**
-   * Returns the array to update for this step: {@code stored} when it was written for this
-   * step's algorithm and window, else a fresh state with a new generation. A release never
-   * replaces a state: it returns {@code stored} as it is, which {@link #applyTo} then leaves alone.
+   * Returns the array to update for this step: {@code stored} when it was written for this step's
+   * algorithm and window, else a fresh state with a new generation. A release never replaces a
+   * state: it returns {@code stored} as it is, which {@link #applyTo} then leaves alone.
    *
    * @param stored the state kept for the key, or null if there is none
    * @return the state to pass to {@link #applyTo}; a store keeps this array for the key (for a
@@ -135,7 +145,8 @@ public record Step(
    */
   public long[] prepare(long @Nullable [] stored) {
     long tag = tag();
-    if (stored != null && (release || (stored.length == stateLength() && (stored[0] & TAG_MASK) == tag))) {
+    if (stored != null
+        && (release || (stored.length == stateLength() && (stored[0] & TAG_MASK) == tag))) {
       return stored;
     }
     long[] fresh = new long[stateLength()];
@@ -190,8 +201,8 @@ public record Step(
   }
 
   /**
-   * Returns how long a key's state must be kept after its last update; after that it holds no
-   * units and may be dropped.
+   * Returns how long a key's state must be kept after its last update; after that it holds no units
+   * and may be dropped.
    *
    * @return nanoseconds of idleness after which the state equals a fresh one
    */
@@ -237,9 +248,9 @@ public record Step(
    * Returns whether this step can update {@code state} in place without changing {@link
    * #expiryNanosOf(long[]) how long the state must be kept}, which is then at least this step's
    * {@link #expiryNanos()}: the state was prepared for this step's algorithm and window, and for a
-   * token bucket, last updated for this step's limit. A store that sets a key's expiry
-   * from its state and then updates it without a write (as the Caffeine store's fast path does)
-   * takes another path when this is false.
+   * token bucket, last updated for this step's limit. A store that sets a key's expiry from its
+   * state and then updates it without a write (as the Caffeine store's fast path does) takes
+   * another path when this is false.
    *
    * @param state a state kept for a key
    * @return whether {@link #prepare} returns {@code state} and the step keeps its expiry
@@ -248,7 +259,9 @@ public record Step(
     if (state.length != stateLength() || (state[0] & TAG_MASK) != tag()) {
       return false;
     }
-    return algorithm != Algorithm.TOKEN_BUCKET || limit == 0 || TokenBucket.storedLimit(state) == limit;
+    return algorithm != Algorithm.TOKEN_BUCKET
+        || limit == 0
+        || TokenBucket.storedLimit(state) == limit;
   }
 
   /**
@@ -277,8 +290,8 @@ public record Step(
   }
 
   /**
-   * The result of a release that found another state than the one that took its units: not
-   * allowed, nothing given back, generation 0; the other values say nothing about the key.
+   * The result of a release that found another state than the one that took its units: not allowed,
+   * nothing given back, generation 0; the other values say nothing about the key.
    */
   void nothingGivenBack(long nowNanos, StepResult out) {
     out.set(false, limit, 0, 0, 0, nowNanos);
@@ -340,11 +353,14 @@ public record Step(
       return false;
     }
     int ordinal = (int) (tag & 3);
-    if (ordinal == Algorithm.SLIDING_WINDOW.ordinal() && state.length == SlidingWindow.STATE_LENGTH) {
+    if (ordinal == Algorithm.SLIDING_WINDOW.ordinal()
+        && state.length == SlidingWindow.STATE_LENGTH) {
       return SlidingWindow.holdsUnits(state, window, nowNanos);
-    } else if (ordinal == Algorithm.FIXED_WINDOW.ordinal() && state.length == FixedWindow.STATE_LENGTH) {
+    } else if (ordinal == Algorithm.FIXED_WINDOW.ordinal()
+        && state.length == FixedWindow.STATE_LENGTH) {
       return FixedWindow.holdsUnits(state, window, nowNanos);
-    } else if (ordinal == Algorithm.TOKEN_BUCKET.ordinal() && state.length == TokenBucket.STATE_LENGTH) {
+    } else if (ordinal == Algorithm.TOKEN_BUCKET.ordinal()
+        && state.length == TokenBucket.STATE_LENGTH) {
       return TokenBucket.holdsUnits(state, nowNanos);
     }
     return false;
@@ -353,9 +369,9 @@ public record Step(
   /**
    * Merges {@code from} into {@code into}, a state of the same algorithm and window, so that {@code
    * into} then counts, in every sub-window, at least what either counted at {@code nowNanos}: the
-   * conservative merge of {@link EvictionSummary}. Taking the larger count rather than the sum keeps
-   * every key's own units however many keys share a slot, and a state that started from the slot
-   * and comes back to it adds only what it took since. {@code into} keeps its generation.
+   * conservative merge of {@link EvictionSummary}. Taking the larger count rather than the sum
+   * keeps every key's own units however many keys share a slot, and a state that started from the
+   * slot and comes back to it adds only what it took since. {@code into} keeps its generation.
    */
   static void absorb(long[] into, long[] from, long nowNanos) {
     long tag = tagOf(into);

@@ -15,14 +15,14 @@ import java.util.Locale;
  * <p>The values:
  *
  * <ul>
- *   <li>{@link #allowed()}: for an acquire, whether the units were taken; for a release, whether
- *       it found the state that took them (and gave back those still counted)
+ *   <li>{@link #allowed()}: for an acquire, whether the units were taken; for a release, whether it
+ *       found the state that took them (and gave back those still counted)
  *   <li>{@link #limit()}: the limit the step applied
  *   <li>{@link #remaining()}: units left after the step, between 0 and {@code limit}
  *   <li>{@link #resetAfterNanos()}: nanoseconds from {@code stampNanos} until every used unit is
  *       back
- *   <li>{@link #retryAfterNanos()}: when not allowed, nanoseconds from {@code stampNanos} until
- *       the same request would be allowed; 0 when allowed
+ *   <li>{@link #retryAfterNanos()}: when not allowed, nanoseconds from {@code stampNanos} until the
+ *       same request would be allowed; 0 when allowed
  *   <li>{@link #stampNanos()}: the store's time of the step, in nanoseconds since the epoch; a
  *       later {@link Step#release} needs it to give the units back where they were taken
  *   <li>{@link #generation()}: which state decided, so that a later {@link Step#release} changes
@@ -61,12 +61,14 @@ public final class StepResult {
       long resetAfterNanos,
       long retryAfterNanos,
       long stampNanos) {
-    return new StepResult().set(allowed, limit, remaining, resetAfterNanos, retryAfterNanos, stampNanos);
+    return new StepResult()
+        .set(allowed, limit, remaining, resetAfterNanos, retryAfterNanos, stampNanos);
   }
 
   /**
    * Sets every value but the {@link #generation()}, which becomes 0, after checking them together;
-   * {@link Step#applyTo(long[], long, StepResult)} then sets the generation of the state it updated.
+   * {@link Step#applyTo(long[], long, StepResult)} then sets the generation of the state it
+   * updated.
    *
    * @param allowed whether the units were taken
    * @param limit the limit the step applied
@@ -92,10 +94,13 @@ public final class StepResult {
     if (resetAfterNanos < 0 || retryAfterNanos < 0) {
       throw new IllegalArgumentException(
           "resetAfterNanos and retryAfterNanos must not be negative, were "
-              + resetAfterNanos + " and " + retryAfterNanos);
+              + resetAfterNanos
+              + " and "
+              + retryAfterNanos);
     }
     if (allowed && retryAfterNanos != 0) {
-      throw new IllegalArgumentException("an allowed result has retryAfterNanos 0, was " + retryAfterNanos);
+      throw new IllegalArgumentException(
+          "an allowed result has retryAfterNanos 0, was " + retryAfterNanos);
     }
     this.allowed = allowed;
     this.limit = limit;
@@ -108,8 +113,8 @@ public final class StepResult {
   }
 
   /**
-   * Sets the generation: the one of the state that decided, or a value a store that routes
-   * releases made of it (see {@link Step#generation()}).
+   * Sets the generation: the one of the state that decided, or a value a store that routes releases
+   * made of it (see {@link Step#generation()}).
    *
    * @param generation the generation, 0 when no stored state decided
    * @return this holder
@@ -137,8 +142,8 @@ public final class StepResult {
   }
 
   /**
-   * Returns, for an acquire, whether the units were taken; for a release, whether it found the state
-   * that took them.
+   * Returns, for an acquire, whether the units were taken; for a release, whether it found the
+   * state that took them.
    *
    * @return whether the step was allowed
    */
@@ -234,6 +239,12 @@ public final class StepResult {
         Locale.ROOT,
         "StepResult[allowed=%s, limit=%d, remaining=%d, resetAfterNanos=%d, retryAfterNanos=%d,"
             + " stampNanos=%d, generation=%d]",
-        allowed, limit, remaining, resetAfterNanos, retryAfterNanos, stampNanos, generation);
+        allowed,
+        limit,
+        remaining,
+        resetAfterNanos,
+        retryAfterNanos,
+        stampNanos,
+        generation);
   }
 }

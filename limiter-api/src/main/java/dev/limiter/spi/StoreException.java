@@ -5,9 +5,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown by a {@link RateLimitStore} that cannot decide: its backend did not answer within its
- * time budget, or failed, and its failure mode is to refuse requests. The engine turns it into a
- * {@link dev.limiter.StoreUnavailable} outcome, which adapters answer with {@code 503}.
+ * Thrown by a {@link RateLimitStore} that cannot decide: its backend did not answer within its time
+ * budget, or failed, and its failure mode is to refuse requests. The engine turns it into a {@link
+ * dev.limiter.StoreUnavailable} outcome, which adapters answer with {@code 503}.
  */
 public class StoreException extends RuntimeException {
 

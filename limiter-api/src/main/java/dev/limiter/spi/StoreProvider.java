@@ -6,10 +6,9 @@ import dev.limiter.RateLimitConfig;
  * Creates a {@link RateLimitStore} from configuration; found through {@link
  * java.util.ServiceLoader}.
  *
- * <p>A store module lists its provider in {@code
- * META-INF/services/dev.limiter.spi.StoreProvider}. When exactly one provider is on the class path
- * it is used; with several, the configuration key {@code ratelimit.store} names one by {@link
- * #name()}.
+ * <p>A store module lists its provider in {@code META-INF/services/dev.limiter.spi.StoreProvider}.
+ * When exactly one provider is on the class path it is used; with several, the configuration key
+ * {@code ratelimit.store} names one by {@link #name()}.
  */
 public interface StoreProvider {
 

@@ -4,9 +4,9 @@ package dev.limiter.spi;
  * {@link dev.limiter.Algorithm#TOKEN_BUCKET} as GCRA: one unit every {@code T = ceil(window /
  * limit)}, a burst of {@code limit}.
  *
- * <p>Invariant: the theoretical arrival time {@code tat} is the instant at which the bucket is
- * full again; a request of {@code cost} is admitted iff {@code max(tat, now) + cost T - now <=
- * limit T}. Rounding {@code T} up keeps the refill at or below {@code limit} per window.
+ * <p>Invariant: the theoretical arrival time {@code tat} is the instant at which the bucket is full
+ * again; a request of {@code cost} is admitted iff {@code max(tat, now) + cost T - now <= limit T}.
+ * Rounding {@code T} up keeps the refill at or below {@code limit} per window.
  *
  * <p>State: {@code [tag, tat, limit | generation << 32]}. The limit the state was last updated for
  * is kept so that when it changes the units already used are carried over to the new interval.
@@ -41,9 +41,10 @@ final class TokenBucket {
   }
 
   /**
-   * Makes {@code into} full again no sooner than either: the later of the two instants at which they
-   * are, at the larger of their limits. A larger limit refills each unit sooner, so with the later
-   * instant the merged state owes, at every moment until then, at least as many units as either.
+   * Makes {@code into} full again no sooner than either: the later of the two instants at which
+   * they are, at the larger of their limits. A larger limit refills each unit sooner, so with the
+   * later instant the merged state owes, at every moment until then, at least as many units as
+   * either.
    */
   static void absorb(long[] into, long[] from) {
     long tat = Long.MIN_VALUE;
@@ -114,9 +115,20 @@ final class TokenBucket {
   }
 
   private static void result(
-      boolean allowed, long limit, long tat, long interval, long retryAfter, long now, StepResult out) {
+      boolean allowed,
+      long limit,
+      long tat,
+      long interval,
+      long retryAfter,
+      long now,
+      StepResult out) {
     out.set(
-        allowed, limit, remaining(limit, tat, interval, now), Math.max(0, tat - now), retryAfter, now);
+        allowed,
+        limit,
+        remaining(limit, tat, interval, now),
+        Math.max(0, tat - now),
+        retryAfter,
+        now);
   }
 
   private static long remaining(long limit, long tat, long interval, long now) {

@@ -10,8 +10,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HeaderDialectTest {
 
   @ParameterizedTest
-  @CsvSource({"x, X", "X, X", "ietf, IETF", "IeTf, IETF", "draft6, DRAFT6", "DRAFT6, DRAFT6",
-      "both, BOTH", "none, NONE", "None, NONE"})
+  @CsvSource({
+    "x, X",
+    "X, X",
+    "ietf, IETF",
+    "IeTf, IETF",
+    "draft6, DRAFT6",
+    "DRAFT6, DRAFT6",
+    "both, BOTH",
+    "none, NONE",
+    "None, NONE"
+  })
   void parsesNamesInAnyCase(String text, HeaderDialect dialect) {
     assertThat(HeaderDialect.parse(text)).isEqualTo(dialect);
   }
@@ -22,7 +31,8 @@ class HeaderDialectTest {
     assertThatThrownBy(() -> HeaderDialect.parse(text))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "header dialect \"" + text
+            "header dialect \""
+                + text
                 + "\" is not one of x, ietf, draft6, both or none (case-insensitive)");
   }
 }

@@ -8,8 +8,8 @@ import dev.limiter.LimitStatus;
 import dev.limiter.MissingKey;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.StoreUnavailable;
-import java.time.Duration;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Golden tests: every byte the contract emits, per dialect, for the endpoint of the design
- * ({@code search-burst} 2 per 1s and {@code search} 120 per 1m on one method).
+ * Golden tests: every byte the contract emits, per dialect, for the endpoint of the design ({@code
+ * search-burst} 2 per 1s and {@code search} 120 per 1m on one method).
  */
 class HttpContractTest {
 
@@ -61,12 +61,20 @@ class HttpContractTest {
     return HttpContract.of(dialect, RejectionHandler.problemJson());
   }
 
-  /** Renders a response as it goes on the wire, so a golden string pins every byte and the order. */
+  /**
+   * Renders a response as it goes on the wire, so a golden string pins every byte and the order.
+   */
   static String wire(RateLimitResponse response) {
-    StringBuilder out = new StringBuilder(response.proceed() ? "proceed\n" : response.status() + "\n");
-    response.headers().forEach((name, value) -> out.append(name).append(": ").append(value).append('\n'));
+    StringBuilder out =
+        new StringBuilder(response.proceed() ? "proceed\n" : response.status() + "\n");
+    response
+        .headers()
+        .forEach((name, value) -> out.append(name).append(": ").append(value).append('\n'));
     if (!response.proceed()) {
-      out.append("Content-Type: ").append(response.contentType()).append("\n\n").append(response.body());
+      out.append("Content-Type: ")
+          .append(response.contentType())
+          .append("\n\n")
+          .append(response.body());
     }
     return out.toString();
   }
@@ -179,8 +187,14 @@ class HttpContractTest {
             """);
     assertThat(contract(HeaderDialect.BOTH).respond(REJECTED, false).headers().keySet())
         .containsExactly(
-            "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-RateLimit-Policy",
-            "RateLimit-Policy", "RateLimit", "Retry-After", "Cache-Control");
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+            "X-RateLimit-Policy",
+            "RateLimit-Policy",
+            "RateLimit",
+            "Retry-After",
+            "Cache-Control");
   }
 
   @Test
@@ -216,8 +230,11 @@ class HttpContractTest {
     assertThat(admitted.headers()).containsEntry("Access-Control-Expose-Headers", exposed);
     assertThat(rejected.headers())
         .containsEntry("Access-Control-Expose-Headers", exposed + ", Retry-After");
-    assertThat(List.copyOf(rejected.headers().keySet())).last().isEqualTo("Access-Control-Expose-Headers");
-    assertThat(contract.respond(ADMITTED, false).headers()).doesNotContainKey("Access-Control-Expose-Headers");
+    assertThat(List.copyOf(rejected.headers().keySet()))
+        .last()
+        .isEqualTo("Access-Control-Expose-Headers");
+    assertThat(contract.respond(ADMITTED, false).headers())
+        .doesNotContainKey("Access-Control-Expose-Headers");
     assertThat(admitted.headers().keySet())
         .containsExactlyElementsOf(
             List.of((exposed + ", Access-Control-Expose-Headers").split(", ")));
@@ -255,7 +272,8 @@ class HttpContractTest {
   })
   void windowIsWholeSecondsRoundedUpAtLeastOne(long windowNanos, long w) {
     Decision decision =
-        Decision.of(true, List.of(new LimitStatus("p", 5, windowNanos, 4, windowNanos, 0, true)), NOW);
+        Decision.of(
+            true, List.of(new LimitStatus("p", 5, windowNanos, 4, windowNanos, 0, true)), NOW);
 
     assertThat(contract(HeaderDialect.IETF).respond(decision, false).headers())
         .containsEntry("RateLimit-Policy", "\"p\";q=5;w=" + w);
@@ -278,7 +296,8 @@ class HttpContractTest {
     // the largest window (3660 days) at a far epoch does not overflow
     "9000000000000000000, 316224000000000000, 9316224000, 316224000",
   })
-  void resetRoundsUpToTheSameInstantInEveryDialect(long epochNanos, long resetAfterNanos, long reset, long t) {
+  void resetRoundsUpToTheSameInstantInEveryDialect(
+      long epochNanos, long resetAfterNanos, long reset, long t) {
     Decision decision =
         Decision.of(
             true,
@@ -305,7 +324,10 @@ class HttpContractTest {
   })
   void retryAfterIsWholeSecondsRoundedUpNeverZero(long retryAfterNanos, long seconds) {
     Decision decision =
-        Decision.of(false, List.of(new LimitStatus("p", 10, 60 * S, 0, 60 * S, retryAfterNanos, false)), NOW);
+        Decision.of(
+            false,
+            List.of(new LimitStatus("p", 10, 60 * S, 0, 60 * S, retryAfterNanos, false)),
+            NOW);
 
     RateLimitResponse response = contract(HeaderDialect.X).respond(decision, false);
 
@@ -319,7 +341,8 @@ class HttpContractTest {
   void remainingCanBeAboveZeroOnARejection() {
     // a request costing 3 with 1 unit left
     Decision decision =
-        Decision.of(false, List.of(new LimitStatus("upload", 10, 60 * S, 1, 54 * S, 6 * S, false)), 5 * S);
+        Decision.of(
+            false, List.of(new LimitStatus("upload", 10, 60 * S, 1, 54 * S, 6 * S, false)), 5 * S);
 
     assertThat(wire(contract(HeaderDialect.X).respond(decision, false)))
         .startsWith(
@@ -339,7 +362,8 @@ class HttpContractTest {
         new RejectionHandler() {
           @Override
           public Rejection rejected(Decision decision) {
-            return new Rejection(503, "text/plain;charset=UTF-8", "Slow down, " + decision.policy());
+            return new Rejection(
+                503, "text/plain;charset=UTF-8", "Slow down, " + decision.policy());
           }
 
           @Override
@@ -362,15 +386,18 @@ class HttpContractTest {
             Access-Control-Expose-Headers: X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-RateLimit-Policy, Retry-After
             Content-Type: text/plain;charset=UTF-8
 
-            Slow down, search""");
-    assertThat(wire(contract.respond(new MissingKey("search", "an authenticated user", 401), false)))
+            Slow down, search\
+            """);
+    assertThat(
+            wire(contract.respond(new MissingKey("search", "an authenticated user", 401), false)))
         .isEqualTo(
             """
             403
             Cache-Control: no-store
             Content-Type: text/plain;charset=UTF-8
 
-            Who are you?""");
+            Who are you?\
+            """);
     assertThat(contract.respond(ADMITTED, false).headers()).hasSize(4);
   }
 
@@ -400,7 +427,8 @@ class HttpContractTest {
 
   @Test
   void missingKey400() {
-    MissingKey missing = new MissingKey("per-tenant", "header X-Tenant or query parameter tenant", 400);
+    MissingKey missing =
+        new MissingKey("per-tenant", "header X-Tenant or query parameter tenant", 400);
 
     assertThat(wire(contract(HeaderDialect.BOTH).respond(missing, true)))
         .isEqualTo(
@@ -411,7 +439,8 @@ class HttpContractTest {
 
             {"type":"https://limiter.dev/problems/missing-key","title":"Bad Request","status":400,\
             "detail":"The request lacks header X-Tenant or query parameter tenant, which rate limit\
-             'per-tenant' is keyed on.","policy":"per-tenant"}""");
+             'per-tenant' is keyed on.","policy":"per-tenant"}\
+            """);
   }
 
   @Test
@@ -427,7 +456,8 @@ class HttpContractTest {
 
             {"type":"https://limiter.dev/problems/missing-credentials","title":"Unauthorized",\
             "status":401,"detail":"The request lacks an API key in header X-API-Key, which rate\
-             limit 'search' is keyed on.","policy":"search"}""");
+             limit 'search' is keyed on.","policy":"search"}\
+            """);
   }
 
   @Test
@@ -445,7 +475,8 @@ class HttpContractTest {
 
             {"type":"https://limiter.dev/problems/limiter-unavailable","title":"Service Unavailable",\
             "status":503,"detail":"Rate limit 'search' cannot be checked right now; retry in 3\
-             seconds.","policy":"search","retry_after":3}""");
+             seconds.","policy":"search","retry_after":3}\
+            """);
     assertThat(contract(HeaderDialect.NONE).respond(unavailable, true).headers())
         .containsExactly(Map.entry("Retry-After", "3"), Map.entry("Cache-Control", "no-store"));
   }
@@ -458,8 +489,9 @@ class HttpContractTest {
 
     assertThat(body)
         .contains(
-            "\"detail\":\"The request lacks header \\\"Caf\\u00e9\\\"\\\\\\u000a\\u2028\\ud83d\\ude00,"
-                + " which rate limit 'p' is keyed on.\"");
+            "\"detail\":\"The request lacks header"
+                + " \\\"Caf\\u00e9\\\"\\\\\\u000a\\u2028\\ud83d\\ude00, which rate limit 'p' is"
+                + " keyed on.\"");
     assertThat(body.getBytes(StandardCharsets.UTF_8))
         .isEqualTo(body.getBytes(StandardCharsets.ISO_8859_1))
         .isEqualTo(body.getBytes(StandardCharsets.US_ASCII));
@@ -478,7 +510,9 @@ class HttpContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = HeaderDialect.class, names = {"X", "IETF", "BOTH"})
+  @EnumSource(
+      value = HeaderDialect.class,
+      names = {"X", "IETF", "BOTH"})
   void aPolicyNameCannotSmuggleAHeader(HeaderDialect dialect) {
     Decision decision =
         Decision.of(
@@ -545,6 +579,7 @@ class HttpContractTest {
     RateLimitResponse response = contract(HeaderDialect.X).respond(ADMITTED, true);
     assertThatThrownBy(() -> response.headers().put("X-Other", "1"))
         .isInstanceOf(UnsupportedOperationException.class);
-    assertThat(response.headers()).containsKeys("X-RateLimit-Limit", "Access-Control-Expose-Headers");
+    assertThat(response.headers())
+        .containsKeys("X-RateLimit-Limit", "Access-Control-Expose-Headers");
   }
 }

@@ -17,8 +17,7 @@ class HttpTextTest {
   @Test
   void jsonEscapesEveryControlCharacterAsUnicode() {
     assertThat(HttpText.json("\u0000\u0001\b\t\n\f\r\u001f \u007f"))
-        .isEqualTo(
-            "\"\\u0000\\u0001\\u0008\\u0009\\u000a\\u000c\\u000d\\u001f \\u007f\"");
+        .isEqualTo("\"\\u0000\\u0001\\u0008\\u0009\\u000a\\u000c\\u000d\\u001f \\u007f\"");
   }
 
   @Test
@@ -62,12 +61,24 @@ class HttpTextTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"a\r\nSet-Cookie: x", "a\nb", "a\rb", "a\u0000b", "tab\t", "caf\u00e9", " lead", "trail "})
+  @ValueSource(
+      strings = {
+        "a\r\nSet-Cookie: x",
+        "a\nb",
+        "a\rb",
+        "a\u0000b",
+        "tab\t",
+        "caf\u00e9",
+        " lead",
+        "trail "
+      })
   void fieldValuesAreVisibleAsciiAndInnerSpaces(String value) {
     assertThatThrownBy(() -> HttpText.requireFieldValue("X-Test", value))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "value " + HttpText.json(value) + " of header X-Test must be visible ASCII with no"
+            "value "
+                + HttpText.json(value)
+                + " of header X-Test must be visible ASCII with no"
                 + " leading or trailing space and no control character");
   }
 

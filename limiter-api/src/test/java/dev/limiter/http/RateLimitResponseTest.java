@@ -29,7 +29,8 @@ class RateLimitResponseTest {
   @Test
   void refusesAValueThatWouldSplitTheHeader() {
     assertThatThrownBy(
-            () -> new RateLimitResponse(true, 200, Map.of("X-A", "1\r\nSet-Cookie: a=b"), null, null))
+            () ->
+                new RateLimitResponse(true, 200, Map.of("X-A", "1\r\nSet-Cookie: a=b"), null, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("of header X-A must be visible ASCII");
   }
@@ -51,7 +52,8 @@ class RateLimitResponseTest {
     assertThatThrownBy(() -> new RateLimitResponse(true, 429, Map.of(), null, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "a response that proceeds has status 200 and no content type or body, was 429, null, null");
+            "a response that proceeds has status 200 and no content type or body, was 429, null,"
+                + " null");
     assertThatThrownBy(() -> new RateLimitResponse(true, 200, Map.of(), "text/plain", "x"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
@@ -79,7 +81,8 @@ class RateLimitResponseTest {
     assertThatThrownBy(() -> new Rejection(status, "text/plain", "x"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "status " + status
+            "status "
+                + status
                 + " is not a client or server error; a rejection's status is from 400 to 599");
   }
 

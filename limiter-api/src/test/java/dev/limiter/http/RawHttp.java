@@ -25,8 +25,10 @@ import java.util.regex.Pattern;
 public final class RawHttp {
 
   private static final Pattern FIELD =
-      Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+:[ \t]*([\\x21-\\x7E]([\\x20-\\x7E\t]*[\\x21-\\x7E])?)?");
-  private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.1 [1-5][0-9]{2} [\\x20-\\x7E]*");
+      Pattern.compile(
+          "[!#$%&'*+.^_`|~0-9A-Za-z-]+:[ \t]*([\\x21-\\x7E]([\\x20-\\x7E\t]*[\\x21-\\x7E])?)?");
+  private static final Pattern STATUS_LINE =
+      Pattern.compile("HTTP/1\\.1 [1-5][0-9]{2} [\\x20-\\x7E]*");
 
   private RawHttp() {}
 
@@ -67,8 +69,8 @@ public final class RawHttp {
 
   /**
    * Sends {@code head} (request line and fields, each ended by CRLF, without the empty line) with
-   * {@code Connection: close}, reads the whole answer and checks that it is well-formed HTTP/1.1:
-   * a status line, fields that are tokens with visible-ASCII values, no bare CR or LF, and a body
+   * {@code Connection: close}, reads the whole answer and checks that it is well-formed HTTP/1.1: a
+   * status line, fields that are tokens with visible-ASCII values, no bare CR or LF, and a body
    * whose length matches.
    *
    * @param port the server's port on 127.0.0.1
@@ -77,7 +79,8 @@ public final class RawHttp {
    * @throws IOException if the socket fails
    */
   public static Reply exchange(int port, byte[] head) throws IOException {
-    byte[] request = concat(head, "Host: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(ISO_8859_1));
+    byte[] request =
+        concat(head, "Host: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(ISO_8859_1));
     byte[] answer;
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);

@@ -53,7 +53,9 @@ class AlgorithmContractTest {
   void aReleaseIsAlwaysAllowedEvenUnderALimitOfZero(Algorithm algorithm) {
     KeyState key = new KeyState();
     StepResult taken = key.apply(Step.acquire(algorithm, SECOND, 3, 1), T0);
-    StepResult released = key.apply(Step.release(algorithm, SECOND, 0, 1, taken.stampNanos(), taken.generation()), T0);
+    StepResult released =
+        key.apply(
+            Step.release(algorithm, SECOND, 0, 1, taken.stampNanos(), taken.generation()), T0);
     assertThat(released)
         .returns(true, StepResult::allowed)
         .returns(0L, StepResult::retryAfterNanos);
@@ -216,7 +218,13 @@ class AlgorithmContractTest {
           }
           KeyState undone = key.copy();
           undone.apply(
-              Step.release(algorithm, trace.window, step.limit(), step.cost(), result.stampNanos(), result.generation()),
+              Step.release(
+                  algorithm,
+                  trace.window,
+                  step.limit(),
+                  step.cost(),
+                  result.stampNanos(),
+                  result.generation()),
               trace.now);
           KeyState before = trace.before.copy();
           // a request above the limit consumes nothing but, like the acquire, moves the state to
@@ -348,6 +356,9 @@ class AlgorithmContractTest {
 
   /** Whether two results decided alike; their generations name different states. */
   private static boolean sameDecision(StepResult a, StepResult b) {
-    return new StepResult().setFrom(a).setGeneration(0).equals(new StepResult().setFrom(b).setGeneration(0));
+    return new StepResult()
+        .setFrom(a)
+        .setGeneration(0)
+        .equals(new StepResult().setFrom(b).setGeneration(0));
   }
 }

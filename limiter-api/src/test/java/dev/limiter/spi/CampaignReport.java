@@ -14,9 +14,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The figures of a reliability campaign (RELIABILITY.md): one line per run, printed and appended
- * to {@code target/reliability/<campaign>.tsv} of the module that ran it, so that a run's figures
- * can be read back without searching the build log.
+ * The figures of a reliability campaign (RELIABILITY.md): one line per run, printed and appended to
+ * {@code target/reliability/<campaign>.tsv} of the module that ran it, so that a run's figures can
+ * be read back without searching the build log.
  */
 public final class CampaignReport {
 
@@ -42,15 +42,20 @@ public final class CampaignReport {
   public void write() {
     StringBuilder line = new StringBuilder("RELIABILITY ").append(campaign);
     StringBuilder tsv = new StringBuilder();
-    figures.forEach((name, value) -> {
-      line.append(' ').append(name).append('=').append(value);
-      tsv.append(tsv.length() == 0 ? "" : "\t").append(name).append('=').append(value);
-    });
+    figures.forEach(
+        (name, value) -> {
+          line.append(' ').append(name).append('=').append(value);
+          tsv.append(tsv.length() == 0 ? "" : "\t").append(name).append('=').append(value);
+        });
     System.out.println(line);
     Path file = Path.of("target", "reliability", campaign + ".tsv");
     try {
       Files.createDirectories(file.getParent());
-      Files.writeString(file, tsv + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+      Files.writeString(
+          file,
+          tsv + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

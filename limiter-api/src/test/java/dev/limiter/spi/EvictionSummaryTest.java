@@ -55,7 +55,9 @@ class EvictionSummaryTest {
             boolean own = states.get(k).probe(probe, later).allowed();
             boolean summarized = restarted.probe(probe, later).allowed();
             assertThat(!summarized || own)
-                .as("%s round %d key %d: %s at +%d ns admitted from the summary, rejected by its own state",
+                .as(
+                    "%s round %d key %d: %s at +%d ns admitted from the summary, rejected by its"
+                        + " own state",
                     algorithm, round, k, probe, later - now)
                 .isTrue();
           }
@@ -100,11 +102,15 @@ class EvictionSummaryTest {
     assertThat(start).isNotNull().isNotSameAs(state);
     StepResult again = step.applyTo(start, T0);
     assertThat(again.remaining()).isEqualTo(3);
-    assertThat(again.generation()).as("a copy takes a generation of its own").isNotEqualTo(taken.generation());
+    assertThat(again.generation())
+        .as("a copy takes a generation of its own")
+        .isNotEqualTo(taken.generation());
     assertThat(summary.stateFor("k", Step.acquire(Algorithm.FIXED_WINDOW, 30 * SECOND, 5, 1), T0))
         .as("another window has its own slots")
         .isNull();
-    assertThat(summary.stateFor("k", step, T0 + 60 * SECOND)).as("once its window is over").isNull();
+    assertThat(summary.stateFor("k", step, T0 + 60 * SECOND))
+        .as("once its window is over")
+        .isNull();
   }
 
   @Test

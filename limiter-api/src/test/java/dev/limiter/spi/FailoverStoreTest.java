@@ -72,7 +72,8 @@ class FailoverStoreTest {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-        throw new StoreException("cluster unreachable", new RuntimeException("timeout"), Duration.ofSeconds(7));
+        throw new StoreException(
+            "cluster unreachable", new RuntimeException("timeout"), Duration.ofSeconds(7));
       }
       synchronized (this) {
         long[] state = step.prepare(states.get(key));
@@ -143,8 +144,10 @@ class FailoverStoreTest {
   void failOpenStillRejectsWhatNoStateCouldAdmit() {
     FailoverStore store = builder(FailureMode.FAIL_OPEN).build();
     primary.down = true;
-    assertThat(store.apply("k", Step.acquire(Algorithm.SLIDING_WINDOW, MINUTE, 0, 1)).allowed()).isFalse();
-    assertThat(store.apply("k", Step.acquire(Algorithm.TOKEN_BUCKET, MINUTE, 2, 3)).allowed()).isFalse();
+    assertThat(store.apply("k", Step.acquire(Algorithm.SLIDING_WINDOW, MINUTE, 0, 1)).allowed())
+        .isFalse();
+    assertThat(store.apply("k", Step.acquire(Algorithm.TOKEN_BUCKET, MINUTE, 2, 3)).allowed())
+        .isFalse();
   }
 
   @Test
@@ -178,16 +181,19 @@ class FailoverStoreTest {
       assertThatThrownBy(() -> store.apply("k", ACQUIRE))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("test", "FAIL_CLOSED", "cluster unreachable")
-          .satisfies(e -> assertThat(((StoreException) e).retryAfter()).isEqualTo(Duration.ofSeconds(7)));
+          .satisfies(
+              e -> assertThat(((StoreException) e).retryAfter()).isEqualTo(Duration.ofSeconds(7)));
     }
     // the third failure opens the circuit: retry when the next probe may go through
     assertThatThrownBy(() -> store.apply("k", ACQUIRE))
         .isInstanceOf(StoreException.class)
-        .satisfies(e -> assertThat(((StoreException) e).retryAfter()).isEqualTo(Duration.ofSeconds(2)));
+        .satisfies(
+            e -> assertThat(((StoreException) e).retryAfter()).isEqualTo(Duration.ofSeconds(2)));
     clock.advance(Duration.ofMillis(500));
     assertThatThrownBy(() -> store.apply("k", ACQUIRE))
         .isInstanceOf(StoreException.class)
-        .satisfies(e -> assertThat(((StoreException) e).retryAfter()).isEqualTo(Duration.ofMillis(1500)));
+        .satisfies(
+            e -> assertThat(((StoreException) e).retryAfter()).isEqualTo(Duration.ofMillis(1500)));
     assertThat(primary.calls).hasValue(3);
   }
 
@@ -261,8 +267,12 @@ class FailoverStoreTest {
 
   private static Step release(StepResult acquired) {
     return Step.release(
-        ACQUIRE.algorithm(), ACQUIRE.windowNanos(), ACQUIRE.limit(), ACQUIRE.cost(),
-        acquired.stampNanos(), acquired.generation());
+        ACQUIRE.algorithm(),
+        ACQUIRE.windowNanos(),
+        ACQUIRE.limit(),
+        ACQUIRE.cost(),
+        acquired.stampNanos(),
+        acquired.generation());
   }
 
   /**
@@ -410,8 +420,12 @@ class FailoverStoreTest {
 
   @ParameterizedTest
   @CsvSource({
-    "open, FAIL_OPEN", "OPEN, FAIL_OPEN", " closed , FAIL_CLOSED", "local, LOCAL_FALLBACK",
-    "fail_open, FAIL_OPEN", "LOCAL_FALLBACK, LOCAL_FALLBACK"
+    "open, FAIL_OPEN",
+    "OPEN, FAIL_OPEN",
+    " closed , FAIL_CLOSED",
+    "local, LOCAL_FALLBACK",
+    "fail_open, FAIL_OPEN",
+    "LOCAL_FALLBACK, LOCAL_FALLBACK"
   })
   void failureModesParseFromConfiguration(String text, FailureMode expected) {
     assertThat(FailureMode.parse(text)).isEqualTo(expected);

@@ -87,9 +87,11 @@ class FixedWindowTest {
     key.apply(step, start + 60 * SECOND);
     StepResult current = key.apply(step, start + 61 * SECOND);
     assertThat(current.remaining()).isZero();
-    Step releaseOld = Step.release(FIXED_WINDOW, 60 * SECOND, 2, 1, old.stampNanos(), old.generation());
+    Step releaseOld =
+        Step.release(FIXED_WINDOW, 60 * SECOND, 2, 1, old.stampNanos(), old.generation());
     assertThat(key.apply(releaseOld, start + 62 * SECOND).remaining()).isZero();
-    Step releaseCurrent = Step.release(FIXED_WINDOW, 60 * SECOND, 2, 5, current.stampNanos(), current.generation());
+    Step releaseCurrent =
+        Step.release(FIXED_WINDOW, 60 * SECOND, 2, 5, current.stampNanos(), current.generation());
     assertThat(key.apply(releaseCurrent, start + 62 * SECOND).remaining())
         .as("never below 0 used")
         .isEqualTo(2);

@@ -14,9 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A primary store that fails on a pattern, never long enough in a row to be left alone, or in bursts
- * longer than the breaker's threshold: the local fallback keeps its counts through every success, so
- * a key is admitted at most {@code max} by the primary plus {@code max} by this node's fallback.
+ * A primary store that fails on a pattern, never long enough in a row to be left alone, or in
+ * bursts longer than the breaker's threshold: the local fallback keeps its counts through every
+ * success, so a key is admitted at most {@code max} by the primary plus {@code max} by this node's
+ * fallback.
  */
 class FlappingPrimaryTest {
 

@@ -26,7 +26,8 @@ public final class FlappingStore implements RateLimitStore {
   private final boolean late;
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
-  private final java.util.Queue<Failure> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.Queue<Failure> failures =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /**
    * Wraps {@code store}, failing calls before they reach it.
@@ -83,12 +84,15 @@ public final class FlappingStore implements RateLimitStore {
       failures.add(new Failure(key, late));
       throw new StoreException(
           "injected " + (late ? "late answer to" : "failure of") + " call " + call,
-          new RuntimeException("injected"), Duration.ofSeconds(1));
+          new RuntimeException("injected"),
+          Duration.ofSeconds(1));
     }
     store.apply(key, step, result);
   }
 
-  /** Returns the failed calls since the last time this was called, oldest first, and forgets them. */
+  /**
+   * Returns the failed calls since the last time this was called, oldest first, and forgets them.
+   */
   public java.util.List<Failure> drainFailures() {
     java.util.List<Failure> drained = new java.util.ArrayList<>();
     for (Failure f = failures.poll(); f != null; f = failures.poll()) {

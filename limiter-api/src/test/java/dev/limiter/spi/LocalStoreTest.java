@@ -29,14 +29,15 @@ class LocalStoreTest {
     try {
       List<Callable<Void>> tasks = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
-        tasks.add(() -> {
-          for (int i = 0; i < 400; i++) {
-            if (store.apply("hot", step).allowed()) {
-              admitted.incrementAndGet();
-            }
-          }
-          return null;
-        });
+        tasks.add(
+            () -> {
+              for (int i = 0; i < 400; i++) {
+                if (store.apply("hot", step).allowed()) {
+                  admitted.incrementAndGet();
+                }
+              }
+              return null;
+            });
       }
       for (Future<Void> future : executor.invokeAll(tasks)) {
         future.get();

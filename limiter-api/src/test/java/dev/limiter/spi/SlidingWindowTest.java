@@ -92,7 +92,9 @@ class SlidingWindowTest {
     assertThat(neighbour.remaining()).isZero();
     StepResult released =
         key.apply(
-            Step.release(SLIDING_WINDOW, SECOND, max, 5, neighbour.stampNanos(), neighbour.generation()), start + slot);
+            Step.release(
+                SLIDING_WINDOW, SECOND, max, 5, neighbour.stampNanos(), neighbour.generation()),
+            start + slot);
     assertThat(released.remaining()).as("only the neighbour's 1 unit is given back").isEqualTo(1);
     long firstBack = start + (Step.SUB_WINDOWS + 1) * slot;
     assertThat(key.probe(Step.acquire(SLIDING_WINDOW, SECOND, max, 1), firstBack - 1).remaining())
@@ -109,7 +111,9 @@ class SlidingWindowTest {
     StepResult early = key.apply(step, T0);
     key.apply(step, T0 + 5 * slot);
     StepResult released =
-        key.apply(Step.release(SLIDING_WINDOW, SECOND, 2, 1, early.stampNanos(), early.generation()), T0 + 5 * slot);
+        key.apply(
+            Step.release(SLIDING_WINDOW, SECOND, 2, 1, early.stampNanos(), early.generation()),
+            T0 + 5 * slot);
     assertThat(released.remaining()).isEqualTo(1);
     assertThat(released.resetAfterNanos()).as("only the later unit is left").isEqualTo(11 * slot);
     assertThat(key.apply(step, T0 + 5 * slot).allowed()).isTrue();

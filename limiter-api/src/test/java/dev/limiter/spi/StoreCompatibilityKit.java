@@ -104,7 +104,8 @@ public abstract class StoreCompatibilityKit {
    * @param idle how long the keys must have been idle, at least
    * @param expiry the keys' {@link Step#expiryNanos()}
    */
-  protected void advanceExpiry(RateLimitStore store, ManualClock clock, Duration idle, Duration expiry) {
+  protected void advanceExpiry(
+      RateLimitStore store, ManualClock clock, Duration idle, Duration expiry) {
     clock.advance(idle);
   }
 
@@ -295,7 +296,10 @@ public abstract class StoreCompatibilityKit {
     assertThat(take("k", algorithm, MINUTE, 3, 1).allowed()).isFalse();
 
     StepResult released =
-        store.apply("k", Step.release(algorithm, MINUTE.toNanos(), 3, 1, second.stampNanos(), second.generation()));
+        store.apply(
+            "k",
+            Step.release(
+                algorithm, MINUTE.toNanos(), 3, 1, second.stampNanos(), second.generation()));
     assertThat(released).returns(true, StepResult::allowed).returns(1L, StepResult::remaining);
     assertAdmitted(take("k", algorithm, MINUTE, 3, 1), 0);
     assertThat(take("k", algorithm, MINUTE, 3, 1).allowed()).isFalse();
@@ -307,7 +311,8 @@ public abstract class StoreCompatibilityKit {
     StepResult old = take("k", algorithm, SECOND, 2, 2);
     clock.advance(Duration.ofSeconds(2)); // the old units are back by now
     assertAdmitted(take("k", algorithm, SECOND, 2, 2), 0);
-    store.apply("k", Step.release(algorithm, SECOND.toNanos(), 2, 1, old.stampNanos(), old.generation()));
+    store.apply(
+        "k", Step.release(algorithm, SECOND.toNanos(), 2, 1, old.stampNanos(), old.generation()));
     assertThat(take("k", algorithm, SECOND, 2, 1).allowed())
         .as("the release must not give back units taken since")
         .isFalse();
@@ -320,7 +325,8 @@ public abstract class StoreCompatibilityKit {
     StepResult released =
         store.apply(
             "k",
-            Step.release(algorithm, MINUTE.toNanos(), 3, 1, elsewhere.stampNanos(), elsewhere.generation()));
+            Step.release(
+                algorithm, MINUTE.toNanos(), 3, 1, elsewhere.stampNanos(), elsewhere.generation()));
     assertThat(released.allowed()).as("nothing to give back").isFalse();
     assertThat(admissions("k", algorithm, MINUTE, 3, 10)).isEqualTo(3);
   }
@@ -332,7 +338,8 @@ public abstract class StoreCompatibilityKit {
     // the window changed (an override, a new deployment): the key starts afresh and fills up
     assertThat(admissions("k", algorithm, MINUTE.multipliedBy(2), 3, 10)).isEqualTo(3);
     // the old window's give-back arrives late: its units are not in this state
-    store.apply("k", Step.release(algorithm, MINUTE.toNanos(), 3, 1, old.stampNanos(), old.generation()));
+    store.apply(
+        "k", Step.release(algorithm, MINUTE.toNanos(), 3, 1, old.stampNanos(), old.generation()));
     assertThat(admissions("k", algorithm, MINUTE.multipliedBy(2), 3, 10))
         .as("a release must neither give back units it did not take nor reset the key")
         .isZero();
@@ -393,7 +400,8 @@ public abstract class StoreCompatibilityKit {
       store.apply("key-" + i, step);
     }
     assertStoredKeys(1_000);
-    advanceExpiry(store, clock, Duration.ofNanos(step.expiryNanos()), Duration.ofNanos(step.expiryNanos()));
+    advanceExpiry(
+        store, clock, Duration.ofNanos(step.expiryNanos()), Duration.ofNanos(step.expiryNanos()));
     assertStoredKeys(0);
     for (int i = 0; i < 1_000; i++) {
       assertThat(store.apply("key-" + i, step).allowed()).isTrue();
@@ -610,7 +618,8 @@ public abstract class StoreCompatibilityKit {
   private int attempts() {
     int attempts = concurrentAttempts();
     if (attempts < 4_000) {
-      throw new IllegalStateException("concurrentAttempts() must be at least 4,000, was " + attempts);
+      throw new IllegalStateException(
+          "concurrentAttempts() must be at least 4,000, was " + attempts);
     }
     return attempts;
   }

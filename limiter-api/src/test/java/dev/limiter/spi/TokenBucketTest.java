@@ -85,7 +85,8 @@ class TokenBucketTest {
     key.apply(take(4, 1), T0);
     StepResult taken = key.apply(take(4, 2), T0);
     StepResult released =
-        key.apply(Step.release(TOKEN_BUCKET, SECOND, 4, 2, taken.stampNanos(), taken.generation()), T0);
+        key.apply(
+            Step.release(TOKEN_BUCKET, SECOND, 4, 2, taken.stampNanos(), taken.generation()), T0);
     assertThat(released)
         .returns(true, StepResult::allowed)
         .returns(3L, StepResult::remaining)
@@ -98,7 +99,9 @@ class TokenBucketTest {
     StepResult old = key.apply(take(2, 2), T0);
     key.apply(take(2, 2), T0 + SECOND); // the old units refilled; these are new
     StepResult released =
-        key.apply(Step.release(TOKEN_BUCKET, SECOND, 2, 1, old.stampNanos(), old.generation()), T0 + SECOND);
+        key.apply(
+            Step.release(TOKEN_BUCKET, SECOND, 2, 1, old.stampNanos(), old.generation()),
+            T0 + SECOND);
     assertThat(released)
         .returns(0L, StepResult::remaining)
         .returns(SECOND, StepResult::resetAfterNanos);
@@ -113,7 +116,9 @@ class TokenBucketTest {
       taken = key.apply(take(4, 1), T0);
     }
     StepResult released =
-        key.apply(Step.release(TOKEN_BUCKET, SECOND, 4, 1, taken.stampNanos(), taken.generation()), T0 + 100 * MS);
+        key.apply(
+            Step.release(TOKEN_BUCKET, SECOND, 4, 1, taken.stampNanos(), taken.generation()),
+            T0 + 100 * MS);
     // at least 250 - 100 ms of the unit was still owed; that much comes back
     assertThat(released.resetAfterNanos()).isEqualTo(750 * MS);
     assertThat(released.remaining()).isEqualTo(1);

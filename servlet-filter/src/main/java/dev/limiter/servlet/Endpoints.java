@@ -111,7 +111,8 @@ final class Endpoints {
     if (type == null) {
       return limiter.limits(List.of());
     }
-    return limiter.limitsFor(type, handler(type, endpoint.method()), Set.of()); // no path parameters
+    return limiter.limitsFor(
+        type, handler(type, endpoint.method()), Set.of()); // no path parameters
   }
 
   private @Nullable Class<?> servletClass(String servlet) {
@@ -153,7 +154,9 @@ final class Endpoints {
   }
 
   private static @Nullable Method declared(Class<?> type, String name) {
-    for (Class<?> c = type; c != null && c != HttpServlet.class && c != Object.class; c = c.getSuperclass()) {
+    for (Class<?> c = type;
+        c != null && c != HttpServlet.class && c != Object.class;
+        c = c.getSuperclass()) {
       try {
         return c.getDeclaredMethod(name, HttpServletRequest.class, HttpServletResponse.class);
       } catch (NoSuchMethodException e) {

@@ -84,8 +84,8 @@ import org.jspecify.annotations.Nullable;
  * ratelimit.api-key-header}, and overrides such as {@code ratelimit.search.max}. {@code
  * ratelimit.config} names the properties file to read instead of {@code ratelimit.properties} on
  * the class path: a file-system path, or a path inside the web application such as {@code
- * /WEB-INF/ratelimit.properties}; like the other keys, a {@code ratelimit.config} system property or
- * {@code RATELIMIT_CONFIG} variable overrides it. A filter given a limiter takes no init-params.
+ * /WEB-INF/ratelimit.properties}; like the other keys, a {@code ratelimit.config} system property
+ * or {@code RATELIMIT_CONFIG} variable overrides it. A filter given a limiter takes no init-params.
  *
  * <h2>Which limits apply</h2>
  *
@@ -93,8 +93,8 @@ import org.jspecify.annotations.Nullable;
  * then those on the servlet's {@code doGet}, {@code doPost}, ... method for the request's HTTP
  * method ({@code doGet} for a HEAD when the servlet has no {@code doHead}), then by every URL
  * policy whose pattern matches its path. Annotations of the servlets registered when the filter
- * starts are read then, and an invalid one fails the start naming the class, method and
- * attribute; servlets registered later are read on their first request.
+ * starts are read then, and an invalid one fails the start naming the class, method and attribute;
+ * servlets registered later are read on their first request.
  *
  * <h2>URL policies</h2>
  *
@@ -126,10 +126,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Headers and rejections follow {@link HttpContract}. On an admitted request the rate-limit
  * headers are set before the rest of the chain runs, so they are there however the servlet writes
- * its response, asynchronously included. A rejected request gets the contract's status, headers
- * and body and goes no further down the chain. If an earlier filter already committed the
- * response, a rejection writes nothing. The filter decides each request once: later dispatches of
- * the same request (forward, include, async, error) pass through.
+ * its response, asynchronously included. A rejected request gets the contract's status, headers and
+ * body and goes no further down the chain. If an earlier filter already committed the response, a
+ * rejection writes nothing. The filter decides each request once: later dispatches of the same
+ * request (forward, include, async, error) pass through.
  */
 public final class RateLimitFilter implements Filter {
 
@@ -155,7 +155,8 @@ public final class RateLimitFilter implements Filter {
    * configuration. The filter does not close the limiter.
    *
    * @param limiter the limiter
-   * @param contract the HTTP mapping of decisions, such as {@code HttpContract.from(limiter.config())}
+   * @param contract the HTTP mapping of decisions, such as {@code
+   *     HttpContract.from(limiter.config())}
    */
   public RateLimitFilter(RateLimiter limiter, HttpContract contract) {
     this.ownsLimiter = false;
@@ -185,7 +186,9 @@ public final class RateLimitFilter implements Filter {
         limiter = built;
       } else if (!params.isEmpty()) {
         throw new IllegalArgumentException(
-            "init-params " + params.keySet() + " are set, but this filter was given a RateLimiter;"
+            "init-params "
+                + params.keySet()
+                + " are set, but this filter was given a RateLimiter;"
                 + " configure the limiter instead, or declare the filter without one");
       }
       RateLimiter active = Objects.requireNonNull(limiter, "limiter");
@@ -199,7 +202,9 @@ public final class RateLimitFilter implements Filter {
       }
       throw new ServletException(
           String.format(
-              Locale.ROOT, "RateLimitFilter \"%s\" cannot start: %s", filterConfig.getFilterName(),
+              Locale.ROOT,
+              "RateLimitFilter \"%s\" cannot start: %s",
+              filterConfig.getFilterName(),
               e.getMessage()),
           e);
     }
@@ -229,7 +234,8 @@ public final class RateLimitFilter implements Filter {
     RateLimiter active = limiter;
     HttpContract answers = contract;
     if (found == null || active == null || answers == null) {
-      throw new ServletException("RateLimitFilter was not initialized: the container must call init");
+      throw new ServletException(
+          "RateLimitFilter was not initialized: the container must call init");
     }
     request.setAttribute(DECIDED, Boolean.TRUE);
     EndpointLimits limits;
@@ -262,7 +268,8 @@ public final class RateLimitFilter implements Filter {
     }
   }
 
-  private static void reject(HttpServletResponse response, RateLimitResponse answer) throws IOException {
+  private static void reject(HttpServletResponse response, RateLimitResponse answer)
+      throws IOException {
     if (response.isCommitted()) {
       return; // an earlier filter already answered; the chain stays stopped
     }
@@ -318,8 +325,10 @@ public final class RateLimitFilter implements Filter {
     for (Map.Entry<String, String> param : params.entrySet()) {
       String value = param.getValue() == null ? "" : param.getValue();
       if (param.getKey().equals("ratelimit.config")) {
-        if (System.getProperty("ratelimit.config") == null && System.getenv("RATELIMIT_CONFIG") == null) {
-          builder.file(configFile(value.strip(), context)); // else the builder reads the one they name
+        if (System.getProperty("ratelimit.config") == null
+            && System.getenv("RATELIMIT_CONFIG") == null) {
+          builder.file(
+              configFile(value.strip(), context)); // else the builder reads the one they name
         }
       } else {
         builder.set(param.getKey(), value);
@@ -331,7 +340,8 @@ public final class RateLimitFilter implements Filter {
   /** A file-system path, or else a path inside the web application. */
   private static Path configFile(String value, ServletContext context) {
     if (value.isEmpty()) {
-      throw new IllegalArgumentException("init-param ratelimit.config is empty; name a properties file");
+      throw new IllegalArgumentException(
+          "init-param ratelimit.config is empty; name a properties file");
     }
     Path path = Path.of(value);
     if (Files.isRegularFile(path)) {

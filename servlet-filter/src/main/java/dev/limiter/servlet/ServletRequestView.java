@@ -13,9 +13,9 @@ import org.jspecify.annotations.Nullable;
  * The parts of an {@link HttpServletRequest} that key expressions read.
  *
  * <p>Query parameters are read from {@link HttpServletRequest#getQueryString()} and decoded here,
- * never through {@code getParameter}: that would read a form body and leave the servlet without
- * it. Decoding follows {@code application/x-www-form-urlencoded} ({@code +} is a space, {@code %XX}
- * a byte, bytes as UTF-8) and is lenient: an invalid escape stays as written and invalid UTF-8
+ * never through {@code getParameter}: that would read a form body and leave the servlet without it.
+ * Decoding follows {@code application/x-www-form-urlencoded} ({@code +} is a space, {@code %XX} a
+ * byte, bytes as UTF-8) and is lenient: an invalid escape stays as written and invalid UTF-8
  * becomes U+FFFD, so no query string can make it throw.
  */
 final class ServletRequestView implements RequestView {
@@ -128,7 +128,10 @@ final class ServletRequestView implements RequestView {
     return out.toString();
   }
 
-  /** The value of an ASCII hex digit at {@code index}, or -1 (Character.digit also takes non-ASCII digits). */
+  /**
+   * The value of an ASCII hex digit at {@code index}, or -1 (Character.digit also takes non-ASCII
+   * digits).
+   */
   private static int hex(String text, int index, int to) {
     if (index >= to) {
       return -1;

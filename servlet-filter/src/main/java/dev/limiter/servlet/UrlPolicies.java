@@ -24,7 +24,12 @@ final class UrlPolicies {
 
   /** One servlet URL pattern: an exact path, a prefix ({@code /files/*}) or an extension. */
   record Pattern(Kind kind, String value) {
-    enum Kind { EXACT, PREFIX, EXTENSION, ALL }
+    enum Kind {
+      EXACT,
+      PREFIX,
+      EXTENSION,
+      ALL
+    }
 
     boolean matches(String path) {
       return switch (kind) {
@@ -110,7 +115,10 @@ final class UrlPolicies {
     }
     String windowKey = PREFIX + name + ".window";
     RateLimitPolicy policy =
-        attribute(windowKey, required(config, windowKey), w -> base.withWindow(RateLimitPolicy.parseWindow(w)));
+        attribute(
+            windowKey,
+            required(config, windowKey),
+            w -> base.withWindow(RateLimitPolicy.parseWindow(w)));
     String maxKey = PREFIX + name + ".max";
     long max = number(maxKey, required(config, maxKey));
     policy = attribute(maxKey, max, policy::withMax);
@@ -119,12 +127,18 @@ final class UrlPolicies {
     RateLimitPolicy withMax = policy;
     policy =
         attribute(
-            keyKey, key,
-            k -> new RateLimitPolicy(name, withMax.window(), withMax.max(), k, 1, Algorithm.SLIDING_WINDOW));
+            keyKey,
+            key,
+            k ->
+                new RateLimitPolicy(
+                    name, withMax.window(), withMax.max(), k, 1, Algorithm.SLIDING_WINDOW));
     if (!policy.pathParameters().isEmpty()) {
       throw invalid(
-          keyKey, key,
-          "path:" + policy.pathParameters().iterator().next() + " reads a path parameter, and a URL"
+          keyKey,
+          key,
+          "path:"
+              + policy.pathParameters().iterator().next()
+              + " reads a path parameter, and a URL"
               + " policy has no path parameters; key on query:, header:, apiKey, principal or ip");
     }
     String costKey = PREFIX + name + ".cost";
@@ -134,8 +148,11 @@ final class UrlPolicies {
     RateLimitPolicy withKey = policy;
     policy =
         attribute(
-            costKey, cost,
-            c -> new RateLimitPolicy(name, withKey.window(), withKey.max(), withKey.key(), c, algorithm));
+            costKey,
+            cost,
+            c ->
+                new RateLimitPolicy(
+                    name, withKey.window(), withKey.max(), withKey.key(), c, algorithm));
     String methodsKey = PREFIX + name + ".methods";
     Set<String> methods = methods(methodsKey, config.get(methodsKey, ""));
     return new UrlPolicy(policy, patterns, methods);
@@ -177,10 +194,14 @@ final class UrlPolicies {
     Pattern pattern = null;
     if (text.equals("/*")) {
       pattern = new Pattern(Pattern.Kind.ALL, "");
-    } else if (text.startsWith("*.") && text.length() > 2 && text.indexOf('/') < 0
+    } else if (text.startsWith("*.")
+        && text.length() > 2
+        && text.indexOf('/') < 0
         && text.indexOf('*', 1) < 0) {
       pattern = new Pattern(Pattern.Kind.EXTENSION, text.substring(1));
-    } else if (text.startsWith("/") && text.endsWith("/*") && text.indexOf('*') == text.length() - 1) {
+    } else if (text.startsWith("/")
+        && text.endsWith("/*")
+        && text.indexOf('*') == text.length() - 1) {
       pattern = new Pattern(Pattern.Kind.PREFIX, text.substring(0, text.length() - 2));
     } else if (text.startsWith("/") && text.indexOf('*') < 0) {
       pattern = new Pattern(Pattern.Kind.EXACT, text);
@@ -192,7 +213,8 @@ final class UrlPolicies {
               "invalid %s: \"%s\" is not a servlet URL pattern; use an exact path (/status), a"
                   + " prefix (/files/*), an extension (*.pdf) or /* for every path, separated by"
                   + " commas",
-              key, text));
+              key,
+              text));
     }
     return pattern;
   }
@@ -204,7 +226,8 @@ final class UrlPolicies {
           String.format(
               Locale.ROOT,
               "%s is missing; every policy that %s lists needs .pattern, .window, .max and .key",
-              key, LIST_KEY));
+              key,
+              LIST_KEY));
     }
     return value.get();
   }

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
 class HostileInputTest {
 
   private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.1 (\\d{3}) [\\x20-\\x7e]*");
-  private static final Pattern FIELD_LINE = Pattern.compile("([!#$%&'*+.^_`|~0-9A-Za-z-]+): ?([\\x20-\\x7e\\t]*)");
+  private static final Pattern FIELD_LINE =
+      Pattern.compile("([!#$%&'*+.^_`|~0-9A-Za-z-]+): ?([\\x20-\\x7e\\t]*)");
 
   private static RateLimiter limiter;
   private static TestJetty jetty;
@@ -51,7 +52,10 @@ class HostileInputTest {
         RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build();
     limiter =
         RateLimiter.builder()
-            .store(CaffeineStore.builder().clock(ManualClock.at(Instant.parse("2030-01-01T00:00:00Z"))).build())
+            .store(
+                CaffeineStore.builder()
+                    .clock(ManualClock.at(Instant.parse("2030-01-01T00:00:00Z")))
+                    .build())
             .config(config)
             .build();
     ServletContextHandler context = new ServletContextHandler("/");
@@ -128,13 +132,26 @@ class HostileInputTest {
 
   @Test
   void invalidUtf8AndBrokenEscapesInTheQueryString() throws Exception {
-    for (String query : new String[] {"user=%FF%FE%C3", "user=%ZZ%4", "user=%", "user=%C3%28&user=x",
-        "=&&user&=x", "user=%ED%A0%80", "user=%F4%90%80%80"}) {
+    for (String query :
+        new String[] {
+          "user=%FF%FE%C3",
+          "user=%ZZ%4",
+          "user=%",
+          "user=%C3%28&user=x",
+          "=&&user&=x",
+          "user=%ED%A0%80",
+          "user=%F4%90%80%80"
+        }) {
       Response response = send(request("GET /query?" + query));
 
       assertThat(response.status()).as(query).isIn(200, 400);
     }
-    Response raw = send(bytes("GET /query?user=\u00ff\u00fe\u00c3 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+    Response raw =
+        send(
+            bytes(
+                "GET /query?user=\u00ff\u00fe\u00c3 HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\n"
+                    + "Connection: close\r\n\r\n"));
     assertThat(raw.status()).isIn(200, 400);
   }
 
@@ -145,7 +162,8 @@ class HostileInputTest {
       headers.append("X-Filler-").append(i).append(": value-").append(i).append("\r\n");
     }
     Response many = send(request("GET /class", headers + "X-API-Key: thousand"));
-    Response repeated = send(request("GET /class", ("X-API-Key: repeated\r\n").repeat(1000).strip()));
+    Response repeated =
+        send(request("GET /class", ("X-API-Key: repeated\r\n").repeat(1000).strip()));
 
     assertThat(many.status()).isEqualTo(200);
     assertThat(many.headers()).containsEntry("x-ratelimit-remaining", "1");
@@ -155,7 +173,11 @@ class HostileInputTest {
 
   @Test
   void headersBeyondTheServerLimitGetTheServersAnswer() throws Exception {
-    Response tooMany = send(request("GET /class", "X-Filler: 0123456789012345678901234567890123456789\r\n".repeat(3000).strip()));
+    Response tooMany =
+        send(
+            request(
+                "GET /class",
+                "X-Filler: 0123456789012345678901234567890123456789\r\n".repeat(3000).strip()));
 
     assertThat(tooMany.status()).isEqualTo(431);
   }
@@ -224,8 +246,10 @@ class HostileInputTest {
         buffer.write(chunk, 0, n);
       }
     } catch (SocketTimeoutException e) {
-      throw new AssertionError("the server neither answered completely nor closed in 10 s: "
-          + escape(buffer.toString(StandardCharsets.ISO_8859_1)), e);
+      throw new AssertionError(
+          "the server neither answered completely nor closed in 10 s: "
+              + escape(buffer.toString(StandardCharsets.ISO_8859_1)),
+          e);
     } catch (IOException e) {
       // a reset after the answer; keep what arrived
     }

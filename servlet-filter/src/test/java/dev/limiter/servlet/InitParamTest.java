@@ -53,12 +53,13 @@ class InitParamTest {
             ""));
     ServletContextHandler context = context();
     context.setBaseResourceAsPath(webapp);
-    FilterHolder filter = filter(
-        Map.of(
-            "ratelimit.store", "caffeine",
-            "ratelimit.headers", "ietf",
-            "ratelimit.trusted-proxies", "127.0.0.1, ::1",
-            "ratelimit.config", "/WEB-INF/ratelimit.properties"));
+    FilterHolder filter =
+        filter(
+            Map.of(
+                "ratelimit.store", "caffeine",
+                "ratelimit.headers", "ietf",
+                "ratelimit.trusted-proxies", "127.0.0.1, ::1",
+                "ratelimit.config", "/WEB-INF/ratelimit.properties"));
     context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
     jetty = TestJetty.start(context);
   }
@@ -91,8 +92,8 @@ class InitParamTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("RateLimit-Policy"))
         .hasValue("\"class-limited\";q=3;w=60");
-    assertThat(response.headers().firstValue("RateLimit")).hasValueSatisfying(
-        value -> assertThat(value).matches("\"class-limited\";r=2;t=\\d+"));
+    assertThat(response.headers().firstValue("RateLimit"))
+        .hasValueSatisfying(value -> assertThat(value).matches("\"class-limited\";r=2;t=\\d+"));
     assertThat(response.headers().firstValue("X-RateLimit-Limit")).isEmpty();
   }
 
@@ -102,7 +103,8 @@ class InitParamTest {
     assertThat(jetty.get("/ip", "X-Forwarded-For", "198.51.100.1, 203.0.113.5").statusCode())
         .isEqualTo(429);
     assertThat(jetty.get("/ip", "X-Forwarded-For", "203.0.113.6").statusCode()).isEqualTo(200);
-    assertThat(jetty.get("/ip", "Forwarded", "for=\"[2001:db8::7]:4711\"").statusCode()).isEqualTo(200);
+    assertThat(jetty.get("/ip", "Forwarded", "for=\"[2001:db8::7]:4711\"").statusCode())
+        .isEqualTo(200);
     assertThat(jetty.get("/ip", "Forwarded", "for=2001:db8::7").statusCode())
         .as("the same client, written without brackets and port")
         .isEqualTo(429);
@@ -125,28 +127,56 @@ class InitParamTest {
     return Stream.of(
         Arguments.of(Map.of("ratelimit.headers", "xml"), List.of("ratelimit.headers", "xml")),
         Arguments.of(Map.of("ratelimit.trusted-proxies", "10.0.0.0/33"), List.of("10.0.0.0/33")),
-        Arguments.of(Map.of("ratelimit.store", "redis"), List.of("ratelimit.store=redis", "caffeine")),
+        Arguments.of(
+            Map.of("ratelimit.store", "redis"), List.of("ratelimit.store=redis", "caffeine")),
         Arguments.of(Map.of("ratelimt.store", "caffeine"), List.of("init-param ratelimt.store")),
-        Arguments.of(Map.of("ratelimit.config", "/no/such/ratelimit.properties"),
+        Arguments.of(
+            Map.of("ratelimit.config", "/no/such/ratelimit.properties"),
             List.of("/no/such/ratelimit.properties")),
-        Arguments.of(Map.of("ratelimit.url.policies", "downloads"),
+        Arguments.of(
+            Map.of("ratelimit.url.policies", "downloads"),
             List.of("ratelimit.url.downloads.pattern is missing")),
         Arguments.of(
-            Map.of("ratelimit.url.policies", "downloads", "ratelimit.url.downloads.pattern", "files/*",
-                "ratelimit.url.downloads.window", "1m", "ratelimit.url.downloads.max", "5",
-                "ratelimit.url.downloads.key", "ip"),
+            Map.of(
+                "ratelimit.url.policies",
+                "downloads",
+                "ratelimit.url.downloads.pattern",
+                "files/*",
+                "ratelimit.url.downloads.window",
+                "1m",
+                "ratelimit.url.downloads.max",
+                "5",
+                "ratelimit.url.downloads.key",
+                "ip"),
             List.of("ratelimit.url.downloads.pattern", "\"files/*\"")),
         Arguments.of(
-            Map.of("ratelimit.url.policies", "downloads", "ratelimit.url.downloads.pattern", "/files/*",
-                "ratelimit.url.downloads.window", "1m", "ratelimit.url.downloads.max", "5",
-                "ratelimit.url.downloads.key", "cookie:session"),
+            Map.of(
+                "ratelimit.url.policies",
+                "downloads",
+                "ratelimit.url.downloads.pattern",
+                "/files/*",
+                "ratelimit.url.downloads.window",
+                "1m",
+                "ratelimit.url.downloads.max",
+                "5",
+                "ratelimit.url.downloads.key",
+                "cookie:session"),
             List.of("ratelimit.url.downloads.key", "cookie:session")),
         Arguments.of(
-            Map.of("ratelimit.url.policies", "items", "ratelimit.url.items.pattern", "/items/*",
-                "ratelimit.url.items.window", "1m", "ratelimit.url.items.max", "5",
-                "ratelimit.url.items.key", "path:id"),
+            Map.of(
+                "ratelimit.url.policies",
+                "items",
+                "ratelimit.url.items.pattern",
+                "/items/*",
+                "ratelimit.url.items.window",
+                "1m",
+                "ratelimit.url.items.max",
+                "5",
+                "ratelimit.url.items.key",
+                "path:id"),
             List.of("ratelimit.url.items.key", "path:id", "has no path parameters")),
-        Arguments.of(Map.of("ratelimit.class-limited.max", "many"),
+        Arguments.of(
+            Map.of("ratelimit.class-limited.max", "many"),
             List.of(
                 "ratelimit.class-limited.max=\"many\" (from init-param of filter rate-limit)",
                 "not a whole number")));
@@ -160,7 +190,9 @@ class InitParamTest {
 
     Throwable failure = catchThrowable(() -> TestJetty.start(context).close());
 
-    assertThat(messages(failure)).contains("RateLimitFilter \"rate-limit\" cannot start").contains(mentioned);
+    assertThat(messages(failure))
+        .contains("RateLimitFilter \"rate-limit\" cannot start")
+        .contains(mentioned);
   }
 
   @Test
@@ -185,7 +217,8 @@ class InitParamTest {
     Throwable failure = catchThrowable(() -> TestJetty.start(context).close());
 
     assertThat(messages(failure))
-        .contains("TestServlets$PathKeyed#doGet", "attribute key", "path:id", "has no path parameters");
+        .contains(
+            "TestServlets$PathKeyed#doGet", "attribute key", "path:id", "has no path parameters");
   }
 
   @Test

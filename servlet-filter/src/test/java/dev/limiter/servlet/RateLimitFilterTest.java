@@ -35,8 +35,10 @@ class RateLimitFilterTest {
 
   private static final ManualClock CLOCK = ManualClock.at(Instant.parse("2030-01-01T00:00:00Z"));
   private static RateLimiter limiter;
+
   /** A limiter whose store cannot answer and refuses, as a store in FAIL_CLOSED mode does. */
   private static RateLimiter unavailable;
+
   private static ServletContextHandler context;
   private static TestJetty jetty;
 
@@ -57,9 +59,10 @@ class RateLimitFilterTest {
             .store(CaffeineStore.builder().clock(CLOCK).build())
             .config(config)
             .build();
-    RateLimitStore failing = (key, step, result) -> {
-      throw new StoreException("the test store is down", null, Duration.ofSeconds(3));
-    };
+    RateLimitStore failing =
+        (key, step, result) -> {
+          throw new StoreException("the test store is down", null, Duration.ofSeconds(3));
+        };
     unavailable = RateLimiter.builder().store(failing).config(config).build();
     context = new ServletContextHandler("/");
     Filter committing =
@@ -68,8 +71,10 @@ class RateLimitFilterTest {
           response.flushBuffer();
           chain.doFilter(request, response);
         };
-    context.addFilter(new FilterHolder(committing), "/committed/*", EnumSet.of(DispatcherType.REQUEST));
-    FilterHolder rateLimit = new FilterHolder(new RateLimitFilter(limiter, HttpContract.from(config)));
+    context.addFilter(
+        new FilterHolder(committing), "/committed/*", EnumSet.of(DispatcherType.REQUEST));
+    FilterHolder rateLimit =
+        new FilterHolder(new RateLimitFilter(limiter, HttpContract.from(config)));
     rateLimit.setAsyncSupported(true);
     context.addFilter(rateLimit, "/*", EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(TestServlets.ClassLimited.class, "/class");
@@ -82,7 +87,8 @@ class RateLimitFilterTest {
     context.addServlet(TestServlets.Plain.class, "/plain/*");
     context.addServlet(TestServlets.Plain.class, "/health");
     ServletContextHandler down = new ServletContextHandler("/down");
-    FilterHolder downFilter = new FilterHolder(new RateLimitFilter(unavailable, HttpContract.from(config)));
+    FilterHolder downFilter =
+        new FilterHolder(new RateLimitFilter(unavailable, HttpContract.from(config)));
     down.addFilter(downFilter, "/*", EnumSet.of(DispatcherType.REQUEST));
     down.addServlet(TestServlets.ClassLimited.class, "/class");
     jetty = TestJetty.start(new ContextHandlerCollection(context, down));
@@ -107,7 +113,8 @@ class RateLimitFilterTest {
     assertThat(header(first, "X-RateLimit-Limit")).isEqualTo("2");
     assertThat(header(first, "X-RateLimit-Remaining")).isEqualTo("1");
     assertThat(header(first, "X-RateLimit-Policy")).isEqualTo("class-limited");
-    assertThat(Long.parseLong(header(first, "X-RateLimit-Reset"))).isBetween(now, now + 66); // a sliding window returns units up to 1/10 window late
+    assertThat(Long.parseLong(header(first, "X-RateLimit-Reset")))
+        .isBetween(now, now + 66); // a sliding window returns units up to 1/10 window late
     assertThat(header(second, "X-RateLimit-Remaining")).isEqualTo("0");
     assertThat(first.headers().firstValue("Access-Control-Expose-Headers")).isEmpty();
   }
@@ -135,8 +142,10 @@ class RateLimitFilterTest {
         .contains("\"type\"", "\"title\"", "\"detail\"")
         .startsWith("{")
         .endsWith("}");
-    assertThat(header(rejected, "Content-Length")).isEqualTo(
-        String.valueOf(rejected.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+    assertThat(header(rejected, "Content-Length"))
+        .isEqualTo(
+            String.valueOf(
+                rejected.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
 
     CLOCK.advance(Duration.ofSeconds(retryAfter));
     assertThat(jetty.get("/class", "X-API-Key", "rejected").statusCode()).isEqualTo(200);
@@ -219,7 +228,8 @@ class RateLimitFilterTest {
 
   @Test
   void unlimitedServletGetsNoRateLimitHeaders() throws Exception {
-    HttpResponse<String> health = jetty.get("/health", "Origin", "https://app.example", "X-API-Key", "k");
+    HttpResponse<String> health =
+        jetty.get("/health", "Origin", "https://app.example", "X-API-Key", "k");
 
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.body()).isEqualTo("plain");
@@ -259,9 +269,11 @@ class RateLimitFilterTest {
   void queryKeyIsDecodedAndAFormBodyIsLeftToTheServlet() throws Exception {
     HttpResponse<String> post =
         jetty.send(
-            "POST", "/query?user=%C3%A9t%C3%A9",
+            "POST",
+            "/query?user=%C3%A9t%C3%A9",
             HttpRequest.BodyPublishers.ofString("user=body&x=1"),
-            "Content-Type", "application/x-www-form-urlencoded");
+            "Content-Type",
+            "application/x-www-form-urlencoded");
     HttpResponse<String> sameKeyOtherCase = jetty.get("/query?x=1&user=%c3%a9t%c3%a9");
     HttpResponse<String> third = jetty.get("/query?user=%C3%A9t%C3%A9");
 
@@ -306,6 +318,8 @@ class RateLimitFilterTest {
 
   private static String header(HttpResponse<String> response, String name) {
     HttpHeaders headers = response.headers();
-    return headers.firstValue(name).orElseThrow(() -> new AssertionError("no header " + name + " in " + headers.map()));
+    return headers
+        .firstValue(name)
+        .orElseThrow(() -> new AssertionError("no header " + name + " in " + headers.map()));
   }
 }

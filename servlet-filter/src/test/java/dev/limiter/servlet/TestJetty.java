@@ -58,7 +58,8 @@ final class TestJetty {
   }
 
   /** Sends a request; {@code headers} alternate names and values. */
-  HttpResponse<String> send(String method, String pathAndQuery, String... headers) throws Exception {
+  HttpResponse<String> send(String method, String pathAndQuery, String... headers)
+      throws Exception {
     return send(method, pathAndQuery, HttpRequest.BodyPublishers.noBody(), headers);
   }
 
@@ -66,7 +67,9 @@ final class TestJetty {
       String method, String pathAndQuery, HttpRequest.BodyPublisher body, String... headers)
       throws Exception {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(10)).method(method, body);
+        HttpRequest.newBuilder(uri(pathAndQuery))
+            .timeout(Duration.ofSeconds(10))
+            .method(method, body);
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }

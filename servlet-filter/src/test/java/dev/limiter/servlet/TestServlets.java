@@ -21,12 +21,14 @@ final class TestServlets {
   @RateLimit(name = "class-limited", window = "1m", max = 2, key = "apiKey")
   public static final class ClassLimited extends HttpServlet {
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
       write(response, "class");
     }
 
     @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void doPost(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
       write(response, "class-post");
     }
   }
@@ -35,12 +37,14 @@ final class TestServlets {
   public static final class MethodLimited extends HttpServlet {
     @Override
     @RateLimit(name = "get-only", window = "1m", max = 1, key = "header:X-User")
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
       write(response, "get");
     }
 
     @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void doPost(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
       write(response, "post");
     }
   }
@@ -51,28 +55,34 @@ final class TestServlets {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) {
       AsyncContext async = request.startAsync();
-      async.start(() -> {
-        try {
-          write((HttpServletResponse) async.getResponse(), "async");
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        } finally {
-          async.complete();
-        }
-      });
+      async.start(
+          () -> {
+            try {
+              write((HttpServletResponse) async.getResponse(), "async");
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            } finally {
+              async.complete();
+            }
+          });
     }
   }
 
-  /** Keyed on a query parameter; echoes every value of "user", so a form body shows it was not consumed. */
+  /**
+   * Keyed on a query parameter; echoes every value of "user", so a form body shows it was not
+   * consumed.
+   */
   @RateLimit(name = "per-user", window = "1m", max = 2, key = "query:user")
   public static final class QueryKeyed extends HttpServlet {
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
       write(response, "user");
     }
 
     @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void doPost(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
       String[] values = request.getParameterValues("user");
       write(response, values == null ? "" : String.join(",", values));
     }
@@ -82,7 +92,8 @@ final class TestServlets {
   @RateLimit(name = "per-ip", window = "1h", max = 1, key = "ip")
   public static final class IpKeyed extends HttpServlet {
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
       write(response, "ip");
     }
   }
@@ -90,12 +101,14 @@ final class TestServlets {
   /** No annotation: unlimited unless a URL policy matches its path. */
   public static final class Plain extends HttpServlet {
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
       write(response, "plain");
     }
 
     @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void doPost(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
       write(response, "plain-post");
     }
   }
@@ -104,7 +117,8 @@ final class TestServlets {
   public static final class InvalidWindow extends HttpServlet {
     @Override
     @RateLimit(name = "broken", window = "60x", max = 1, key = "ip")
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
       write(response, "never");
     }
   }
@@ -113,7 +127,8 @@ final class TestServlets {
   public static final class PathKeyed extends HttpServlet {
     @Override
     @RateLimit(name = "by-path", window = "1m", max = 1, key = "path:id")
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
       write(response, "never");
     }
   }

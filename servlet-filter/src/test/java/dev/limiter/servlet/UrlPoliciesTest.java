@@ -76,10 +76,12 @@ class UrlPoliciesTest {
 
     assertThat(policies.policies(both))
         .containsExactly(
-            new RateLimitPolicy("uploads", Duration.ofHours(1), 10, "apiKey|ip", 2, Algorithm.TOKEN_BUCKET),
+            new RateLimitPolicy(
+                "uploads", Duration.ofHours(1), 10, "apiKey|ip", 2, Algorithm.TOKEN_BUCKET),
             RateLimitPolicy.of("pdfs", "1m", 5, "ip"));
     assertThat(policies.policies(policies.matching("/upload/a.pdf", "GET")))
-        .extracting(RateLimitPolicy::name).containsExactly("pdfs");
+        .extracting(RateLimitPolicy::name)
+        .containsExactly("pdfs");
     assertThat(policies.matching("/attach", "PUT")).isNotNull();
     assertThat(policies.matching("/other", "POST")).isNull();
   }
@@ -95,15 +97,20 @@ class UrlPoliciesTest {
       value = {
         "ratelimit.url.p.window    | 60x            | invalid ratelimit.url.p.window=\"60x\"",
         "ratelimit.url.p.window    | 0ms            | invalid ratelimit.url.p.window=\"0ms\"",
-        "ratelimit.url.p.max       | ten            | invalid ratelimit.url.p.max=\"ten\": not a whole number",
-        "ratelimit.url.p.max       | 0              | invalid ratelimit.url.p.max=\"0\": max must be",
+        "ratelimit.url.p.max       | ten            | invalid ratelimit.url.p.max=\"ten\": not a"
+            + " whole number",
+        "ratelimit.url.p.max       | 0              | invalid ratelimit.url.p.max=\"0\": max must"
+            + " be",
         "ratelimit.url.p.key       | cookie:x       | invalid ratelimit.url.p.key=\"cookie:x\"",
-        "ratelimit.url.p.cost      | 11             | invalid ratelimit.url.p.cost=\"11\": cost must be",
+        "ratelimit.url.p.cost      | 11             | invalid ratelimit.url.p.cost=\"11\": cost"
+            + " must be",
         "ratelimit.url.p.algorithm | leaky          | invalid ratelimit.url.p.algorithm=\"leaky\"",
         "ratelimit.url.p.methods   | GET;POST       | invalid ratelimit.url.p.methods=\"GET;POST\"",
         "ratelimit.url.p.pattern   | /a/*, b        | invalid ratelimit.url.p.pattern: \"b\"",
-        "ratelimit.url.policies    | p, p           | ratelimit.url.policies names the policy \"p\" twice",
-        "ratelimit.url.policies    | p, bad name    | ratelimit.url.policies: policy name \"bad name\"",
+        "ratelimit.url.policies    | p, p           | ratelimit.url.policies names the policy \"p\""
+            + " twice",
+        "ratelimit.url.policies    | p, bad name    | ratelimit.url.policies: policy name \"bad"
+            + " name\"",
         "ratelimit.url.policies    | p, q           | ratelimit.url.q.pattern is missing",
         "ratelimit.p.max           | -1             | ratelimit.p.max",
       })
