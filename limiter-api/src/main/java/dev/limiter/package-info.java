@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 the limiter authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * Server-side rate limiting: the policy model, the {@link dev.limiter.RateLimiter} engine that
  * decides requests, and the values it returns.

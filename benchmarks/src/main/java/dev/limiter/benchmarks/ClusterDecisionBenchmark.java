@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 the limiter authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package dev.limiter.benchmarks;
 
 import com.hazelcast.config.Config;

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 the limiter authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * A runnable demonstration server: Jetty 12 serving a plain servlet and Jersey resources, limited
  * by {@code RateLimitFilter} and {@code RateLimitFeature} through one {@link

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 the limiter authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * A cluster-wide {@link dev.limiter.spi.RateLimitStore} on a Hazelcast {@code IMap}: {@link
  * dev.limiter.hazelcast.HazelcastStore}, found through {@link java.util.ServiceLoader} as {@code

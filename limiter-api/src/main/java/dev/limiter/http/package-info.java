@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 the limiter authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * The HTTP mapping of rate-limit outcomes, written once for every web adapter: which headers a
  * response carries, and the status, content type and body of a rejection.

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 the limiter authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * The store SPI: where rate-limit state lives and how it is updated atomically per key.
  *
