@@ -97,7 +97,7 @@ final class ClientAddress {
    */
   static ClientAddress of(String trustedProxies, String header, int ipv6Prefix) {
     ClientAddress result = new ClientAddress(header, ipv6Prefix);
-    for (String entry : trustedProxies.split(",")) {
+    for (String entry : trustedProxies.split(",", -1)) {
       String item = entry.strip();
       if (item.isEmpty()) {
         continue;

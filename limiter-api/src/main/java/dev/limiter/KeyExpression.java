@@ -7,6 +7,7 @@ package dev.limiter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,17 +67,16 @@ final class KeyExpression {
   }
 
   private static Part part(String expression, String part) {
-    switch (part) {
-      case "ip":
-        return new Part(Kind.IP, "", part);
-      case "apiKey":
-        return new Part(Kind.API_KEY, "", part);
-      case "principal":
-        return new Part(Kind.PRINCIPAL, "", part);
-      case "global":
-        return new Part(Kind.GLOBAL, "", part);
-      default:
-        break;
+    Kind simple =
+        switch (part) {
+          case "ip" -> Kind.IP;
+          case "apiKey" -> Kind.API_KEY;
+          case "principal" -> Kind.PRINCIPAL;
+          case "global" -> Kind.GLOBAL;
+          default -> null;
+        };
+    if (simple != null) {
+      return new Part(simple, "", part);
     }
     int colon = part.indexOf(':');
     if (colon > 0 && colon < part.length() - 1) {
@@ -109,22 +109,21 @@ final class KeyExpression {
    */
   @Nullable String resolve(RequestView request, String apiKeyHeader, ClientAddress clientAddress) {
     StringBuilder key = null;
-    String single = null;
     for (Part[] term : terms) {
       String value = null;
       int chosen = 0;
       for (; chosen < term.length; chosen++) {
-        value = value(term[chosen], request, apiKeyHeader, clientAddress);
-        if (value != null && !value.isEmpty()) {
+        String candidate = value(term[chosen], request, apiKeyHeader, clientAddress);
+        if (candidate != null && !candidate.isEmpty()) {
+          value = candidate;
           break;
         }
       }
-      if (chosen == term.length) {
+      if (value == null) {
         return null;
       }
       if (terms.length == 1 && chosen == 0 && plain(value)) {
-        single = value;
-        break;
+        return value;
       }
       if (key == null) {
         key = new StringBuilder(value.length() + 16);
@@ -136,7 +135,7 @@ final class KeyExpression {
       }
       appendEscaped(key, value);
     }
-    return single != null ? single : key.toString();
+    return Objects.requireNonNull(key, "a key expression has at least one term").toString();
   }
 
   /** Describes the term that did not resolve, for the 4xx answer; null if every term resolves. */

@@ -171,7 +171,7 @@ public record RateLimitPolicy(
   private static void requireWindow(Duration window) {
     if (window.compareTo(Duration.ofMillis(1)) < 0
         || window.compareTo(Duration.ofDays(3660)) > 0
-        || window.getNano() % 1_000_000 != 0) {
+        || window.toNanos() % 1_000_000 != 0) {
       throw new IllegalArgumentException(
           "window " + Windows.describe(window) + " must be whole milliseconds from 1ms to 3660d");
     }
@@ -201,7 +201,7 @@ public record RateLimitPolicy(
     return method == null ? simple : simple + "#" + method.getName();
   }
 
-  static IllegalArgumentException invalid(String where, String attribute, String why) {
+  static IllegalArgumentException invalid(String where, String attribute, @Nullable String why) {
     return new IllegalArgumentException(
         String.format(
             Locale.ROOT, "Invalid @RateLimit on %s, attribute %s: %s", where, attribute, why));

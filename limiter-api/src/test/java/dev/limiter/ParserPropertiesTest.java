@@ -220,8 +220,8 @@ class ParserPropertiesTest {
    */
   private static List<String> observe(String expression, TestRequest request) {
     List<String> seen = new java.util.ArrayList<>();
-    for (String term : expression.split("\\+")) {
-      String[] alternatives = term.split("\\|");
+    for (String term : expression.split("\\+", -1)) {
+      String[] alternatives = term.split("\\|", -1);
       String found = null;
       for (int i = 0; i < alternatives.length && found == null; i++) {
         String part = alternatives[i].strip();

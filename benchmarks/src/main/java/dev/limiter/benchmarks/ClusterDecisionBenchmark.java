@@ -133,72 +133,60 @@ public class ClusterDecisionBenchmark {
       }
       call = subject(subject);
       for (int i = 0; i < 100; i++) {
-        call.get(); // connections and the first class loading, before JMH's warm-up
+        Object unused = call.get(); // connections and class loading, before JMH's warm-up
       }
     }
 
     Supplier<Object> subject(String name) {
       String k = key;
-      switch (name) {
-        case "hazelcast-sliding":
-        case "hazelcast-token":
-          {
-            Algorithm algorithm =
-                name.equals("hazelcast-sliding")
-                    ? Algorithm.SLIDING_WINDOW
-                    : Algorithm.TOKEN_BUCKET;
-            store =
-                HazelcastStore.builder()
-                    .instance(caller)
-                    .failureMode(
-                        FailureMode.FAIL_CLOSED) // a failure must fail the run, not be fast
-                    .timeout(Duration.ofSeconds(1))
-                    .build();
-            Step step = Step.acquire(algorithm, Limiters.WINDOW.toNanos(), Limiters.LIMIT, 1);
-            return () -> store.apply(k, step);
-          }
-        case "bucket4j-hazelcast":
-        case "bucket4j-hazelcast-java":
-          {
-            IMap<String, byte[]> map = caller.getMap("bucket4j");
-            HazelcastProxyManager<String> proxyManager =
-                Bucket4jHazelcast.entryProcessorBasedBuilder(map)
-                    .expirationAfterWrite(
-                        ExpirationAfterWriteStrategy.fixedTimeToLive(Limiters.KEEP_IDLE))
-                    .build();
-            BucketConfiguration configuration = Limiters.bucket4jConfiguration();
-            Supplier<BucketConfiguration> supplier = () -> configuration;
-            return () -> proxyManager.builder().build(k, supplier).tryConsumeAndReturnRemaining(1);
-          }
-        case "floor-noop":
-          {
-            IMap<String, long[]> map = caller.getMap("floor-noop");
-            FloorProcessors.NoOp noOp = new FloorProcessors.NoOp();
-            return () -> map.executeOnKey(k, noOp);
-          }
-        case "floor-write":
-          {
-            IMap<String, long[]> map = caller.getMap("floor-write");
-            return () ->
-                map.executeOnKey(k, new FloorProcessors.WriteLong(FloorProcessors.TTL_SECONDS));
-          }
-        case "floor-write-async":
-          {
-            IMap<String, long[]> map = caller.getMap("floor-write-async");
-            return () -> {
-              try {
-                return map.submitToKey(
-                        k, new FloorProcessors.WriteLong(FloorProcessors.TTL_SECONDS))
-                    .toCompletableFuture()
-                    .get(1, TimeUnit.SECONDS);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            };
-          }
-        default:
-          throw new IllegalArgumentException("unknown subject " + name);
-      }
+      return switch (name) {
+        case "hazelcast-sliding", "hazelcast-token" -> {
+          Algorithm algorithm =
+              name.equals("hazelcast-sliding") ? Algorithm.SLIDING_WINDOW : Algorithm.TOKEN_BUCKET;
+          store =
+              HazelcastStore.builder()
+                  .instance(caller)
+                  .failureMode(FailureMode.FAIL_CLOSED) // a failure must fail the run, not be fast
+                  .timeout(Duration.ofSeconds(1))
+                  .build();
+          Step step = Step.acquire(algorithm, Limiters.WINDOW.toNanos(), Limiters.LIMIT, 1);
+          yield () -> store.apply(k, step);
+        }
+        case "bucket4j-hazelcast", "bucket4j-hazelcast-java" -> {
+          IMap<String, byte[]> map = caller.getMap("bucket4j");
+          HazelcastProxyManager<String> proxyManager =
+              Bucket4jHazelcast.entryProcessorBasedBuilder(map)
+                  .expirationAfterWrite(
+                      ExpirationAfterWriteStrategy.fixedTimeToLive(Limiters.KEEP_IDLE))
+                  .build();
+          BucketConfiguration configuration = Limiters.bucket4jConfiguration();
+          Supplier<BucketConfiguration> supplier = () -> configuration;
+          yield () -> proxyManager.builder().build(k, supplier).tryConsumeAndReturnRemaining(1);
+        }
+        case "floor-noop" -> {
+          IMap<String, long[]> map = caller.getMap("floor-noop");
+          FloorProcessors.NoOp noOp = new FloorProcessors.NoOp();
+          yield () -> map.executeOnKey(k, noOp);
+        }
+        case "floor-write" -> {
+          IMap<String, long[]> map = caller.getMap("floor-write");
+          yield () ->
+              map.executeOnKey(k, new FloorProcessors.WriteLong(FloorProcessors.TTL_SECONDS));
+        }
+        case "floor-write-async" -> {
+          IMap<String, long[]> map = caller.getMap("floor-write-async");
+          yield () -> {
+            try {
+              return map.submitToKey(k, new FloorProcessors.WriteLong(FloorProcessors.TTL_SECONDS))
+                  .toCompletableFuture()
+                  .get(1, TimeUnit.SECONDS);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
+        }
+        default -> throw new IllegalArgumentException("unknown subject " + name);
+      };
     }
 
     @TearDown(Level.Trial)

@@ -44,6 +44,8 @@ final class FloorProcessors {
   /** Reads nothing, writes nothing, has no backup: the bare round trip to the owner. */
   static final class NoOp
       implements EntryProcessor<String, long[], @Nullable Object>, IdentifiedDataSerializable {
+    private static final long serialVersionUID = 1L;
+
     @Override
     public @Nullable Object process(Map.Entry<String, long[]> entry) {
       return null;
@@ -77,6 +79,8 @@ final class FloorProcessors {
    */
   static final class WriteLong
       implements EntryProcessor<String, long[], Long>, IdentifiedDataSerializable {
+    private static final long serialVersionUID = 1L;
+
     private long ttlSeconds;
     private transient long @Nullable [] written;
 
@@ -126,6 +130,8 @@ final class FloorProcessors {
   /** Writes on a backup what {@link WriteLong} wrote on the owner. */
   static final class BackupWrite
       implements EntryProcessor<String, long[], Long>, IdentifiedDataSerializable {
+    private static final long serialVersionUID = 1L;
+
     private long[] value = new long[1];
     private long ttlSeconds;
 

@@ -16,6 +16,7 @@ import dev.limiter.spi.CampaignReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -79,8 +80,14 @@ class KeyFloodCampaignTest {
                       algorithms[a])));
     }
     String[] hot = {"hot-a", "hot-b"};
-    @SuppressWarnings("unchecked")
-    ArrayDeque<Long>[][] admittedAt = new ArrayDeque[algorithms.length][hot.length];
+    List<List<ArrayDeque<Long>>> admittedAt = new ArrayList<>();
+    for (int a = 0; a < algorithms.length; a++) {
+      List<ArrayDeque<Long>> perKey = new ArrayList<>();
+      for (int h = 0; h < hot.length; h++) {
+        perKey.add(new ArrayDeque<>());
+      }
+      admittedAt.add(perKey);
+    }
     int[][] most = new int[algorithms.length][hot.length];
     int[][] fixedCount = new int[algorithms.length][hot.length];
     long[][] fixedWindow = new long[algorithms.length][hot.length];
@@ -114,10 +121,7 @@ class KeyFloodCampaignTest {
             most[a][h] = Math.max(most[a][h], ++fixedCount[a][h]);
             over += fixedCount[a][h] > MAX ? 1 : 0;
           } else {
-            ArrayDeque<Long> times =
-                admittedAt[a][h] == null
-                    ? (admittedAt[a][h] = new ArrayDeque<>())
-                    : admittedAt[a][h];
+            ArrayDeque<Long> times = admittedAt.get(a).get(h);
             times.addLast(now);
             while (times.peekFirst() <= now - window) {
               times.removeFirst();

@@ -91,7 +91,7 @@ class StallTest {
   private static long run(Algorithm algorithm, StallingClock clock, long label) {
     CaffeineStore store = CaffeineStore.builder().maximumSize(1_000).clock(clock).build();
     Map<String, long[]> reference = new HashMap<>();
-    Random random = new Random(algorithm.ordinal());
+    Random random = new Random(algorithm.code());
     long[] windows = {Duration.ofSeconds(1).toNanos(), Duration.ofSeconds(20).toNanos()};
     String[] keys = {"a", "b", "c"};
     for (int i = 0; i < 120; i++) {

@@ -134,7 +134,7 @@ record DemoOptions(
 
   private static List<String> members(String value) {
     List<String> members = new ArrayList<>();
-    for (String member : value.split(",")) {
+    for (String member : value.split(",", -1)) {
       String address = member.strip();
       int colon = address.lastIndexOf(':');
       boolean valid = colon > 0 && colon < address.length() - 1;

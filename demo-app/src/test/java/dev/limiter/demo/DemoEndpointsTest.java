@@ -279,7 +279,8 @@ class DemoEndpointsTest {
 
   /**
    * Sends 20 messages from {@code key}: three to each of {@code prefix0..5}, with a fourth to each
-   * that the pair limit refuses and that takes nothing from the day, then two to {@code prefix6}.
+   * that the pair limit refuses and that takes nothing from the day, then two to the sixth
+   * recipient, {@code prefix} followed by 6.
    *
    * @return the response to the twentieth
    */

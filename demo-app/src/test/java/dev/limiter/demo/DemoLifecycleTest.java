@@ -212,7 +212,7 @@ class DemoLifecycleTest {
       for (int i = 0; i < modes.size(); i++) {
         Process demo = starting.get(i);
         String mode = modes.get(i);
-        Matcher started = STARTED.matcher(startedLine(demo, Duration.ofSeconds(120)));
+        Matcher started = STARTED.matcher(startedLine(demo, Duration.ofMinutes(2)));
         String outcome;
         if (started.matches()) {
           long start = System.nanoTime();

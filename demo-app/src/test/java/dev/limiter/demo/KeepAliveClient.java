@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,7 @@ final class KeepAliveClient implements AutoCloseable {
   private final InputStream in;
 
   KeepAliveClient(int port) throws IOException {
-    socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
     socket.setSoTimeout(10_000);
     socket.setTcpNoDelay(true);
     out = socket.getOutputStream();
@@ -55,9 +56,9 @@ final class KeepAliveClient implements AutoCloseable {
       }
     }
     if (chunked) {
-      for (long size = Long.parseLong(line().split(";")[0].strip(), 16);
+      for (long size = Long.parseLong(line().split(";", -1)[0].strip(), 16);
           size > 0;
-          size = Long.parseLong(line().split(";")[0].strip(), 16)) {
+          size = Long.parseLong(line().split(";", -1)[0].strip(), 16)) {
         skip(size);
         line();
       }

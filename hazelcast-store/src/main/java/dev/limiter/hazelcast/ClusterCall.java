@@ -45,6 +45,9 @@ final class ClusterCall implements RateLimitStore {
     }
   }
 
+  /** The failure domain of keys whose partition has no owner now: one for all of them. */
+  static final String NO_OWNER = "the key's partition has no owner now";
+
   /** When an owner last answered a call, in {@link System#nanoTime()}. */
   private static final class Health {
     volatile long answeredAt = System.nanoTime();
@@ -98,7 +101,7 @@ final class ClusterCall implements RateLimitStore {
     if (health.size() > MAX_OWNERS) {
       health.clear(); // members come and go; a forgotten one counts as answering for maxWait
     }
-    Health owners = health.computeIfAbsent(owner == null ? "unknown" : owner, o -> new Health());
+    Health owners = health.computeIfAbsent(owner, o -> new Health());
     long[] answer;
     try {
       CompletableFuture<long[]> call =
@@ -128,15 +131,15 @@ final class ClusterCall implements RateLimitStore {
    * Waits on for a call past the budget while its owner keeps answering other calls, up to {@code
    * maxWait} from the start; an answer that comes later still marks the owner as answering.
    */
-  private long[] awaitBusy(
-      CompletableFuture<long[]> call, Health owners, long start, @Nullable Object owner)
+  private long[] awaitBusy(CompletableFuture<long[]> call, Health owners, long start, Object owner)
       throws InterruptedException, ExecutionException {
-    call.whenComplete(
-        (answer, failure) -> {
-          if (failure == null) {
-            owners.answeredAt = System.nanoTime();
-          }
-        });
+    var unused =
+        call.whenComplete(
+            (answer, failure) -> {
+              if (failure == null) {
+                owners.answeredAt = System.nanoTime();
+              }
+            });
     while (true) {
       long now = System.nanoTime();
       long waited = now - start;
@@ -152,14 +155,14 @@ final class ClusterCall implements RateLimitStore {
   }
 
   private StoreException timedOut(
-      @Nullable TimeoutException cause, @Nullable Object owner, long waitedNanos) {
+      @Nullable TimeoutException cause, Object owner, long waitedNanos) {
     return new StoreException(
         String.format(
             Locale.ROOT,
             "hazelcast map %s did not answer within %d ms (%s%s)",
             mapName,
             TimeUnit.NANOSECONDS.toMillis(waitedNanos),
-            owner == null ? "the key's partition has no owner now" : owner,
+            owner,
             waitedNanos >= maxWaitNanos
                 ? ", busy past the longest wait"
                 : ", not answering any call"),
@@ -167,14 +170,14 @@ final class ClusterCall implements RateLimitStore {
   }
 
   /**
-   * Returns the failure domain of {@code key}: the member that owns its partition now, or null
-   * while the partition has no owner (a migration, a member just lost).
+   * Returns the failure domain of {@code key}: the member that owns its partition now, or {@link
+   * #NO_OWNER} while the partition has no owner (a migration, a member just lost).
    */
-  @Nullable Object domainOf(String key) {
+  Object domainOf(String key) {
     try {
       Member owner = instance.getPartitionService().getPartition(key).getOwner();
       if (owner == null) {
-        return null;
+        return NO_OWNER;
       }
       Owner known = owners.get(owner.getUuid());
       if (known == null) {
@@ -187,7 +190,7 @@ final class ClusterCall implements RateLimitStore {
       }
       return known;
     } catch (RuntimeException e) {
-      return null; // an instance shutting down, a client not connected yet
+      return NO_OWNER; // an instance shutting down, a client not connected yet
     }
   }
 

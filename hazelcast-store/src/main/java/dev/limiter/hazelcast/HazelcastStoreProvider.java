@@ -266,10 +266,11 @@ public final class HazelcastStoreProvider implements StoreProvider {
     }
   }
 
-  private static IllegalArgumentException unreadable(String file, Exception e) {
-    if (e instanceof UncheckedIOException unchecked) {
-      e = unchecked.getCause();
-    }
+  private static IllegalArgumentException unreadable(String file, Exception failure) {
+    Throwable e =
+        failure instanceof UncheckedIOException unchecked && unchecked.getCause() != null
+            ? unchecked.getCause()
+            : failure;
     return new IllegalArgumentException(
         String.format(
             Locale.ROOT,

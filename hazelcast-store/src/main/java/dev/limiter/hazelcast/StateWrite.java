@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 final class StateWrite
     implements EntryProcessor<String, long[], long[]>, IdentifiedDataSerializable {
 
+  private static final long serialVersionUID = 1L;
+
   private long[] state;
   private long ttlSeconds;
 

@@ -39,7 +39,7 @@ final class StepProcessor
         IdentifiedDataSerializable,
         HazelcastInstanceAware {
 
-  private static final Algorithm[] ALGORITHMS = Algorithm.values();
+  private static final long serialVersionUID = 1L;
 
   private @Nullable Step step;
   private long ttlSeconds;
@@ -138,7 +138,7 @@ final class StepProcessor
   @Override
   public void writeData(ObjectDataOutput out) throws IOException {
     Step current = requireStep();
-    out.writeByte(current.algorithm().ordinal());
+    out.writeByte(current.algorithm().code());
     out.writeLong(current.windowNanos());
     out.writeInt((int) current.limit());
     out.writeInt((int) current.cost());
@@ -150,10 +150,11 @@ final class StepProcessor
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
-    int algorithm = in.readByte();
-    if (algorithm < 0 || algorithm >= ALGORITHMS.length) {
-      throw new IOException(
-          "unknown algorithm " + algorithm + "; are all members on the same limiter-api version?");
+    Algorithm algorithm;
+    try {
+      algorithm = Algorithm.ofCode(in.readByte());
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage() + " Are all members on the same limiter version?", e);
     }
     long windowNanos = in.readLong();
     long limit = in.readInt();
@@ -161,8 +162,7 @@ final class StepProcessor
     boolean release = in.readBoolean();
     long stampNanos = in.readLong();
     long generation = in.readLong();
-    step =
-        new Step(ALGORITHMS[algorithm], windowNanos, limit, cost, release, stampNanos, generation);
+    step = new Step(algorithm, windowNanos, limit, cost, release, stampNanos, generation);
     ttlSeconds = in.readLong();
   }
 }

@@ -78,7 +78,7 @@ final class Freeze implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
       }
-      return Boolean.TRUE;
+      return true;
     }
 
     @Override

@@ -104,7 +104,8 @@ class FrozenMemberTest {
       // a key's partition is the same in every map: each mode has its own map, the same keys
       int[] before = spendThenAsk(store, healthy, 0);
       spendThenAsk(store, lost, 0);
-      try (Freeze freeze = Freeze.member(cluster, frozen)) {
+      Freeze freeze = Freeze.member(cluster, frozen);
+      try {
         int[] lostCounts = ask(store, lost, 2, new int[2]);
         int[] healthyCounts = ask(store, healthy, 3, new int[2]);
         assertThat(healthyCounts[1]).as("%s: healthy keys refused", mode).isZero();
@@ -112,6 +113,8 @@ class FrozenMemberTest {
         if (mode == FailureMode.FAIL_CLOSED) {
           assertThat(lostCounts[1]).as("the frozen member's keys are refused").isPositive();
         }
+      } finally {
+        freeze.close();
       }
       assertThat(before[1]).isZero();
     }
@@ -142,10 +145,13 @@ class FrozenMemberTest {
               () -> {
                 long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
                 while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
-                  try (Freeze freeze = Freeze.member(cluster, busy)) {
+                  Freeze freeze = Freeze.member(cluster, busy);
+                  try {
                     Thread.sleep(300);
                   } catch (InterruptedException e) {
                     return;
+                  } finally {
+                    freeze.close();
                   }
                   try {
                     Thread.sleep(100);

@@ -61,13 +61,14 @@ class HazelcastStoreTest {
   void decidesExactlyAsTheAlgorithmDoesLocally(Algorithm algorithm) {
     RateLimitStore store = cluster.createStore(clock);
     Map<String, long[]> reference = new HashMap<>();
-    Random random = new Random(42 + algorithm.ordinal());
+    Random random = new Random(42 + algorithm.code());
     String[] keys = {"alice", "bob", "carol", "dave"};
     long window = 10 * SECOND;
     for (int i = 0; i < 400; i++) {
       String key = keys[random.nextInt(keys.length)];
-      long limit = 5 + random.nextInt(2) * 3; // 5 or 8: a limit change carries the used units over
-      long cost = 1 + random.nextInt(2);
+      long limit =
+          5L + random.nextInt(2) * 3L; // 5 or 8: a limit change carries the used units over
+      long cost = 1L + random.nextInt(2);
       Step step = Step.acquire(algorithm, window, limit, cost);
       StepResult expected = applyLocally(reference, key, step);
       StepResult actual = store.apply(key, step);

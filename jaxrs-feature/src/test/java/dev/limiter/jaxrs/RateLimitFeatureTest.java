@@ -41,13 +41,14 @@ class RateLimitFeatureTest {
     CaffeineStore store = CaffeineStore.builder().clock(CLOCK).build();
     RateLimitConfig config =
         RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build();
+    feature = RateLimitFeature.builder().store(store).config(config).build();
     ResourceConfig app =
         new ResourceConfig(
                 Resources.Api.class,
                 Resources.Account.class,
                 Resources.ContractResource.class,
                 Resources.TestAuthentication.class)
-            .register(feature = RateLimitFeature.builder().store(store).config(config).build());
+            .register(feature);
     server = TestServer.start(app);
   }
 

@@ -107,8 +107,13 @@ final class TestServer implements AutoCloseable {
     return fields;
   }
 
+  /** Stops the server; a failure to stop fails the test that closes it. */
   @Override
-  public void close() throws Exception {
-    server.stop();
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("the test server did not stop", e);
+    }
   }
 }

@@ -87,7 +87,9 @@ public final class FailoverStore implements RateLimitStore {
   private static final long LOCAL_DECISION = 1L << 32;
 
   /** The failure domain of every key when none is configured: one circuit for the store. */
-  private static final Function<String, ?> ONE_DOMAIN = key -> "the store";
+  private static Object oneDomain(String key) {
+    return "the store";
+  }
 
   /** The domain of keys whose domain function answers null (a partition without an owner). */
   private static final String UNKNOWN_DOMAIN = "an unknown place";
@@ -104,7 +106,7 @@ public final class FailoverStore implements RateLimitStore {
   private final long logIntervalNanos;
   private final @Nullable LocalStore local;
 
-  private final Function<String, ?> domainOf;
+  private final Function<String, ? extends @Nullable Object> domainOf;
   private final IntSupplier fallbackNodes;
 
   /** The circuit of the one domain when no failure domains are configured. */
@@ -131,9 +133,9 @@ public final class FailoverStore implements RateLimitStore {
             ? new LocalStore(builder.fallbackMaximumSize, clock)
             : null;
     this.nextReportAt = new AtomicLong(clock.epochNanos());
-    this.domainOf = builder.domainOf;
+    this.domainOf = builder.domainOf != null ? builder.domainOf : FailoverStore::oneDomain;
     this.fallbackNodes = builder.fallbackNodes;
-    this.single = builder.domainOf == ONE_DOMAIN ? new Circuit("the store") : null;
+    this.single = builder.domainOf == null ? new Circuit("the store") : null;
   }
 
   /**
@@ -460,7 +462,7 @@ public final class FailoverStore implements RateLimitStore {
     private Duration openInterval = DEFAULT_OPEN_INTERVAL;
     private Duration logInterval = DEFAULT_LOG_INTERVAL;
     private int fallbackMaximumSize = DEFAULT_FALLBACK_MAXIMUM_SIZE;
-    private Function<String, ?> domainOf = ONE_DOMAIN;
+    private @Nullable Function<String, ? extends @Nullable Object> domainOf;
     private IntSupplier fallbackNodes = () -> 1;
 
     private Builder(RateLimitStore primary) {
@@ -588,7 +590,7 @@ public final class FailoverStore implements RateLimitStore {
      *     domain is not known now (all such keys share one circuit)
      * @return this builder
      */
-    public Builder failureDomain(Function<String, ?> domainOf) {
+    public Builder failureDomain(Function<String, ? extends @Nullable Object> domainOf) {
       this.domainOf = Objects.requireNonNull(domainOf, "domainOf");
       return this;
     }

@@ -237,12 +237,12 @@ public record Step(
     if (window < MIN_WINDOW_NANOS || window > MAX_WINDOW_NANOS) {
       throw new IllegalArgumentException("not a rate-limit state: tag " + tag);
     }
-    int ordinal = (int) (tag & 3);
-    if (ordinal == Algorithm.SLIDING_WINDOW.ordinal()) {
+    int code = (int) (tag & 3);
+    if (code == Algorithm.SLIDING_WINDOW.code()) {
       return SlidingWindow.SLOTS * SlidingWindow.slotNanos(window);
-    } else if (ordinal == Algorithm.FIXED_WINDOW.ordinal()) {
+    } else if (code == Algorithm.FIXED_WINDOW.code()) {
       return window;
-    } else if (ordinal == Algorithm.TOKEN_BUCKET.ordinal() && state.length > 2) {
+    } else if (code == Algorithm.TOKEN_BUCKET.code() && state.length > 2) {
       return TokenBucket.expiryNanosOf(window, TokenBucket.storedLimit(state));
     }
     throw new IllegalArgumentException("not a rate-limit state: tag " + tag);
@@ -328,7 +328,7 @@ public record Step(
 
   /** The first element of a state for this step, without the store's bits. */
   long tag() {
-    return (windowNanos << 2) | algorithm.ordinal();
+    return (windowNanos << 2) | algorithm.code();
   }
 
   /** The tag of a state: its first element without the store's bits. */
@@ -356,15 +356,12 @@ public record Step(
     if (window < MIN_WINDOW_NANOS || window > MAX_WINDOW_NANOS) {
       return false;
     }
-    int ordinal = (int) (tag & 3);
-    if (ordinal == Algorithm.SLIDING_WINDOW.ordinal()
-        && state.length == SlidingWindow.STATE_LENGTH) {
+    int code = (int) (tag & 3);
+    if (code == Algorithm.SLIDING_WINDOW.code() && state.length == SlidingWindow.STATE_LENGTH) {
       return SlidingWindow.holdsUnits(state, window, nowNanos);
-    } else if (ordinal == Algorithm.FIXED_WINDOW.ordinal()
-        && state.length == FixedWindow.STATE_LENGTH) {
+    } else if (code == Algorithm.FIXED_WINDOW.code() && state.length == FixedWindow.STATE_LENGTH) {
       return FixedWindow.holdsUnits(state, window, nowNanos);
-    } else if (ordinal == Algorithm.TOKEN_BUCKET.ordinal()
-        && state.length == TokenBucket.STATE_LENGTH) {
+    } else if (code == Algorithm.TOKEN_BUCKET.code() && state.length == TokenBucket.STATE_LENGTH) {
       return TokenBucket.holdsUnits(state, nowNanos);
     }
     return false;
@@ -383,10 +380,10 @@ public record Step(
       throw new IllegalArgumentException("states of different algorithms or windows do not merge");
     }
     long window = tag >>> 2;
-    int ordinal = (int) (tag & 3);
-    if (ordinal == Algorithm.SLIDING_WINDOW.ordinal()) {
+    int code = (int) (tag & 3);
+    if (code == Algorithm.SLIDING_WINDOW.code()) {
       SlidingWindow.absorb(into, from);
-    } else if (ordinal == Algorithm.FIXED_WINDOW.ordinal()) {
+    } else if (code == Algorithm.FIXED_WINDOW.code()) {
       FixedWindow.absorb(into, from, window, nowNanos);
     } else {
       TokenBucket.absorb(into, from);

@@ -11,6 +11,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,17 @@ import java.util.regex.Pattern;
  * tests.
  */
 public final class RawHttp {
+
+  /** 127.0.0.1, without a name lookup. */
+  private static final InetAddress LOOPBACK = loopback();
+
+  private static InetAddress loopback() {
+    try {
+      return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   private static final Pattern FIELD =
       Pattern.compile(
@@ -87,7 +100,7 @@ public final class RawHttp {
         concat(head, "Host: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(ISO_8859_1));
     byte[] answer;
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+      socket.connect(new InetSocketAddress(LOOPBACK, port), 5_000);
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       out.write(request);
@@ -139,7 +152,7 @@ public final class RawHttp {
     int at = 0;
     while (true) {
       int lineEnd = text.indexOf("\r\n", at);
-      int size = Integer.parseInt(text.substring(at, lineEnd).split(";")[0].strip(), 16);
+      int size = Integer.parseInt(text.substring(at, lineEnd).split(";", -1)[0].strip(), 16);
       if (size == 0) {
         return out.toByteArray();
       }

@@ -278,7 +278,7 @@ class AlgorithmContractTest {
 
   private static void forEachStep(Algorithm algorithm, boolean backwards, StepCheck check) {
     for (int i = 0; i < TRACES; i++) {
-      Trace trace = new Trace(algorithm, 31L * i + algorithm.ordinal(), backwards);
+      Trace trace = new Trace(algorithm, 31L * i + algorithm.code(), backwards);
       KeyState key = new KeyState();
       for (int s = 0; s < STEPS; s++) {
         Step step = trace.next();
@@ -308,7 +308,7 @@ class AlgorithmContractTest {
       this.algorithm = algorithm;
       this.backwards = backwards;
       this.window = WINDOWS[random.nextInt(WINDOWS.length)];
-      this.limit = 1 + random.nextInt(random.nextBoolean() ? 5 : 50);
+      this.limit = 1L + random.nextInt(random.nextBoolean() ? 5 : 50);
       this.now = T0 + random.nextLong(window);
     }
 

@@ -27,7 +27,24 @@ class ConcurrentMapStoreTest extends StoreCompatibilityKit {
   /** A {@link ConcurrentHashMap} whose entries expire lazily, on the next access. */
   static final class ConcurrentMapStore implements RateLimitStore {
 
-    private record Entry(long[] state, long expiresAtNanos) {}
+    /** A key's state and when it expires (a class: a record's equals would compare the array). */
+    private static final class Entry {
+      private final long[] state;
+      private final long expiresAtNanos;
+
+      Entry(long[] state, long expiresAtNanos) {
+        this.state = state;
+        this.expiresAtNanos = expiresAtNanos;
+      }
+
+      long[] state() {
+        return state;
+      }
+
+      long expiresAtNanos() {
+        return expiresAtNanos;
+      }
+    }
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final Clock clock;

@@ -27,7 +27,7 @@ class EvictionSummaryTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void aKeyStartsAgainWithAtLeastItsOwnUnits(Algorithm algorithm) {
-    Random random = new Random(11 + algorithm.ordinal());
+    Random random = new Random(11 + algorithm.code());
     for (int round = 0; round < 200; round++) {
       EvictionSummary summary = new EvictionSummary(4);
       long window = (1 + random.nextInt(60)) * SECOND;
@@ -36,7 +36,7 @@ class EvictionSummaryTest {
       long now = T0 + random.nextInt(1_000) * SECOND;
       for (int k = 0; k < 12; k++) {
         KeyState state = new KeyState();
-        long limit = 1 + random.nextInt(20);
+        long limit = 1L + random.nextInt(20);
         for (int i = random.nextInt(30); i > 0; i--) {
           state.apply(Step.acquire(algorithm, window, limit, 1 + random.nextInt(3)), now);
           now += random.nextInt(2_000) * 1_000_000L;

@@ -111,7 +111,9 @@ class FailoverStoreTest {
 
   private List<LogRecord> warnings() {
     synchronized (logged) {
-      return logged.stream().filter(r -> r.getLevel() == java.util.logging.Level.WARNING).toList();
+      return logged.stream()
+          .filter(r -> r.getLevel().equals(java.util.logging.Level.WARNING))
+          .toList();
     }
   }
 

@@ -106,14 +106,11 @@ class SlidingWindowReferenceTest {
 
   /** Windows from 1 ms to 10 s: round ones, and odd ones whose sub-windows are rounded up. */
   private static long window(SplittableRandom random) {
-    switch (random.nextInt(4)) {
-      case 0:
-        return new long[] {Step.MIN_WINDOW_NANOS, SECOND, 10 * SECOND}[random.nextInt(3)];
-      case 1:
-        return Step.MIN_WINDOW_NANOS + random.nextLong(9 * Step.MIN_WINDOW_NANOS);
-      default:
-        return Step.MIN_WINDOW_NANOS + random.nextLong(10 * SECOND);
-    }
+    return switch (random.nextInt(4)) {
+      case 0 -> new long[] {Step.MIN_WINDOW_NANOS, SECOND, 10 * SECOND}[random.nextInt(3)];
+      case 1 -> Step.MIN_WINDOW_NANOS + random.nextLong(9 * Step.MIN_WINDOW_NANOS);
+      default -> Step.MIN_WINDOW_NANOS + random.nextLong(10 * SECOND);
+    };
   }
 
   /** Bursts, steady traffic near the limit's rate, and pauses longer than the window. */

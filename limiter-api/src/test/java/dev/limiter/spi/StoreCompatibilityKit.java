@@ -612,7 +612,7 @@ public abstract class StoreCompatibilityKit {
             }
           }
         });
-    assertThat(sum(admitted)).isEqualTo(3 * keys);
+    assertThat(sum(admitted)).isEqualTo(3L * keys);
     assertThat(toArray(admitted)).as("admissions per key").containsOnly(3);
     assertStoredKeys(keys);
   }

@@ -241,7 +241,7 @@ public final class RateLimitFilter implements Filter {
       throw new ServletException(
           "RateLimitFilter was not initialized: the container must call init");
     }
-    request.setAttribute(DECIDED, Boolean.TRUE);
+    request.setAttribute(DECIDED, true);
     EndpointLimits limits;
     try {
       limits = found.limitsFor(http);

@@ -85,7 +85,7 @@ final class UrlPolicies {
       return new UrlPolicies(policies);
     }
     Set<String> names = new LinkedHashSet<>();
-    for (String item : list.get().split(",")) {
+    for (String item : list.get().split(",", -1)) {
       String name = item.strip();
       if (!name.isEmpty() && !names.add(name)) {
         throw new IllegalArgumentException(
@@ -114,7 +114,7 @@ final class UrlPolicies {
     }
     List<Pattern> patterns = new ArrayList<>();
     String patternKey = PREFIX + name + ".pattern";
-    for (String item : required(config, patternKey).split(",")) {
+    for (String item : required(config, patternKey).split(",", -1)) {
       patterns.add(pattern(patternKey, item.strip()));
     }
     String windowKey = PREFIX + name + ".window";
@@ -268,7 +268,7 @@ final class UrlPolicies {
 
   private static Set<String> methods(String key, String value) {
     Set<String> methods = new LinkedHashSet<>();
-    for (String item : value.split(",")) {
+    for (String item : value.split(",", -1)) {
       String method = item.strip().toUpperCase(Locale.ROOT);
       if (method.isEmpty()) {
         continue;
@@ -284,7 +284,7 @@ final class UrlPolicies {
     return Set.copyOf(methods);
   }
 
-  private static IllegalArgumentException invalid(String key, String value, String why) {
+  private static IllegalArgumentException invalid(String key, String value, @Nullable String why) {
     return new IllegalArgumentException(
         String.format(Locale.ROOT, "invalid %s=\"%s\": %s", key, value, why));
   }

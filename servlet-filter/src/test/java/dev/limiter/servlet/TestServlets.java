@@ -24,6 +24,8 @@ final class TestServlets {
   /** Limited at class level: every method. */
   @RateLimit(name = "class-limited", window = "1m", max = 2, key = "apiKey")
   public static final class ClassLimited extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response)
         throws IOException {
@@ -39,6 +41,8 @@ final class TestServlets {
 
   /** Limited on doGet only: GET is limited, POST is not. */
   public static final class MethodLimited extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
     @Override
     @RateLimit(name = "get-only", window = "1m", max = 1, key = "header:X-User")
     protected void doGet(HttpServletRequest request, HttpServletResponse response)
@@ -56,6 +60,8 @@ final class TestServlets {
   /** Answers from another thread through an AsyncContext. */
   @RateLimit(name = "async", window = "1m", max = 1, key = "apiKey")
   public static final class Async extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) {
       AsyncContext async = request.startAsync();
@@ -78,6 +84,8 @@ final class TestServlets {
    */
   @RateLimit(name = "per-user", window = "1m", max = 2, key = "query:user")
   public static final class QueryKeyed extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response)
         throws IOException {
@@ -95,6 +103,8 @@ final class TestServlets {
   /** Keyed on the client address, for the trusted-proxy tests. */
   @RateLimit(name = "per-ip", window = "1h", max = 1, key = "ip")
   public static final class IpKeyed extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response)
         throws IOException {
@@ -104,6 +114,8 @@ final class TestServlets {
 
   /** No annotation: unlimited unless a URL policy matches its path. */
   public static final class Plain extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response)
         throws IOException {
@@ -119,6 +131,8 @@ final class TestServlets {
 
   /** An invalid annotation: window "60x". */
   public static final class InvalidWindow extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
     @Override
     @RateLimit(name = "broken", window = "60x", max = 1, key = "ip")
     protected void doGet(HttpServletRequest request, HttpServletResponse response)
@@ -129,6 +143,8 @@ final class TestServlets {
 
   /** A limit on a path parameter, which servlets do not have. */
   public static final class PathKeyed extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
     @Override
     @RateLimit(name = "by-path", window = "1m", max = 1, key = "path:id")
     protected void doGet(HttpServletRequest request, HttpServletResponse response)
