@@ -6,8 +6,8 @@ package dev.limiter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limiter.spi.FailoverStore;
-import dev.limiter.spi.FailureMode;
+import dev.limiter.failover.FailoverStore;
+import dev.limiter.failover.FailureMode;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;

@@ -7,7 +7,7 @@ package dev.limiter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.limiter.spi.CampaignReport;
+import dev.limiter.testing.CampaignReport;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

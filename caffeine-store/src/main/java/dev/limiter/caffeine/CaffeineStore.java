@@ -10,7 +10,8 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.limiter.Clock;
-import dev.limiter.spi.EvictionSummary;
+import dev.limiter.algorithm.EvictionSummary;
+import dev.limiter.algorithm.States;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;
@@ -90,7 +91,7 @@ public final class CaffeineStore implements RateLimitStore {
    * extra = STEP_MARGIN (M) + P + CAFFEINE_READ_TOLERANCE (TOL), from its own clock reading; the
    * store read the clock at t0 before that reading ("marks" the key at t0). Caffeine may skip a
    * read's change of up to TOL, so the expiry is at least t0 + E + M + P either way. A later step
-   * at `now` needs at most E (Step.updatesInPlace: the step neither replaces the state nor needs a
+   * at `now` needs at most E (States.updatesInPlace: the step neither replaces the state nor needs a
    * longer expiry), so the expiry covers it when now - t0 < P. Two fast paths use that:
    *
    *   - Recent keys: a small table, one slot per key hash, of (key, state, t0, P) written at each
@@ -171,7 +172,7 @@ public final class CaffeineStore implements RateLimitStore {
       long[] state = recent.state;
       synchronized (state) {
         long now = clock.epochNanos();
-        if (step.updatesInPlace(state) && now - recent.markedAt < recent.periodNanos) {
+        if (States.updatesInPlace(step, state) && now - recent.markedAt < recent.periodNanos) {
           step.applyTo(state, now, result);
           return;
         }
@@ -181,8 +182,8 @@ public final class CaffeineStore implements RateLimitStore {
     if (state != null) {
       synchronized (state) {
         long now = clock.epochNanos();
-        if (step.updatesInPlace(state)
-            && Step.storeBits(state)
+        if (States.updatesInPlace(step, state)
+            && States.storeBits(state)
                 == period(now, refreshPeriodNanos(Step.expiryNanosOf(state)), hash)) {
           step.applyTo(state, now, result);
           return;
@@ -192,9 +193,9 @@ public final class CaffeineStore implements RateLimitStore {
       state = cache.getIfPresent(key); // a recorded read: refreshes the expiry, see KeyExpiry
       if (state != null) {
         synchronized (state) {
-          if (step.updatesInPlace(state)) {
+          if (States.updatesInPlace(step, state)) {
             long periodNanos = refreshPeriodNanos(Step.expiryNanosOf(state));
-            Step.setStoreBits(state, period(before, periodNanos, hash));
+            States.setStoreBits(state, period(before, periodNanos, hash));
             step.applyTo(state, clock.epochNanos(), result);
             recents[slot] = new Recent(key, state, before, periodNanos);
             return;
@@ -306,7 +307,7 @@ public final class CaffeineStore implements RateLimitStore {
       }
       synchronized (current) {
         long[] state = step.prepare(current);
-        if (state == current && !step.updatesInPlace(current)) {
+        if (state == current && !States.updatesInPlace(step, current)) {
           state = current.clone(); // a token bucket's new interval: the new expiry gets a new array
         }
         if (state != current) {
@@ -322,7 +323,7 @@ public final class CaffeineStore implements RateLimitStore {
       long now = clock.epochNanos();
       step.applyTo(state, now, result);
       periodNanos = refreshPeriodNanos(Step.expiryNanosOf(state));
-      Step.setStoreBits(state, period(now, periodNanos, key.hashCode()));
+      States.setStoreBits(state, period(now, periodNanos, key.hashCode()));
       markedAt = now;
     }
   }

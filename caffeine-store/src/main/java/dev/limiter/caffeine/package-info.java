@@ -9,4 +9,5 @@
 @NullMarked
 package dev.limiter.caffeine;
 
+import dev.limiter.spi.RateLimitStore;
 import org.jspecify.annotations.NullMarked;

@@ -11,7 +11,7 @@ import dev.limiter.ManualClock;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;
-import dev.limiter.spi.StoreCompatibilityKit;
+import dev.limiter.test.StoreCompatibilityKit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,7 +12,7 @@ import dev.limiter.ManualClock;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.RateLimitPolicy;
 import dev.limiter.RateLimiter;
-import dev.limiter.spi.CampaignReport;
+import dev.limiter.testing.CampaignReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

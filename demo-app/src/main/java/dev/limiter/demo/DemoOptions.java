@@ -4,8 +4,8 @@
  */
 package dev.limiter.demo;
 
+import dev.limiter.failover.FailureMode;
 import dev.limiter.http.HeaderDialect;
-import dev.limiter.spi.FailureMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

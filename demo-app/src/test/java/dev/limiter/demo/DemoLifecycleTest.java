@@ -227,7 +227,7 @@ class DemoLifecycleTest {
           assertThat(demo.exitValue()).as("%s exit status", mode).isNotZero();
           outcome = "exited " + demo.exitValue();
         }
-        dev.limiter.spi.CampaignReport.of("demo-startup")
+        dev.limiter.testing.CampaignReport.of("demo-startup")
             .with("peer", "SIGSTOP")
             .with("mode", mode)
             .with("outcome", outcome.replace(' ', '_'))

@@ -40,7 +40,7 @@ class DemoOptionsTest {
                 "caffeine",
                 5701,
                 List.of(),
-                dev.limiter.spi.FailureMode.LOCAL_FALLBACK));
+                dev.limiter.failover.FailureMode.LOCAL_FALLBACK));
     assertThat(DemoOptions.parse(List.of("--port", "65535")).port()).isEqualTo(65535);
   }
 
@@ -124,9 +124,9 @@ class DemoOptionsTest {
     assertThat(options.store()).isEqualTo("hazelcast");
     assertThat(options.hazelcastPort()).isEqualTo(5702);
     assertThat(options.hazelcastMembers()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
-    assertThat(options.onStoreFailure()).isEqualTo(dev.limiter.spi.FailureMode.FAIL_OPEN);
+    assertThat(options.onStoreFailure()).isEqualTo(dev.limiter.failover.FailureMode.FAIL_OPEN);
     assertThat(DemoOptions.defaults().onStoreFailure())
-        .isEqualTo(dev.limiter.spi.FailureMode.LOCAL_FALLBACK);
+        .isEqualTo(dev.limiter.failover.FailureMode.LOCAL_FALLBACK);
     assertThat(DemoOptions.defaults().hazelcastPort()).isEqualTo(5701);
     assertThat(DemoOptions.defaults().hazelcastMembers()).isEmpty();
   }

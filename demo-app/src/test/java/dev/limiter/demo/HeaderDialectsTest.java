@@ -8,7 +8,7 @@ import static dev.limiter.demo.TestDemo.limiterFieldLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limiter.http.HeaderDialect;
-import dev.limiter.http.RawHttp;
+import dev.limiter.testing.RawHttp;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

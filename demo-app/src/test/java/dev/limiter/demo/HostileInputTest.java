@@ -8,7 +8,7 @@ import static dev.limiter.demo.TestDemo.field;
 import static dev.limiter.demo.TestDemo.number;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limiter.http.RawHttp;
+import dev.limiter.testing.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -6,8 +6,8 @@ package dev.limiter.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limiter.http.RawHttp;
-import dev.limiter.spi.CampaignReport;
+import dev.limiter.testing.CampaignReport;
+import dev.limiter.testing.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

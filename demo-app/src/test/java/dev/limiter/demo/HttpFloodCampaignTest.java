@@ -6,7 +6,7 @@ package dev.limiter.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limiter.spi.CampaignReport;
+import dev.limiter.testing.CampaignReport;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import static dev.limiter.demo.TestDemo.number;
 import static dev.limiter.demo.TestDemo.rateLimitedBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limiter.http.RawHttp;
+import dev.limiter.testing.RawHttp;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;

@@ -6,7 +6,7 @@ package dev.limiter.demo;
 
 import dev.limiter.ManualClock;
 import dev.limiter.RateLimitConfig;
-import dev.limiter.http.RawHttp;
+import dev.limiter.testing.RawHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -14,4 +14,5 @@
 @NullMarked
 package dev.limiter.hazelcast;
 
+import dev.limiter.spi.RateLimitStore;
 import org.jspecify.annotations.NullMarked;

@@ -14,9 +14,9 @@ import dev.limiter.ManualClock;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.RateLimitPolicy;
 import dev.limiter.RateLimiter;
-import dev.limiter.spi.CampaignReport;
-import dev.limiter.spi.FailureMode;
+import dev.limiter.failover.FailureMode;
 import dev.limiter.spi.StoreException;
+import dev.limiter.testing.CampaignReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,7 +60,7 @@ class ClusterFaultsCampaignTest {
   private static final String STORE_KEY = "account:";
   private static final int SCALE = Integer.getInteger("reliability.scale", 1);
   private static final Duration FAULT = Duration.ofMillis(2_500L * SCALE);
-  private static final Logger FAILOVER_LOG = Logger.getLogger("dev.limiter.spi.FailoverStore");
+  private static final Logger FAILOVER_LOG = Logger.getLogger("dev.limiter.failover.FailoverStore");
 
   enum Fault {
     KILL_ONE,

@@ -11,7 +11,7 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import dev.limiter.Algorithm;
 import dev.limiter.ManualClock;
-import dev.limiter.spi.FailureMode;
+import dev.limiter.failover.FailureMode;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;
 import dev.limiter.spi.StoreException;
@@ -44,7 +44,7 @@ class FailureModesTest {
   private static HazelcastInstance client;
   private static final Map<FailureMode, HazelcastStore> memberStores =
       new EnumMap<>(FailureMode.class);
-  private static final Logger FAILOVER_LOG = Logger.getLogger("dev.limiter.spi.FailoverStore");
+  private static final Logger FAILOVER_LOG = Logger.getLogger("dev.limiter.failover.FailoverStore");
 
   private final ManualClock clock = ManualClock.at(Instant.parse("2026-03-01T10:00:00Z"));
 

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.core.HazelcastInstance;
 import dev.limiter.Algorithm;
 import dev.limiter.ManualClock;
-import dev.limiter.spi.FailureMode;
+import dev.limiter.failover.FailureMode;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StoreException;
@@ -35,7 +35,7 @@ class FrozenMemberTest {
   private static final long HOUR = 3_600_000_000_000L;
   private static final int MAX = 5;
   private static final Step STEP = Step.acquire(Algorithm.FIXED_WINDOW, HOUR, MAX, 1);
-  private static final Logger FAILOVER_LOG = Logger.getLogger("dev.limiter.spi.FailoverStore");
+  private static final Logger FAILOVER_LOG = Logger.getLogger("dev.limiter.failover.FailoverStore");
 
   private static HazelcastTestCluster cluster;
   private final ManualClock clock = ManualClock.at(Instant.parse("2026-03-01T10:00:00Z"));

@@ -10,7 +10,7 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import dev.limiter.Algorithm;
 import dev.limiter.ManualClock;
-import dev.limiter.spi.FailureMode;
+import dev.limiter.failover.FailureMode;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;
 import java.time.Duration;

@@ -14,7 +14,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.limiter.Algorithm;
 import dev.limiter.ManualClock;
-import dev.limiter.spi.FailureMode;
+import dev.limiter.failover.FailureMode;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;
 import dev.limiter.spi.StoreException;
@@ -77,7 +77,8 @@ class HazelcastStoreBuilderTest {
   @Test
   void resultsTravelAsSevenNumbers() {
     StepResult result =
-        StepResult.of(false, 10, 3, 5_000, 2_000, 1_772_359_200_000_000_000L)
+        new StepResult()
+            .set(false, 10, 3, 5_000, 2_000, 1_772_359_200_000_000_000L)
             .setGeneration(0xFFFF_FFFFL);
     StepResult decoded = new StepResult();
     StepProcessor.decode(StepProcessor.encode(result), decoded);
@@ -168,7 +169,7 @@ class HazelcastStoreBuilderTest {
               .failureMode(FailureMode.FAIL_CLOSED)
               .timeout(Duration.ofSeconds(10))
               .build();
-      Logger failoverLog = Logger.getLogger("dev.limiter.spi.FailoverStore");
+      Logger failoverLog = Logger.getLogger("dev.limiter.failover.FailoverStore");
       failoverLog.setLevel(Level.OFF); // the failure is expected here
       try {
         assertThatThrownBy(

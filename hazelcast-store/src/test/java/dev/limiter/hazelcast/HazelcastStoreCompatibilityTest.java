@@ -6,7 +6,7 @@ package dev.limiter.hazelcast;
 
 import dev.limiter.ManualClock;
 import dev.limiter.spi.RateLimitStore;
-import dev.limiter.spi.StoreCompatibilityKit;
+import dev.limiter.test.StoreCompatibilityKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

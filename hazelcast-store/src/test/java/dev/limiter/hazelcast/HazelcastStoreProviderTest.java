@@ -15,7 +15,7 @@ import dev.limiter.EndpointLimits;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.RateLimitPolicy;
 import dev.limiter.RateLimiter;
-import dev.limiter.spi.FailureMode;
+import dev.limiter.failover.FailureMode;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StoreProvider;

@@ -15,7 +15,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.limiter.Clock;
 import dev.limiter.ManualClock;
-import dev.limiter.spi.FailureMode;
+import dev.limiter.failover.FailureMode;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;

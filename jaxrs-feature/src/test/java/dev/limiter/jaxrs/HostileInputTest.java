@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.limiter.ManualClock;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.caffeine.CaffeineStore;
-import dev.limiter.http.RawHttp;
+import dev.limiter.testing.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

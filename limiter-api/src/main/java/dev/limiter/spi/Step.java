@@ -5,8 +5,8 @@
 package dev.limiter.spi;
 
 import dev.limiter.Algorithm;
+import dev.limiter.algorithm.States;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,9 +19,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The state is a {@code long[]} whose first element identifies the algorithm and the window it
  * was written for. When either changes, {@link #prepare} starts the key afresh; when only the limit
  * changes (a plan upgrade, an override), the units already used still count against the new limit.
- * The top {@value #STORE_BITS} bits of that first element belong to the store that holds the state
- * ({@link #storeBits}, {@link #setStoreBits}): the algorithms neither read nor change them, and a
- * fresh state has them at 0.
+ * The top three bits of that first element are left to the store that holds the state: the
+ * algorithms neither read nor change them, and a fresh state has them at 0.
  *
  * <p>Each state also holds a generation: a number from 1 to 2<sup>32</sup> - 1 drawn at random when
  * the state is created, which {@link StepResult#generation()} reports. A release carries the
@@ -38,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  *     0 for an acquire
  * @param generation for a release, {@link StepResult#generation()} of the step that took the units,
  *     whose low 32 bits name the state (the high bits are free for a store that routes releases, as
- *     {@link FailoverStore} does); 0 for an acquire
+ *     {@link dev.limiter.failover.FailoverStore} does); 0 for an acquire
  */
 public record Step(
     Algorithm algorithm,
@@ -60,18 +59,6 @@ public record Step(
 
   /** The longest window, 3660 days. */
   public static final long MAX_WINDOW_NANOS = 3660L * 86_400L * 1_000_000_000L;
-
-  /**
-   * How many bits of a state's first element are the store's own: 3. A window of at most {@link
-   * #MAX_WINDOW_NANOS} (under 2<sup>59</sup> ns) and the algorithm fit in the other 61.
-   */
-  public static final int STORE_BITS = 3;
-
-  private static final int STORE_SHIFT = Long.SIZE - STORE_BITS;
-  private static final long TAG_MASK = -1L >>> STORE_BITS;
-
-  /** A state's generation is 32 bits; the algorithms keep it in a half-word of their state. */
-  static final long GENERATION_MASK = 0xFFFF_FFFFL;
 
   /** Validates the components. */
   public Step {
@@ -148,19 +135,7 @@ public record Step(
    *     release on a key without state it may also keep none)
    */
   public long[] prepare(long @Nullable [] stored) {
-    long tag = tag();
-    if (stored != null
-        && (release || (stored.length == stateLength() && (stored[0] & TAG_MASK) == tag))) {
-      return stored;
-    }
-    long[] fresh = new long[stateLength()];
-    fresh[0] = tag;
-    int generation;
-    do {
-      generation = ThreadLocalRandom.current().nextInt();
-    } while (generation == 0 || generation == (int) this.generation);
-    setGeneration(fresh, generation & GENERATION_MASK);
-    return fresh;
+    return States.prepare(this, stored);
   }
 
   /**
@@ -173,20 +148,7 @@ public record Step(
    * @throws IllegalArgumentException if {@code state} was not prepared for this step
    */
   public void applyTo(long[] state, long nowNanos, StepResult result) {
-    boolean prepared = state.length == stateLength() && (state[0] & TAG_MASK) == tag();
-    if (release && (!prepared || generationOf(state) != (generation & GENERATION_MASK))) {
-      nothingGivenBack(nowNanos, result); // another state than the one that took the units
-      return;
-    }
-    if (!prepared) {
-      throw new IllegalArgumentException("state was not prepared for " + this);
-    }
-    switch (algorithm) {
-      case SLIDING_WINDOW -> SlidingWindow.apply(this, state, nowNanos, result);
-      case FIXED_WINDOW -> FixedWindow.apply(this, state, nowNanos, result);
-      case TOKEN_BUCKET -> TokenBucket.apply(this, state, nowNanos, result);
-    }
-    result.setGeneration(generationOf(state));
+    States.apply(this, state, nowNanos, result);
   }
 
   /**
@@ -211,11 +173,7 @@ public record Step(
    * @return nanoseconds of idleness after which the state equals a fresh one
    */
   public long expiryNanos() {
-    return switch (algorithm) {
-      case SLIDING_WINDOW -> SlidingWindow.SLOTS * SlidingWindow.slotNanos(windowNanos);
-      case FIXED_WINDOW -> windowNanos;
-      case TOKEN_BUCKET -> limit == 0 ? windowNanos : limit * TokenBucket.intervalNanos(this) + 1;
-    };
+    return States.expiryNanos(this);
   }
 
   /**
@@ -232,166 +190,6 @@ public record Step(
    * @throws IllegalArgumentException if {@code state} is not a state of any step
    */
   public static long expiryNanosOf(long[] state) {
-    long tag = state.length == 0 ? 0 : state[0] & TAG_MASK;
-    long window = tag >>> 2;
-    if (window < MIN_WINDOW_NANOS || window > MAX_WINDOW_NANOS) {
-      throw new IllegalArgumentException("not a rate-limit state: tag " + tag);
-    }
-    int code = (int) (tag & 3);
-    if (code == Algorithm.SLIDING_WINDOW.code()) {
-      return SlidingWindow.SLOTS * SlidingWindow.slotNanos(window);
-    } else if (code == Algorithm.FIXED_WINDOW.code()) {
-      return window;
-    } else if (code == Algorithm.TOKEN_BUCKET.code() && state.length > 2) {
-      return TokenBucket.expiryNanosOf(window, TokenBucket.storedLimit(state));
-    }
-    throw new IllegalArgumentException("not a rate-limit state: tag " + tag);
-  }
-
-  /**
-   * Returns whether this step can update {@code state} in place without changing {@link
-   * #expiryNanosOf(long[]) how long the state must be kept}, which is then at least this step's
-   * {@link #expiryNanos()}: the state was prepared for this step's algorithm and window, and for a
-   * token bucket, last updated for this step's limit. A store that sets a key's expiry from its
-   * state and then updates it without a write (as the Caffeine store's fast path does) takes
-   * another path when this is false.
-   *
-   * @param state a state kept for a key
-   * @return whether {@link #prepare} returns {@code state} and the step keeps its expiry
-   */
-  public boolean updatesInPlace(long[] state) {
-    if (state.length != stateLength() || (state[0] & TAG_MASK) != tag()) {
-      return false;
-    }
-    return algorithm != Algorithm.TOKEN_BUCKET
-        || limit == 0
-        || TokenBucket.storedLimit(state) == limit;
-  }
-
-  /**
-   * Returns the {@value #STORE_BITS} bits of {@code state} that belong to the store, from 0 to 7.
-   *
-   * @param state a state returned by {@link #prepare}
-   * @return the store's bits
-   */
-  public static int storeBits(long[] state) {
-    return (int) (state[0] >>> STORE_SHIFT);
-  }
-
-  /**
-   * Sets the {@value #STORE_BITS} bits of {@code state} that belong to the store; the rest of the
-   * state is unchanged.
-   *
-   * @param state a state returned by {@link #prepare}
-   * @param bits the bits, from 0 to 7
-   * @throws IllegalArgumentException if {@code bits} is out of range
-   */
-  public static void setStoreBits(long[] state, int bits) {
-    if (bits < 0 || bits >= 1 << STORE_BITS) {
-      throw new IllegalArgumentException("store bits are from 0 to 7, was " + bits);
-    }
-    state[0] = (state[0] & TAG_MASK) | ((long) bits << STORE_SHIFT);
-  }
-
-  /**
-   * The result of a release that found another state than the one that took its units: not allowed,
-   * nothing given back, generation 0; the other values say nothing about the key.
-   */
-  void nothingGivenBack(long nowNanos, StepResult out) {
-    out.set(false, limit, 0, 0, 0, nowNanos);
-  }
-
-  /** The generation of a state of this step's algorithm: where each algorithm keeps it. */
-  private long generationOf(long[] state) {
-    return switch (algorithm) {
-      case SLIDING_WINDOW -> SlidingWindow.generation(state);
-      case FIXED_WINDOW -> FixedWindow.generation(state);
-      case TOKEN_BUCKET -> TokenBucket.generation(state);
-    };
-  }
-
-  private void setGeneration(long[] state, long generation) {
-    switch (algorithm) {
-      case SLIDING_WINDOW -> SlidingWindow.setGeneration(state, generation);
-      case FIXED_WINDOW -> FixedWindow.setGeneration(state, generation);
-      case TOKEN_BUCKET -> TokenBucket.setGeneration(state, generation);
-    }
-  }
-
-  private int stateLength() {
-    return switch (algorithm) {
-      case SLIDING_WINDOW -> SlidingWindow.STATE_LENGTH;
-      case FIXED_WINDOW -> FixedWindow.STATE_LENGTH;
-      case TOKEN_BUCKET -> TokenBucket.STATE_LENGTH;
-    };
-  }
-
-  /** The first element of a state for this step, without the store's bits. */
-  long tag() {
-    return (windowNanos << 2) | algorithm.code();
-  }
-
-  /** The tag of a state: its first element without the store's bits. */
-  static long tagOf(long[] state) {
-    return state[0] & TAG_MASK;
-  }
-
-  /** Gives {@code state}, a copy of another, a generation of its own. */
-  void renew(long[] state) {
-    long old = generationOf(state);
-    int generation;
-    do {
-      generation = ThreadLocalRandom.current().nextInt();
-    } while (generation == 0 || (generation & GENERATION_MASK) == old);
-    setGeneration(state, generation & GENERATION_MASK);
-  }
-
-  /**
-   * Whether {@code state} still holds units at {@code nowNanos}, that is, whether dropping it would
-   * give its key units back; false for anything that is not a rate-limit state.
-   */
-  static boolean holdsUnits(long[] state, long nowNanos) {
-    long tag = state.length == 0 ? 0 : state[0] & TAG_MASK;
-    long window = tag >>> 2;
-    if (window < MIN_WINDOW_NANOS || window > MAX_WINDOW_NANOS) {
-      return false;
-    }
-    int code = (int) (tag & 3);
-    if (code == Algorithm.SLIDING_WINDOW.code() && state.length == SlidingWindow.STATE_LENGTH) {
-      return SlidingWindow.holdsUnits(state, window, nowNanos);
-    } else if (code == Algorithm.FIXED_WINDOW.code() && state.length == FixedWindow.STATE_LENGTH) {
-      return FixedWindow.holdsUnits(state, window, nowNanos);
-    } else if (code == Algorithm.TOKEN_BUCKET.code() && state.length == TokenBucket.STATE_LENGTH) {
-      return TokenBucket.holdsUnits(state, nowNanos);
-    }
-    return false;
-  }
-
-  /**
-   * Merges {@code from} into {@code into}, a state of the same algorithm and window, so that {@code
-   * into} then counts, in every sub-window, at least what either counted at {@code nowNanos}: the
-   * conservative merge of {@link EvictionSummary}. Taking the larger count rather than the sum
-   * keeps every key's own units however many keys share a slot, and a state that started from the
-   * slot and comes back to it adds only what it took since. {@code into} keeps its generation.
-   */
-  static void absorb(long[] into, long[] from, long nowNanos) {
-    long tag = tagOf(into);
-    if (tag != tagOf(from) || into.length != from.length) {
-      throw new IllegalArgumentException("states of different algorithms or windows do not merge");
-    }
-    long window = tag >>> 2;
-    int code = (int) (tag & 3);
-    if (code == Algorithm.SLIDING_WINDOW.code()) {
-      SlidingWindow.absorb(into, from);
-    } else if (code == Algorithm.FIXED_WINDOW.code()) {
-      FixedWindow.absorb(into, from, window, nowNanos);
-    } else {
-      TokenBucket.absorb(into, from);
-    }
-  }
-
-  /** The result for a request that can never be served under this limit (cost above limit). */
-  void never(long remaining, long resetAfterNanos, long nowNanos, StepResult out) {
-    out.set(false, limit, Math.min(limit, remaining), resetAfterNanos, windowNanos, nowNanos);
+    return States.expiryNanosOf(state);
   }
 }

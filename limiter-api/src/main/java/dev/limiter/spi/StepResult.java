@@ -47,29 +47,6 @@ public final class StepResult {
   public StepResult() {}
 
   /**
-   * Returns a new holder with these values.
-   *
-   * @param allowed whether the units were taken
-   * @param limit the limit the step applied
-   * @param remaining units left after the step
-   * @param resetAfterNanos nanoseconds until every used unit is back
-   * @param retryAfterNanos nanoseconds until the same request would be allowed; 0 when allowed
-   * @param stampNanos the store's time of the step
-   * @return the holder
-   * @throws IllegalArgumentException as {@link #set} does
-   */
-  public static StepResult of(
-      boolean allowed,
-      long limit,
-      long remaining,
-      long resetAfterNanos,
-      long retryAfterNanos,
-      long stampNanos) {
-    return new StepResult()
-        .set(allowed, limit, remaining, resetAfterNanos, retryAfterNanos, stampNanos);
-  }
-
-  /**
    * Sets every value but the {@link #generation()}, which becomes 0, after checking them together;
    * {@link Step#applyTo(long[], long, StepResult)} then sets the generation of the state it
    * updated.
@@ -125,23 +102,6 @@ public final class StepResult {
    */
   public StepResult setGeneration(long generation) {
     this.generation = generation;
-    return this;
-  }
-
-  /**
-   * Copies another holder's values into this one.
-   *
-   * @param other the holder to copy
-   * @return this holder
-   */
-  public StepResult setFrom(StepResult other) {
-    this.allowed = other.allowed;
-    this.limit = other.limit;
-    this.remaining = other.remaining;
-    this.resetAfterNanos = other.resetAfterNanos;
-    this.retryAfterNanos = other.retryAfterNanos;
-    this.stampNanos = other.stampNanos;
-    this.generation = other.generation;
     return this;
   }
 
@@ -205,8 +165,8 @@ public final class StepResult {
   /**
    * Returns which state decided: for an acquire, what a later {@link Step#release} of its units
    * must carry so that it changes that state alone; 0 when no stored state decided, as when a
-   * {@link FailoverStore} answered for a store that could not, in which case a release changes
-   * nothing.
+   * {@link dev.limiter.failover.FailoverStore} answered for a store that could not, in which case a
+   * release changes nothing.
    *
    * @return the generation
    */

@@ -15,12 +15,12 @@ class StepResultTest {
   void anEmptyHolderIsNotAllowedAndHoldsZeros() {
     StepResult empty = new StepResult();
     assertThat(empty.allowed()).isFalse();
-    assertThat(empty).isEqualTo(StepResult.of(false, 0, 0, 0, 0, 0));
+    assertThat(empty).isEqualTo(new StepResult().set(false, 0, 0, 0, 0, 0));
   }
 
   @Test
   void setReplacesEveryValue() {
-    StepResult holder = StepResult.of(false, 10, 0, 7_000, 3_000, 100);
+    StepResult holder = new StepResult().set(false, 10, 0, 7_000, 3_000, 100);
     assertThat(holder.set(true, 20, 19, 1_000, 0, 200)).isSameAs(holder);
     assertThat(holder.allowed()).isTrue();
     assertThat(holder.limit()).isEqualTo(20);
@@ -32,8 +32,8 @@ class StepResultTest {
 
   @Test
   void invalidValuesAreRejectedAndLeaveTheHolderAsItWas() {
-    StepResult holder = StepResult.of(true, 10, 4, 1_000, 0, 100);
-    StepResult before = new StepResult().setFrom(holder);
+    StepResult holder = new StepResult().set(true, 10, 4, 1_000, 0, 100);
+    StepResult before = copyOf(holder);
     assertThatThrownBy(() -> holder.set(true, 10, 11, 0, 0, 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("remaining must be between 0 and limit 10, was 11");
@@ -48,16 +48,28 @@ class StepResultTest {
 
   @Test
   void holdersWithTheSameValuesAreEqual() {
-    StepResult a = StepResult.of(false, 10, 2, 5_000, 2_000, 1_772_359_200_000_000_000L);
+    StepResult a = new StepResult().set(false, 10, 2, 5_000, 2_000, 1_772_359_200_000_000_000L);
     a.setGeneration(77);
-    StepResult b = new StepResult().setFrom(a);
+    StepResult b = copyOf(a);
     assertThat(b).isEqualTo(a).hasSameHashCodeAs(a);
-    assertThat(new StepResult().setFrom(a).setGeneration(78)).isNotEqualTo(a);
+    assertThat(copyOf(a).setGeneration(78)).isNotEqualTo(a);
     assertThat(b.set(false, 10, 2, 5_000, 2_001, 1_772_359_200_000_000_000L)).isNotEqualTo(a);
     assertThat(b.generation()).as("set() leaves no generation of the decision before").isZero();
     assertThat(a.toString())
         .isEqualTo(
             "StepResult[allowed=false, limit=10, remaining=2, resetAfterNanos=5000,"
                 + " retryAfterNanos=2000, stampNanos=1772359200000000000, generation=77]");
+  }
+
+  private static StepResult copyOf(StepResult r) {
+    return new StepResult()
+        .set(
+            r.allowed(),
+            r.limit(),
+            r.remaining(),
+            r.resetAfterNanos(),
+            r.retryAfterNanos(),
+            r.stampNanos())
+        .setGeneration(r.generation());
   }
 }

@@ -1,0 +1,145 @@
+/*
+ * Copyright 2026 the limiter authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.limiter.algorithm;
+
+import static dev.limiter.Algorithm.SLIDING_WINDOW;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.limiter.spi.Step;
+import dev.limiter.spi.StepResult;
+import java.time.Instant;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@link SlidingWindow}: the ring of sub-window counters, on fake times. */
+class SlidingWindowTest {
+
+  private static final long SECOND = 1_000_000_000L;
+  private static final long HOUR = 3_600 * SECOND;
+
+  /** 2026-03-02T09:00:00Z, the start of a sub-window for every window of these tests. */
+  private static final long T0 = Instant.parse("2026-03-02T09:00:00Z").getEpochSecond() * SECOND;
+
+  static Stream<Arguments> windowsAndOffsets() {
+    return LongStream.of(1_000_000, SECOND, 1_000_000_007, HOUR, 7 * 86_400 * SECOND + 3)
+        .boxed()
+        .flatMap(
+            window -> {
+              long slot = SlidingWindow.slotNanos(window);
+              return LongStream.of(0, 1, slot / 2, slot - 1)
+                  .mapToObj(offset -> Arguments.of(window, offset));
+            });
+  }
+
+  @ParameterizedTest
+  @MethodSource("windowsAndOffsets")
+  void aUnitComesBackElevenSubWindowsAfterItsSubWindowStarted(long window, long offset) {
+    long slot = SlidingWindow.slotNanos(window);
+    long slotStart = Math.floorDiv(T0, slot) * slot;
+    long taken = slotStart + offset;
+    Step step = Step.acquire(SLIDING_WINDOW, window, 1, 1);
+    KeyState key = new KeyState();
+    key.apply(step, taken);
+
+    StepResult rejected = key.apply(step, taken);
+    long back = slotStart + (Step.SUB_WINDOWS + 1) * slot;
+    assertThat(rejected.retryAfterNanos()).isEqualTo(back - taken);
+    assertThat(rejected.resetAfterNanos()).isEqualTo(back - taken);
+    assertThat(rejected.retryAfterNanos())
+        .as("never early, at most one sub-window late")
+        .isGreaterThan(window)
+        .isLessThanOrEqualTo((Step.SUB_WINDOWS + 1) * slot);
+    assertThat(key.probe(step, taken + window).allowed())
+        .as("the unit is in [t, t + window]")
+        .isFalse();
+    assertThat(key.probe(step, back - 1).allowed()).isFalse();
+    assertThat(key.probe(step, back).allowed()).isTrue();
+  }
+
+  @Test
+  void unitsComeBackSubWindowBySubWindow() {
+    long slot = SlidingWindow.slotNanos(SECOND); // 100 ms
+    KeyState key = new KeyState();
+    long limit = 66; // 1 + 2 + ... + 11
+    for (int i = 0; i < Step.SUB_WINDOWS + 1; i++) {
+      StepResult taken =
+          key.apply(Step.acquire(SLIDING_WINDOW, SECOND, limit, i + 1), T0 + i * slot);
+      assertThat(taken.allowed()).isTrue();
+    }
+    // every counter of the ring is now in use: sub-window i holds i + 1 units
+    long now = T0 + Step.SUB_WINDOWS * slot;
+    for (int i = 0; i < Step.SUB_WINDOWS + 1; i++) {
+      long back = now + (i + 1) * slot;
+      assertThat(key.probe(Step.acquire(SLIDING_WINDOW, SECOND, limit, 1), back).remaining())
+          .as("remaining once sub-window %d has left", i)
+          .isEqualTo(
+              limit - (long) (Step.SUB_WINDOWS + 1 + i + 2) * (Step.SUB_WINDOWS - i) / 2 - 1);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 2, 9, 10})
+  void countersUpToTheLargestLimitDoNotDisturbTheirNeighbours(int firstIndex) {
+    long slot = SlidingWindow.slotNanos(SECOND);
+    long start =
+        (Math.floorDiv(T0, slot * SlidingWindow.SLOTS) * SlidingWindow.SLOTS + firstIndex) * slot;
+    long max = Step.MAX_LIMIT;
+    KeyState key = new KeyState();
+    assertThat(key.apply(Step.acquire(SLIDING_WINDOW, SECOND, max, max - 1), start).remaining())
+        .isEqualTo(1);
+    StepResult neighbour = key.apply(Step.acquire(SLIDING_WINDOW, SECOND, max, 1), start + slot);
+    assertThat(neighbour.remaining()).isZero();
+    StepResult released =
+        key.apply(
+            Step.release(
+                SLIDING_WINDOW, SECOND, max, 5, neighbour.stampNanos(), neighbour.generation()),
+            start + slot);
+    assertThat(released.remaining()).as("only the neighbour's 1 unit is given back").isEqualTo(1);
+    long firstBack = start + (Step.SUB_WINDOWS + 1) * slot;
+    assertThat(key.probe(Step.acquire(SLIDING_WINDOW, SECOND, max, 1), firstBack - 1).remaining())
+        .isZero();
+    assertThat(key.probe(Step.acquire(SLIDING_WINDOW, SECOND, max, max), firstBack).allowed())
+        .isTrue();
+  }
+
+  @Test
+  void aReleaseGivesBackInTheSubWindowOfItsAcquire() {
+    long slot = SlidingWindow.slotNanos(SECOND);
+    KeyState key = new KeyState();
+    Step step = Step.acquire(SLIDING_WINDOW, SECOND, 2, 1);
+    StepResult early = key.apply(step, T0);
+    key.apply(step, T0 + 5 * slot);
+    StepResult released =
+        key.apply(
+            Step.release(SLIDING_WINDOW, SECOND, 2, 1, early.stampNanos(), early.generation()),
+            T0 + 5 * slot);
+    assertThat(released.remaining()).isEqualTo(1);
+    assertThat(released.resetAfterNanos()).as("only the later unit is left").isEqualTo(11 * slot);
+    assertThat(key.apply(step, T0 + 5 * slot).allowed()).isTrue();
+    assertThat(key.apply(step, T0 + 5 * slot).allowed()).isFalse();
+  }
+
+  @Test
+  void aClockGoingBackCountsAsTimeStandingStill() {
+    Step step = Step.acquire(SLIDING_WINDOW, SECOND, 3, 1);
+    KeyState key = new KeyState();
+    key.apply(step, T0);
+    key.apply(step, T0);
+    assertThat(key.apply(step, T0 - HOUR).remaining()).as("the third unit, an hour back").isZero();
+    StepResult rejected = key.apply(step, T0 - HOUR);
+    assertThat(rejected.allowed()).isFalse();
+    assertThat(rejected.retryAfterNanos())
+        .as("the same instant as seen from T0")
+        .isEqualTo(HOUR + 1_100_000_000L);
+    assertThat(key.apply(step, T0 + 1_100_000_000L - 1).allowed()).isFalse();
+    assertThat(key.probe(Step.acquire(SLIDING_WINDOW, SECOND, 3, 3), T0 + 1_100_000_000L).allowed())
+        .isTrue();
+  }
+}
