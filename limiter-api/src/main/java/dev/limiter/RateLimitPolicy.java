@@ -113,52 +113,92 @@ public record RateLimitPolicy(
    * Builds the policy that {@code annotation} declares on {@code method} of {@code type} (or on the
    * class itself when {@code method} is null).
    *
-   * @param annotation the annotation
-   * @param type the class that declares or inherits the method
-   * @param method the annotated method, or null for a class-level limit
-   * @return the policy
    * @throws IllegalArgumentException naming the class, the method and the attribute when a value is
    *     invalid
    */
-  public static RateLimitPolicy from(RateLimit annotation, Class<?> type, @Nullable Method method) {
+  static RateLimitPolicy from(RateLimit annotation, Class<?> type, @Nullable Method method) {
     Objects.requireNonNull(annotation, "annotation");
     Objects.requireNonNull(type, "type");
     String where = where(type, method);
-    String name = annotation.name().isEmpty() ? defaultName(type, method) : annotation.name();
-    Duration window;
-    try {
-      requireName(name);
-    } catch (IllegalArgumentException e) {
-      throw invalid(where, "name", e.getMessage());
-    }
-    try {
-      window = Windows.parse(annotation.window());
-      requireWindow(window);
-    } catch (IllegalArgumentException e) {
-      throw invalid(where, "window", e.getMessage());
-    }
-    try {
-      requireMax(annotation.max());
-    } catch (IllegalArgumentException e) {
-      throw invalid(where, "max", e.getMessage());
-    }
-    try {
-      requireCost(annotation.cost(), annotation.max());
-    } catch (IllegalArgumentException e) {
-      throw invalid(where, "cost", e.getMessage());
-    }
-    try {
-      KeyExpression.parse(annotation.key());
-    } catch (IllegalArgumentException e) {
-      throw invalid(where, "key", e.getMessage());
-    }
-    return new RateLimitPolicy(
-        name,
-        window,
+    return declared(
+        annotation.name().isEmpty() ? defaultName(type, method) : annotation.name(),
+        annotation.window(),
         annotation.max(),
         annotation.key(),
         annotation.cost(),
-        annotation.algorithm());
+        annotation.algorithm(),
+        (attribute, why) -> invalid(where, attribute, why));
+  }
+
+  /**
+   * Makes the exception for an invalid attribute of a declared policy, saying where the policy was
+   * declared (a method, a configuration key) and which value was wrong.
+   */
+  @FunctionalInterface
+  public interface InvalidAttribute {
+    /**
+     * Returns the exception to throw.
+     *
+     * @param attribute the attribute whose value is invalid: {@code name}, {@code window}, {@code
+     *     max}, {@code cost} or {@code key}
+     * @param why the rule the value breaks
+     * @return the exception, which the caller throws
+     */
+    IllegalArgumentException of(String attribute, String why);
+  }
+
+  /**
+   * Builds a policy from a declaration, checking its attributes in the order of this signature, the
+   * way {@link RateLimit} annotations are read; a reader of another kind of declaration (the
+   * servlet filter's URL policies, say) uses it to report errors alike.
+   *
+   * @param name the policy name
+   * @param window the window as written, such as {@code "60m"}
+   * @param max units per window
+   * @param key the key expression
+   * @param cost units one request takes
+   * @param algorithm how units are counted
+   * @param invalid makes the exception for the first invalid attribute
+   * @return the policy
+   * @throws IllegalArgumentException the one {@code invalid} made, when an attribute is invalid
+   */
+  public static RateLimitPolicy declared(
+      String name,
+      String window,
+      long max,
+      String key,
+      long cost,
+      Algorithm algorithm,
+      InvalidAttribute invalid) {
+    Objects.requireNonNull(invalid, "invalid");
+    Duration parsed;
+    try {
+      requireName(Objects.requireNonNull(name, "name"));
+    } catch (IllegalArgumentException e) {
+      throw invalid.of("name", String.valueOf(e.getMessage()));
+    }
+    try {
+      parsed = Windows.parse(Objects.requireNonNull(window, "window"));
+      requireWindow(parsed);
+    } catch (IllegalArgumentException e) {
+      throw invalid.of("window", String.valueOf(e.getMessage()));
+    }
+    try {
+      requireMax(max);
+    } catch (IllegalArgumentException e) {
+      throw invalid.of("max", String.valueOf(e.getMessage()));
+    }
+    try {
+      requireCost(cost, max);
+    } catch (IllegalArgumentException e) {
+      throw invalid.of("cost", String.valueOf(e.getMessage()));
+    }
+    try {
+      KeyExpression.parse(Objects.requireNonNull(key, "key"));
+    } catch (IllegalArgumentException e) {
+      throw invalid.of("key", String.valueOf(e.getMessage()));
+    }
+    return new RateLimitPolicy(name, parsed, max, key, cost, algorithm);
   }
 
   private static void requireName(String name) {

@@ -9,22 +9,16 @@ import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;
 import dev.limiter.spi.StoreException;
-import dev.limiter.spi.StoreProvider;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -70,14 +64,13 @@ public final class RateLimiter implements AutoCloseable {
   private final LimitResolver limitResolver;
   private final String apiKeyHeader;
   private final ClientAddress clientAddress;
-  private final Map<String, Registration> registered = new ConcurrentHashMap<>();
-
-  private record Registration(RateLimitPolicy policy, String where) {}
+  private final PolicyRegistry policies;
 
   private RateLimiter(Builder builder) {
     this.config = builder.config != null ? builder.config : RateLimitConfig.load();
     this.ownsStore = builder.store == null;
-    this.store = builder.store != null ? builder.store : discoverStore(config);
+    this.store = builder.store != null ? builder.store : StoreDiscovery.discover(config);
+    this.policies = new PolicyRegistry(config);
     this.limitResolver = builder.limitResolver;
     this.apiKeyHeader = config.get("ratelimit.api-key-header", "X-API-Key");
     this.clientAddress = ClientAddress.from(config);
@@ -154,58 +147,7 @@ public final class RateLimiter implements AutoCloseable {
    */
   public EndpointLimits limitsFor(
       Class<?> type, @Nullable Method method, @Nullable Set<String> pathParameters) {
-    Objects.requireNonNull(type, "type");
-    List<RateLimitPolicy> policies = new ArrayList<>();
-    List<String> places = new ArrayList<>();
-    for (RateLimit annotation : type.getAnnotationsByType(RateLimit.class)) {
-      policies.add(
-          checkPath(RateLimitPolicy.from(annotation, type, null), type, null, pathParameters));
-      places.add(RateLimitPolicy.where(type, null));
-    }
-    if (method != null) {
-      for (RateLimit annotation : method.getAnnotationsByType(RateLimit.class)) {
-        policies.add(
-            checkPath(
-                RateLimitPolicy.from(annotation, type, method), type, method, pathParameters));
-        places.add(RateLimitPolicy.where(type, method));
-      }
-    }
-    return build(policies, places);
-  }
-
-  private static RateLimitPolicy checkPath(
-      RateLimitPolicy policy, Class<?> type, @Nullable Method method, @Nullable Set<String> bound) {
-    if (bound == null) {
-      return policy;
-    }
-    for (String name : policy.pathParameters()) {
-      if (!bound.contains(name)) {
-        String why =
-            bound.isEmpty()
-                ? String.format(
-                    Locale.ROOT,
-                    "path:%s reads a path parameter, and this endpoint has no path parameters (a"
-                        + " servlet never has any); key on query:, header:, apiKey, principal or"
-                        + " ip",
-                    name)
-                : String.format(
-                    Locale.ROOT,
-                    "path:%s is not a parameter of this endpoint's path template, which has %s;"
-                        + " names are case-sensitive",
-                    name,
-                    describe(bound));
-        throw RateLimitPolicy.invalid(RateLimitPolicy.where(type, method), "key", why);
-      }
-    }
-    return policy;
-  }
-
-  private static String describe(Set<String> names) {
-    StringBuilder out = new StringBuilder();
-    for (String name : names) {
-      out.append(out.length() == 0 ? "" : ", ").append('{').append(name).append('}');
-    }
-    return out.toString();
+    return policies.limitsFor(type, method, pathParameters);
   }
 
   /**
@@ -216,92 +158,7 @@ public final class RateLimiter implements AutoCloseable {
    * @throws IllegalArgumentException if two policies share a name, or an override is invalid
    */
   public EndpointLimits limits(List<RateLimitPolicy> policies) {
-    Objects.requireNonNull(policies, "policies");
-    List<String> places = new ArrayList<>();
-    for (int i = 0; i < policies.size(); i++) {
-      places.add("code");
-    }
-    return build(policies, places);
-  }
-
-  private EndpointLimits build(List<RateLimitPolicy> declared, List<String> places) {
-    List<RateLimitPolicy> policies = new ArrayList<>(declared.size());
-    for (int i = 0; i < declared.size(); i++) {
-      RateLimitPolicy policy = override(Objects.requireNonNull(declared.get(i), "policy"));
-      for (RateLimitPolicy earlier : policies) {
-        if (earlier.name().equals(policy.name())) {
-          throw new IllegalArgumentException(
-              String.format(
-                  Locale.ROOT,
-                  "policy \"%s\" is declared twice on %s; give each limit of an endpoint its own"
-                      + " name",
-                  policy.name(),
-                  places.get(i)));
-        }
-      }
-      register(policy, places.get(i));
-      policies.add(policy);
-    }
-    return new EndpointLimits(policies);
-  }
-
-  private void register(RateLimitPolicy policy, String where) {
-    Registration existing = registered.putIfAbsent(policy.name(), new Registration(policy, where));
-    if (existing != null) {
-      RateLimitPolicy other = existing.policy();
-      boolean same =
-          other.window().equals(policy.window())
-              && other.max() == policy.max()
-              && other.algorithm() == policy.algorithm()
-              && KeyExpression.parse(other.key())
-                  .canonical()
-                  .equals(KeyExpression.parse(policy.key()).canonical());
-      if (!same) {
-        throw new IllegalArgumentException(
-            String.format(
-                Locale.ROOT,
-                "policy \"%s\" is declared as %s on %s and as %s on %s; limits that share a name"
-                    + " share one counter per key, so give them the same window, max, algorithm and"
-                    + " key or different names",
-                policy.name(),
-                other,
-                existing.where(),
-                policy,
-                where));
-      }
-    }
-  }
-
-  private RateLimitPolicy override(RateLimitPolicy policy) {
-    String prefix = "ratelimit." + policy.name() + ".";
-    RateLimitPolicy result = policy;
-    Optional<String> window = config.get(prefix + "window");
-    if (window.isPresent()) {
-      try {
-        result = result.withWindow(Windows.parse(window.get()));
-      } catch (IllegalArgumentException e) {
-        throw invalidOverride(config, prefix + "window", e);
-      }
-    }
-    Optional<String> max = config.get(prefix + "max");
-    if (max.isPresent()) {
-      try {
-        result = result.withMax(Long.parseLong(max.get()));
-      } catch (IllegalArgumentException e) {
-        throw invalidOverride(config, prefix + "max", e);
-      }
-    }
-    return result;
-  }
-
-  private static IllegalArgumentException invalidOverride(
-      RateLimitConfig config, String key, IllegalArgumentException e) {
-    return new IllegalArgumentException(
-        "Invalid override "
-            + config.describe(key)
-            + ": "
-            + (e instanceof NumberFormatException ? "not a whole number" : e.getMessage()),
-        e);
+    return this.policies.limits(policies);
   }
 
   /**
@@ -526,49 +383,6 @@ public final class RateLimiter implements AutoCloseable {
     if (ownsStore) {
       store.close();
     }
-  }
-
-  private static RateLimitStore discoverStore(RateLimitConfig config) {
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    if (loader == null) {
-      loader = RateLimiter.class.getClassLoader();
-    }
-    List<StoreProvider> providers = new ArrayList<>();
-    for (StoreProvider provider : ServiceLoader.load(StoreProvider.class, loader)) {
-      providers.add(provider);
-    }
-    List<String> names = providers.stream().map(StoreProvider::name).toList();
-    Optional<String> named = config.get("ratelimit.store");
-    if (named.isPresent()) {
-      for (StoreProvider provider : providers) {
-        if (provider.name().equalsIgnoreCase(named.get())) {
-          return provider.create(config);
-        }
-      }
-      throw new IllegalStateException(
-          String.format(
-              Locale.ROOT,
-              "ratelimit.store=%s, but the stores on the class path are %s; add the module"
-                  + " %s-store or name one of those",
-              named.get(),
-              names,
-              named.get().toLowerCase(Locale.ROOT)));
-    }
-    if (providers.size() == 1) {
-      return providers.get(0).create(config);
-    }
-    if (providers.isEmpty()) {
-      throw new IllegalStateException(
-          "no rate-limit store on the class path: add dev.limiter:caffeine-store (one node) or"
-              + " dev.limiter:hazelcast-store (a cluster), or pass a store to"
-              + " RateLimiter.builder().store(...)");
-    }
-    throw new IllegalStateException(
-        String.format(
-            Locale.ROOT,
-            "several rate-limit stores are on the class path: %s; choose one with ratelimit.store"
-                + " (system property, RATELIMIT_STORE or ratelimit.properties)",
-            names));
   }
 
   /** Builds a {@link RateLimiter}. */

@@ -106,9 +106,8 @@ final class UrlPolicies {
   }
 
   private static UrlPolicy read(RateLimitConfig config, String name) {
-    RateLimitPolicy base;
     try {
-      base = RateLimitPolicy.of(name, "1s", 1, "global");
+      RateLimitPolicy.of(name, "1s", 1, "global"); // the name first: the keys below are made of it
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(LIST_KEY + ": policy " + e.getMessage(), e);
     }
@@ -117,46 +116,40 @@ final class UrlPolicies {
     for (String item : required(config, patternKey).split(",", -1)) {
       patterns.add(pattern(patternKey, item.strip()));
     }
-    String windowKey = PREFIX + name + ".window";
+    String window = required(config, PREFIX + name + ".window");
+    String maxText = required(config, PREFIX + name + ".max");
+    String key = required(config, PREFIX + name + ".key");
+    String costText = config.get(PREFIX + name + ".cost", "1");
+    long max = number(PREFIX + name + ".max", maxText);
+    long cost = number(PREFIX + name + ".cost", costText);
+    String algorithmKey = PREFIX + name + ".algorithm";
+    Algorithm algorithm = algorithm(algorithmKey, config.get(algorithmKey, "sliding_window"));
+    // the checks and messages of @RateLimit, naming the configuration key instead of the method
     RateLimitPolicy policy =
-        attribute(
-            windowKey,
-            required(config, windowKey),
-            w -> base.withWindow(RateLimitPolicy.parseWindow(w)));
-    String maxKey = PREFIX + name + ".max";
-    long max = number(maxKey, required(config, maxKey));
-    policy = attribute(maxKey, max, policy::withMax);
-    String keyKey = PREFIX + name + ".key";
-    String key = required(config, keyKey);
-    RateLimitPolicy withMax = policy;
-    policy =
-        attribute(
-            keyKey,
+        RateLimitPolicy.declared(
+            name,
+            window,
+            max,
             key,
-            k ->
-                new RateLimitPolicy(
-                    name, withMax.window(), withMax.max(), k, 1, Algorithm.SLIDING_WINDOW));
+            cost,
+            algorithm,
+            (attribute, why) ->
+                switch (attribute) {
+                  case "window" -> invalid(PREFIX + name + ".window", window, why);
+                  case "max" -> invalid(PREFIX + name + ".max", maxText, why);
+                  case "cost" -> invalid(PREFIX + name + ".cost", costText, why);
+                  case "key" -> invalid(PREFIX + name + ".key", key, why);
+                  default -> invalid(LIST_KEY, name, why);
+                });
     if (!policy.pathParameters().isEmpty()) {
       throw invalid(
-          keyKey,
-          key,
+          PREFIX + name + ".key",
+          policy.key(),
           "path:"
               + policy.pathParameters().iterator().next()
               + " reads a path parameter, and a URL"
               + " policy has no path parameters; key on query:, header:, apiKey, principal or ip");
     }
-    String costKey = PREFIX + name + ".cost";
-    long cost = number(costKey, config.get(costKey, "1"));
-    String algorithmKey = PREFIX + name + ".algorithm";
-    Algorithm algorithm = algorithm(algorithmKey, config.get(algorithmKey, "sliding_window"));
-    RateLimitPolicy withKey = policy;
-    policy =
-        attribute(
-            costKey,
-            cost,
-            c ->
-                new RateLimitPolicy(
-                    name, withKey.window(), withKey.max(), withKey.key(), c, algorithm));
     String methodsKey = PREFIX + name + ".methods";
     Set<String> methods = methods(methodsKey, config.get(methodsKey, ""));
     return new UrlPolicy(policy, patterns, methods);
@@ -234,18 +227,6 @@ final class UrlPolicies {
               LIST_KEY));
     }
     return value.get();
-  }
-
-  private interface Check<T, R> {
-    R apply(T value);
-  }
-
-  private static <T, R> R attribute(String key, T value, Check<T, R> check) {
-    try {
-      return check.apply(value);
-    } catch (IllegalArgumentException e) {
-      throw invalid(key, String.valueOf(value), e.getMessage());
-    }
   }
 
   private static long number(String key, String value) {
