@@ -263,11 +263,11 @@ class ClientAddressTest {
 
   @Test
   void parsesOnlyLiterals() {
-    assertThat(ClientAddress.literal("127.0.0.1")).containsExactly(127, 0, 0, 1);
-    assertThat(ClientAddress.literal("::1")).hasSize(16);
-    assertThat(ClientAddress.literal("::ffff:127.0.0.1")).containsExactly(127, 0, 0, 1);
-    assertThat(ClientAddress.literal("example.com")).isNull();
-    assertThat(ClientAddress.literal("1.2.3")).isNull();
-    assertThat(ClientAddress.literal("01234.1.1.1")).isNull();
+    assertThat(IpAddresses.literal("127.0.0.1")).containsExactly(127, 0, 0, 1);
+    assertThat(IpAddresses.literal("::1")).hasSize(16);
+    assertThat(IpAddresses.literal("::ffff:127.0.0.1")).containsExactly(127, 0, 0, 1);
+    assertThat(IpAddresses.literal("example.com")).isNull();
+    assertThat(IpAddresses.literal("1.2.3")).isNull();
+    assertThat(IpAddresses.literal("01234.1.1.1")).isNull();
   }
 }
