@@ -26,7 +26,14 @@ public record Decision(
     boolean allowed, LimitStatus reported, List<LimitStatus> limits, long epochNanos)
     implements Outcome {
 
-  /** Validates the components and copies the list. */
+  /**
+   * Validates the components and copies the list.
+   *
+   * @param allowed whether every limit admitted the request; if not, it consumed nothing
+   * @param reported the limit the single-limit headers describe
+   * @param limits every limit of the request, in declaration order
+   * @param epochNanos the store's time of the decision, nanoseconds since the epoch
+   */
   public Decision {
     Objects.requireNonNull(reported, "reported");
     limits = List.copyOf(limits);

@@ -30,7 +30,20 @@ public record LimitStatus(
     long retryAfterNanos,
     boolean allowed) {
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param policy the policy name
+   * @param limit the limit applied to this key (the policy's {@code max}, or what the {@link
+   *     LimitResolver} gave for the key)
+   * @param windowNanos the policy's window in nanoseconds
+   * @param remaining units left, from 0 to {@code limit}; above 0 on a rejection when the request
+   *     costs more than what is left
+   * @param resetAfterNanos nanoseconds until every used unit is back
+   * @param retryAfterNanos when this limit rejected the request, nanoseconds until it would admit
+   *     it; 0 otherwise
+   * @param allowed whether this limit admitted the request
+   */
   public LimitStatus {
     Objects.requireNonNull(policy, "policy");
     if (remaining < 0 || remaining > limit) {

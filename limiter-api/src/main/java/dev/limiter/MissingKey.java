@@ -16,7 +16,13 @@ import java.util.Objects;
  */
 public record MissingKey(String policy, String missing, int status) implements Outcome {
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param policy the name of the limit whose key did not resolve
+   * @param missing what the request should carry, such as {@code "an API key in header X-API-Key"}
+   * @param status 401 when the key is a credential ({@code apiKey}, {@code principal}), else 400
+   */
   public MissingKey {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(missing, "missing");

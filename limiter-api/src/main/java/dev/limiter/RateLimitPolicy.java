@@ -36,6 +36,13 @@ public record RateLimitPolicy(
    * Validates the components.
    *
    * @throws IllegalArgumentException naming the attribute, the value and the rule
+   * @param name the policy id: letters, digits and {@code . _ - # $}; limits with one name share a
+   *     counter per key
+   * @param window the window, from 1 ms to 3660 days, in whole milliseconds
+   * @param max units per window, from 1 to {@value dev.limiter.spi.Step#MAX_LIMIT}
+   * @param key the key expression, as {@link RateLimit#key()} describes
+   * @param cost units one request takes, from 1 to {@code max}
+   * @param algorithm how units are counted
    */
   public RateLimitPolicy {
     Objects.requireNonNull(name, "name");

@@ -16,7 +16,12 @@ import java.util.Objects;
  */
 public record StoreUnavailable(String policy, Duration retryAfter) implements Outcome {
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param policy the limit whose store call failed
+   * @param retryAfter when the store expects to answer again
+   */
   public StoreUnavailable {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(retryAfter, "retryAfter");

@@ -50,6 +50,11 @@ public record RateLimitResponse(
    * @throws IllegalArgumentException if a field name is not a token, a value is not visible ASCII
    *     (a CR, LF or other control character among them), two names differ only in case, or the
    *     status, content type and body do not fit {@code proceed} as described above
+   * @param proceed whether the request goes on to the application
+   * @param status the status to answer with: 400 to 599 when {@code proceed} is false, else 200
+   * @param headers the header fields, in the order to set them; unmodifiable
+   * @param contentType the {@code Content-Type} of the answer; null when {@code proceed}
+   * @param body the answer's body; null when {@code proceed}
    */
   public RateLimitResponse {
     Objects.requireNonNull(headers, "headers");

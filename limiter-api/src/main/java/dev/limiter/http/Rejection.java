@@ -24,6 +24,10 @@ public record Rejection(int status, String contentType, String body) {
    *
    * @throws IllegalArgumentException if {@code status} is not from 400 to 599, or {@code
    *     contentType} is empty or has a character other than visible ASCII and inner spaces
+   * @param status the status code, 400 to 599
+   * @param contentType the {@code Content-Type} field value, such as {@code
+   *     application/problem+json} or {@code text/plain;charset=UTF-8}; visible ASCII only
+   * @param body the body, written as UTF-8; may be empty
    */
   public Rejection {
     Objects.requireNonNull(contentType, "contentType");

@@ -60,7 +60,20 @@ public record Step(
   /** The longest window, 3660 days. */
   public static final long MAX_WINDOW_NANOS = 3660L * 86_400L * 1_000_000_000L;
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param algorithm how units are counted
+   * @param windowNanos the window, in nanoseconds, at least one millisecond
+   * @param limit units per window, 0 (every request is rejected) to {@value #MAX_LIMIT}
+   * @param cost units the request takes, at least 1
+   * @param release whether this step gives units back instead of taking them
+   * @param stampNanos for a release, {@link StepResult#stampNanos()} of the step that took the
+   *     units; 0 for an acquire
+   * @param generation for a release, {@link StepResult#generation()} of the step that took the
+   *     units, whose low 32 bits name the state (the high bits are free for a store that routes
+   *     releases, as {@link dev.limiter.failover.FailoverStore} does); 0 for an acquire
+   */
   public Step {
     Objects.requireNonNull(algorithm, "algorithm");
     if (windowNanos < MIN_WINDOW_NANOS || windowNanos > MAX_WINDOW_NANOS) {

@@ -17,6 +17,7 @@ public class StoreException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /** When the store expects to answer again. */
   private final Duration retryAfter;
 
   /**

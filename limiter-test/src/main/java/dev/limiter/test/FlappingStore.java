@@ -10,6 +10,8 @@ import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;
 import dev.limiter.spi.StoreException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongPredicate;
@@ -101,21 +103,31 @@ public final class FlappingStore implements RateLimitStore {
 
   /**
    * Returns the failed calls since the last time this was called, oldest first, and forgets them.
+   *
+   * @return the failed calls
    */
-  public java.util.List<Failure> drainFailures() {
-    java.util.List<Failure> drained = new java.util.ArrayList<>();
+  public List<Failure> drainFailures() {
+    List<Failure> drained = new ArrayList<>();
     for (Failure f = failures.poll(); f != null; f = failures.poll()) {
       drained.add(f);
     }
     return drained;
   }
 
-  /** Returns how many calls reached this store, failed or not. */
+  /**
+   * Returns how many calls reached this store, failed or not.
+   *
+   * @return the calls
+   */
   public long calls() {
     return calls.get();
   }
 
-  /** Returns how many calls failed by the pattern. */
+  /**
+   * Returns how many calls failed by the pattern.
+   *
+   * @return the failed calls
+   */
   public long failed() {
     return failed.get();
   }
