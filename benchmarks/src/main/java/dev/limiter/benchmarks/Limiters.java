@@ -65,6 +65,7 @@ final class Limiters {
       case "caffeine-sliding" -> store(Algorithm.SLIDING_WINDOW);
       case "caffeine-fixed" -> store(Algorithm.FIXED_WINDOW);
       case "caffeine-token" -> store(Algorithm.TOKEN_BUCKET);
+      case "caffeine-sliding-value" -> valueStore(Algorithm.SLIDING_WINDOW);
       case "compute-sliding" -> store(new ComputeStore(MAXIMUM_SIZE), Algorithm.SLIDING_WINDOW);
       case "engine-sliding" -> engine();
       case "bucket4j-caffeine" -> bucket4jCaffeine();
@@ -83,6 +84,27 @@ final class Limiters {
       Object decide(String key, StepResult holder) {
         store.apply(key, step, holder);
         return holder;
+      }
+
+      @Override
+      public void close() {
+        store.close();
+      }
+    };
+  }
+
+  /**
+   * The store through {@link RateLimitStore#apply(String, Step)}, which returns a new {@link
+   * StepResult} per decision: what every decision would cost if the SPI returned a value instead of
+   * filling the caller's holder.
+   */
+  static Decider valueStore(Algorithm algorithm) {
+    RateLimitStore store = CaffeineStore.builder().maximumSize(MAXIMUM_SIZE).build();
+    Step step = Step.acquire(algorithm, WINDOW.toNanos(), LIMIT, 1);
+    return new Decider() {
+      @Override
+      Object decide(String key, StepResult holder) {
+        return store.apply(key, step);
       }
 
       @Override
