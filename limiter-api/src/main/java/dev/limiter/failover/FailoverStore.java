@@ -85,11 +85,11 @@ public final class FailoverStore implements RateLimitStore {
   private final FailureLog log;
   private final LocalFallback local;
 
-  private FailoverStore(Builder builder) {
-    this.primary = builder.primary;
+  private FailoverStore(Builder builder, RateLimitStore primary) {
+    this.primary = primary;
     this.mode = builder.mode;
     this.clock = builder.clock;
-    this.name = builder.name;
+    this.name = builder.name != null ? builder.name : primary.getClass().getSimpleName();
     this.circuits =
         new Circuits(builder.failureThreshold, builder.openInterval.toNanos(), builder.domainOf);
     this.log =
@@ -113,7 +113,24 @@ public final class FailoverStore implements RateLimitStore {
    *     at most once a minute, {@value #DEFAULT_FALLBACK_MAXIMUM_SIZE} keys in the local fallback
    */
   public static Builder builder(RateLimitStore primary) {
-    return new Builder(primary);
+    return new Builder(Objects.requireNonNull(primary, "primary"));
+  }
+
+  /**
+   * Returns a builder whose store to wrap is given last, to {@link Builder#build(RateLimitStore)}:
+   * for a store that takes its users' failure options before the store it wraps exists, such as a
+   * cluster store that connects in its own {@code build()}.
+   *
+   * <pre>{@code
+   * FailoverStore.Builder failover = FailoverStore.builder().failureThreshold(5);
+   * // later, once the store to guard is connected
+   * RateLimitStore store = failover.build(clusterStore);
+   * }</pre>
+   *
+   * @return a builder with the defaults of {@link #builder(RateLimitStore)} and no store yet
+   */
+  public static Builder builder() {
+    return new Builder(null);
   }
 
   @Override
@@ -265,10 +282,10 @@ public final class FailoverStore implements RateLimitStore {
 
   /** Builds a {@link FailoverStore}. */
   public static final class Builder {
-    private final RateLimitStore primary;
+    private final @Nullable RateLimitStore primary;
     private FailureMode mode = FailureMode.FAIL_OPEN;
     private Clock clock = Clock.system();
-    private String name;
+    private @Nullable String name;
     private int failureThreshold = DEFAULT_FAILURE_THRESHOLD;
     private Duration openInterval = DEFAULT_OPEN_INTERVAL;
     private Duration logInterval = DEFAULT_LOG_INTERVAL;
@@ -276,9 +293,8 @@ public final class FailoverStore implements RateLimitStore {
     private @Nullable Function<String, ? extends @Nullable Object> domainOf;
     private IntSupplier fallbackNodes = () -> 1;
 
-    private Builder(RateLimitStore primary) {
-      this.primary = Objects.requireNonNull(primary, "primary");
-      this.name = primary.getClass().getSimpleName();
+    private Builder(@Nullable RateLimitStore primary) {
+      this.primary = primary;
     }
 
     /**
@@ -421,12 +437,31 @@ public final class FailoverStore implements RateLimitStore {
     }
 
     /**
-     * Builds the store.
+     * Builds the store around the store given to {@link FailoverStore#builder(RateLimitStore)}.
      *
      * @return the store
+     * @throws IllegalStateException if this builder came from {@link FailoverStore#builder()},
+     *     which takes its store in {@link #build(RateLimitStore)}
      */
     public FailoverStore build() {
-      return new FailoverStore(this);
+      if (primary == null) {
+        throw new IllegalStateException(
+            "this builder has no store to wrap: give it to FailoverStore.builder(store), or build"
+                + " with build(store)");
+      }
+      return new FailoverStore(this, primary);
+    }
+
+    /**
+     * Builds a store around {@code primary}, rather than any store given to {@link
+     * FailoverStore#builder(RateLimitStore)}, with this builder's settings. Unless {@link #name}
+     * was set, the store is named after {@code primary}'s class. The builder may build again.
+     *
+     * @param primary the store to guard, which throws {@link StoreException} when it cannot answer
+     * @return the store
+     */
+    public FailoverStore build(RateLimitStore primary) {
+      return new FailoverStore(this, Objects.requireNonNull(primary, "primary"));
     }
   }
 }
