@@ -143,22 +143,18 @@ public final class HazelcastStore implements RateLimitStore {
     this.instance = instance;
     this.ownsInstance = ownsInstance;
     this.mapName = builder.mapName;
-    Duration maxWait =
-        builder.maxWait != null ? builder.maxWait : builder.timeout.multipliedBy(MAX_WAIT_FACTOR);
     this.cluster =
-        new ClusterCall(instance, mapName, builder.timeout, maxWait, builder.expiryMargin);
+        new ClusterCall(
+            instance, mapName, builder.timeout, builder.maxWait(), builder.expiryMargin);
     int nodes = builder.fallbackNodes;
     this.membershipListener = nodes > 0 ? null : watchMembers(instance, mostMembers);
     this.failover =
-        FailoverStore.builder(cluster)
+        builder
+            .failover
             .name("hazelcast map " + mapName)
-            .mode(builder.failureMode)
-            .clock(builder.clock != null ? builder.clock : Clock.system())
-            .failureThreshold(builder.failureThreshold)
-            .openInterval(builder.openInterval)
             .failureDomain(cluster::domainOf)
             .fallbackShare(nodes > 0 ? () -> nodes : mostMembers::get)
-            .build();
+            .build(cluster);
   }
 
   /** Keeps the largest number of members seen since the store started, for the fallback share. */
@@ -402,11 +398,15 @@ public final class HazelcastStore implements RateLimitStore {
     private Duration timeout = DEFAULT_TIMEOUT;
     private Duration expiryMargin = DEFAULT_EXPIRY_MARGIN;
     private @Nullable Duration maxWait;
-    private FailureMode failureMode = FailureMode.LOCAL_FALLBACK;
-    private int failureThreshold = FailoverStore.DEFAULT_FAILURE_THRESHOLD;
-    private Duration openInterval = FailoverStore.DEFAULT_OPEN_INTERVAL;
     private int fallbackNodes;
     private @Nullable Clock clock;
+
+    /**
+     * The failure options, checked and defaulted where they are defined; the store completes it
+     * with its name, failure domains and fallback share when it is built.
+     */
+    private final FailoverStore.Builder failover =
+        FailoverStore.builder().mode(FailureMode.LOCAL_FALLBACK);
 
     private Builder() {}
 
@@ -555,43 +555,34 @@ public final class HazelcastStore implements RateLimitStore {
      * @return this builder
      */
     public Builder failureMode(FailureMode failureMode) {
-      this.failureMode = Objects.requireNonNull(failureMode, "failureMode");
+      failover.mode(Objects.requireNonNull(failureMode, "failureMode"));
       return this;
     }
 
     /**
-     * Sets how many failed calls in a row make the store stop calling the cluster for {@link
-     * #openInterval}.
+     * Sets how many failed calls in a row make the store stop calling a member for {@link
+     * #openInterval}, as {@link FailoverStore.Builder#failureThreshold} does.
      *
      * @param failureThreshold at least 1, default {@value FailoverStore#DEFAULT_FAILURE_THRESHOLD}
      * @return this builder
      * @throws IllegalArgumentException if {@code failureThreshold} is below 1
      */
     public Builder failureThreshold(int failureThreshold) {
-      if (failureThreshold < 1) {
-        throw new IllegalArgumentException(
-            String.format(
-                Locale.ROOT, "failureThreshold must be at least 1, was %d", failureThreshold));
-      }
-      this.failureThreshold = failureThreshold;
+      failover.failureThreshold(failureThreshold);
       return this;
     }
 
     /**
-     * Sets how long the store leaves the cluster alone after the last failure before one request
-     * probes it again.
+     * Sets how long the store leaves a member alone after its last failure before one request
+     * probes it again, as {@link FailoverStore.Builder#openInterval} does.
      *
-     * @param openInterval at least 1 millisecond, default 1 second
+     * @param openInterval at least 1 millisecond, default {@link
+     *     FailoverStore#DEFAULT_OPEN_INTERVAL} (1 second)
      * @return this builder
      * @throws IllegalArgumentException if {@code openInterval} is shorter than 1 millisecond
      */
     public Builder openInterval(Duration openInterval) {
-      Objects.requireNonNull(openInterval, "openInterval");
-      if (openInterval.compareTo(Duration.ofMillis(1)) < 0) {
-        throw new IllegalArgumentException(
-            "openInterval must be at least 1 ms, was " + openInterval);
-      }
-      this.openInterval = openInterval;
+      failover.openInterval(openInterval);
       return this;
     }
 
@@ -605,7 +596,13 @@ public final class HazelcastStore implements RateLimitStore {
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      failover.clock(clock);
       return this;
+    }
+
+    /** The longest wait for a busy member: as set, else {@link #timeout} times MAX_WAIT_FACTOR. */
+    private Duration maxWait() {
+      return maxWait != null ? maxWait : timeout.multipliedBy(MAX_WAIT_FACTOR);
     }
 
     /**
@@ -663,11 +660,10 @@ public final class HazelcastStore implements RateLimitStore {
         // a member stopped by a signal hands its partitions over rather than vanishing, and a write
         // whose backup member is frozen answers before a call waiting for it gives up
         setIfAbsent(config, "hazelcast.shutdownhook.policy", "GRACEFUL");
-        Duration wait = maxWait != null ? maxWait : timeout.multipliedBy(MAX_WAIT_FACTOR);
         setIfAbsent(
             config,
             "hazelcast.operation.backup.timeout.millis",
-            Long.toString(Math.max(1, wait.toMillis() / 2)));
+            Long.toString(Math.max(1, maxWait().toMillis() / 2)));
         return new HazelcastStore(this, Hazelcast.newHazelcastInstance(config), true);
       }
       if (clientConfig != null) {
