@@ -8,6 +8,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
+import dev.limiter.Algorithm;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;
@@ -125,6 +126,28 @@ final class ClusterCall implements RateLimitStore {
     }
     owners.answeredAt = System.nanoTime();
     StepProcessor.decode(answer, result);
+  }
+
+  /**
+   * Makes a round trip to the owner of each of {@code calls} keys with a give-back to a key that
+   * has nothing, which decides and writes nothing; stops at the first call not answered within the
+   * budget, since waiting on the other members would only delay the start.
+   *
+   * @return how many calls were answered
+   */
+  int warmUp(int calls) {
+    Step nothing = Step.release(Algorithm.FIXED_WINDOW, 1_000_000_000L, 1, 1, 0, 1);
+    StepResult result = new StepResult();
+    int answered = 0;
+    for (int i = 0; i < calls; i++) {
+      try {
+        apply("limiter-warm-up:" + i, nothing, result);
+        answered++;
+      } catch (StoreException e) {
+        break;
+      }
+    }
+    return answered;
   }
 
   /**

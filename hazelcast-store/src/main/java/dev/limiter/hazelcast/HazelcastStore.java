@@ -4,18 +4,11 @@
  */
 package dev.limiter.hazelcast;
 
-import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
-import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
-import com.hazelcast.config.SerializationConfig;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import dev.limiter.Algorithm;
 import dev.limiter.Clock;
 import dev.limiter.failover.FailoverStore;
 import dev.limiter.failover.FailureMode;
@@ -24,10 +17,7 @@ import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;
 import dev.limiter.spi.StoreException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -136,53 +126,23 @@ public final class HazelcastStore implements RateLimitStore {
   private final String mapName;
   private final ClusterCall cluster;
   private final FailoverStore failover;
-  private final AtomicInteger mostMembers = new AtomicInteger(1);
-  private final @Nullable UUID membershipListener;
+  private final @Nullable MemberCount members;
 
   private HazelcastStore(Builder builder, HazelcastInstance instance, boolean ownsInstance) {
     this.instance = instance;
     this.ownsInstance = ownsInstance;
     this.mapName = builder.mapName;
-    Duration maxWait =
-        builder.maxWait != null ? builder.maxWait : builder.timeout.multipliedBy(MAX_WAIT_FACTOR);
-    this.cluster =
-        new ClusterCall(instance, mapName, builder.timeout, maxWait, builder.expiryMargin);
+    this.cluster = builder.calls.call(instance, mapName);
     int nodes = builder.fallbackNodes;
-    this.membershipListener = nodes > 0 ? null : watchMembers(instance, mostMembers);
+    MemberCount counted = nodes > 0 ? null : new MemberCount(instance);
+    this.members = counted;
     this.failover =
-        FailoverStore.builder(cluster)
+        builder
+            .failover
             .name("hazelcast map " + mapName)
-            .mode(builder.failureMode)
-            .clock(builder.clock != null ? builder.clock : Clock.system())
-            .failureThreshold(builder.failureThreshold)
-            .openInterval(builder.openInterval)
             .failureDomain(cluster::domainOf)
-            .fallbackShare(nodes > 0 ? () -> nodes : mostMembers::get)
-            .build();
-  }
-
-  /** Keeps the largest number of members seen since the store started, for the fallback share. */
-  private static @Nullable UUID watchMembers(
-      HazelcastInstance instance, AtomicInteger mostMembers) {
-    try {
-      mostMembers.accumulateAndGet(instance.getCluster().getMembers().size(), Math::max);
-      return instance
-          .getCluster()
-          .addMembershipListener(
-              new MembershipListener() {
-                @Override
-                public void memberAdded(MembershipEvent event) {
-                  mostMembers.accumulateAndGet(event.getMembers().size(), Math::max);
-                }
-
-                @Override
-                public void memberRemoved(MembershipEvent event) {
-                  // a member that left may come back: its share stays reserved
-                }
-              });
-    } catch (RuntimeException e) {
-      return null; // a client not connected yet counts the members it sees at each fallback
-    }
+            .fallbackShare(counted != null ? counted : () -> nodes)
+            .build(cluster);
   }
 
   /**
@@ -220,28 +180,7 @@ public final class HazelcastStore implements RateLimitStore {
    *     range
    */
   public static Config configure(Config config, String mapName, int backupCount) {
-    Objects.requireNonNull(config, "config");
-    checkMapName(mapName);
-    checkBackupCount(backupCount);
-    registerFactory(config.getSerializationConfig());
-    if (config.getMapConfigOrNull(mapName) == null) {
-      config.addMapConfig(new MapConfig(mapName).setBackupCount(backupCount));
-    }
-    return config;
-  }
-
-  private static void registerFactory(SerializationConfig serialization) {
-    if (!hasFactory(serialization)) {
-      serialization.addDataSerializableFactory(
-          StepProcessorFactory.FACTORY_ID, new StepProcessorFactory());
-    }
-  }
-
-  private static boolean hasFactory(SerializationConfig serialization) {
-    return serialization.getDataSerializableFactories().containsKey(StepProcessorFactory.FACTORY_ID)
-        || serialization
-            .getDataSerializableFactoryClasses()
-            .containsKey(StepProcessorFactory.FACTORY_ID);
+    return InstanceSource.configure(config, mapName, backupCount);
   }
 
   /**
@@ -326,19 +265,7 @@ public final class HazelcastStore implements RateLimitStore {
    */
   public int warmUp(int calls, Duration each) {
     Objects.requireNonNull(each, "each");
-    Step nothing = Step.release(Algorithm.FIXED_WINDOW, 1_000_000_000L, 1, 1, 0, 1);
-    ClusterCall patient = new ClusterCall(instance, mapName, each, each, DEFAULT_EXPIRY_MARGIN);
-    StepResult result = new StepResult();
-    int answered = 0;
-    for (int i = 0; i < calls; i++) {
-      try {
-        patient.apply("limiter-warm-up:" + i, nothing, result);
-        answered++;
-      } catch (StoreException e) {
-        break; // a member that is not answering: waiting on the others would only delay the start
-      }
-    }
-    return answered;
+    return new ClusterCall(instance, mapName, each, each, DEFAULT_EXPIRY_MARGIN).warmUp(calls);
   }
 
   /**
@@ -349,13 +276,8 @@ public final class HazelcastStore implements RateLimitStore {
   @Override
   public void close() {
     failover.close();
-    UUID listener = membershipListener;
-    if (listener != null) {
-      try {
-        instance.getCluster().removeMembershipListener(listener);
-      } catch (RuntimeException e) {
-        // the instance is already shutting down
-      }
+    if (members != null) {
+      members.close();
     }
     if (ownsInstance) {
       instance.shutdown();
@@ -367,44 +289,15 @@ public final class HazelcastStore implements RateLimitStore {
     return "HazelcastStore[map=" + mapName + ", instance=" + instance.getName() + "]";
   }
 
-  private static void setIfAbsent(Config config, String property, String value) {
-    if (config.getProperty(property) == null && System.getProperty(property) == null) {
-      config.setProperty(property, value);
-    }
-  }
-
-  private static void checkMapName(String mapName) {
-    Objects.requireNonNull(mapName, "mapName");
-    if (mapName.isBlank()) {
-      throw new IllegalArgumentException("mapName must not be blank");
-    }
-  }
-
-  private static void checkBackupCount(int backupCount) {
-    if (backupCount < 0 || backupCount > MapConfig.MAX_BACKUP_COUNT) {
-      throw new IllegalArgumentException(
-          String.format(
-              Locale.ROOT,
-              "backupCount must be between 0 and %d, was %d",
-              MapConfig.MAX_BACKUP_COUNT,
-              backupCount));
-    }
-  }
-
   /** Builds a {@link HazelcastStore}. */
   public static final class Builder {
-    private @Nullable HazelcastInstance instance;
-    private @Nullable Config memberConfig;
-    private @Nullable ClientConfig clientConfig;
+    // where the instance comes from, how calls wait, what answers when they fail: each part
+    // checks and defaults its own options; the store adds its name and domains to the last
+    private final InstanceSource source = new InstanceSource();
+    private final CallSettings calls = new CallSettings();
+    private final FailoverStore.Builder failover =
+        FailoverStore.builder().mode(FailureMode.LOCAL_FALLBACK);
     private String mapName = DEFAULT_MAP_NAME;
-    private int backupCount = DEFAULT_BACKUP_COUNT;
-    private boolean backupCountSet;
-    private Duration timeout = DEFAULT_TIMEOUT;
-    private Duration expiryMargin = DEFAULT_EXPIRY_MARGIN;
-    private @Nullable Duration maxWait;
-    private FailureMode failureMode = FailureMode.LOCAL_FALLBACK;
-    private int failureThreshold = FailoverStore.DEFAULT_FAILURE_THRESHOLD;
-    private Duration openInterval = FailoverStore.DEFAULT_OPEN_INTERVAL;
     private int fallbackNodes;
     private @Nullable Clock clock;
 
@@ -418,7 +311,7 @@ public final class HazelcastStore implements RateLimitStore {
      * @return this builder
      */
     public Builder instance(HazelcastInstance instance) {
-      this.instance = Objects.requireNonNull(instance, "instance");
+      source.instance(Objects.requireNonNull(instance, "instance"));
       return this;
     }
 
@@ -431,7 +324,7 @@ public final class HazelcastStore implements RateLimitStore {
      * @return this builder
      */
     public Builder memberConfig(Config config) {
-      this.memberConfig = Objects.requireNonNull(config, "config");
+      source.memberConfig(Objects.requireNonNull(config, "config"));
       return this;
     }
 
@@ -443,7 +336,7 @@ public final class HazelcastStore implements RateLimitStore {
      * @return this builder
      */
     public Builder clientConfig(ClientConfig config) {
-      this.clientConfig = Objects.requireNonNull(config, "config");
+      source.clientConfig(Objects.requireNonNull(config, "config"));
       return this;
     }
 
@@ -455,7 +348,7 @@ public final class HazelcastStore implements RateLimitStore {
      * @throws IllegalArgumentException if {@code mapName} is blank
      */
     public Builder mapName(String mapName) {
-      checkMapName(mapName);
+      InstanceSource.checkMapName(mapName);
       this.mapName = mapName;
       return this;
     }
@@ -471,9 +364,7 @@ public final class HazelcastStore implements RateLimitStore {
      * @throws IllegalArgumentException if {@code backupCount} is out of range
      */
     public Builder backupCount(int backupCount) {
-      checkBackupCount(backupCount);
-      this.backupCount = backupCount;
-      this.backupCountSet = true;
+      source.backupCount(backupCount);
       return this;
     }
 
@@ -488,11 +379,7 @@ public final class HazelcastStore implements RateLimitStore {
      * @throws IllegalArgumentException if {@code timeout} is shorter than 1 millisecond
      */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.compareTo(Duration.ofMillis(1)) < 0) {
-        throw new IllegalArgumentException("timeout must be at least 1 ms, was " + timeout);
-      }
-      this.timeout = timeout;
+      calls.timeout(timeout);
       return this;
     }
 
@@ -506,7 +393,7 @@ public final class HazelcastStore implements RateLimitStore {
      * @return this builder
      */
     public Builder maxWait(Duration maxWait) {
-      this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
+      calls.maxWait(maxWait);
       return this;
     }
 
@@ -539,12 +426,7 @@ public final class HazelcastStore implements RateLimitStore {
      * @throws IllegalArgumentException if {@code expiryMargin} is shorter than 1 second
      */
     public Builder expiryMargin(Duration expiryMargin) {
-      Objects.requireNonNull(expiryMargin, "expiryMargin");
-      if (expiryMargin.compareTo(Duration.ofSeconds(1)) < 0) {
-        throw new IllegalArgumentException(
-            "expiryMargin must be at least 1 s, was " + expiryMargin);
-      }
-      this.expiryMargin = expiryMargin;
+      calls.expiryMargin(expiryMargin);
       return this;
     }
 
@@ -555,43 +437,34 @@ public final class HazelcastStore implements RateLimitStore {
      * @return this builder
      */
     public Builder failureMode(FailureMode failureMode) {
-      this.failureMode = Objects.requireNonNull(failureMode, "failureMode");
+      failover.mode(Objects.requireNonNull(failureMode, "failureMode"));
       return this;
     }
 
     /**
-     * Sets how many failed calls in a row make the store stop calling the cluster for {@link
-     * #openInterval}.
+     * Sets how many failed calls in a row make the store stop calling a member for {@link
+     * #openInterval}, as {@link FailoverStore.Builder#failureThreshold} does.
      *
      * @param failureThreshold at least 1, default {@value FailoverStore#DEFAULT_FAILURE_THRESHOLD}
      * @return this builder
      * @throws IllegalArgumentException if {@code failureThreshold} is below 1
      */
     public Builder failureThreshold(int failureThreshold) {
-      if (failureThreshold < 1) {
-        throw new IllegalArgumentException(
-            String.format(
-                Locale.ROOT, "failureThreshold must be at least 1, was %d", failureThreshold));
-      }
-      this.failureThreshold = failureThreshold;
+      failover.failureThreshold(failureThreshold);
       return this;
     }
 
     /**
-     * Sets how long the store leaves the cluster alone after the last failure before one request
-     * probes it again.
+     * Sets how long the store leaves a member alone after its last failure before one request
+     * probes it again, as {@link FailoverStore.Builder#openInterval} does.
      *
-     * @param openInterval at least 1 millisecond, default 1 second
+     * @param openInterval at least 1 millisecond, default {@link
+     *     FailoverStore#DEFAULT_OPEN_INTERVAL} (1 second)
      * @return this builder
      * @throws IllegalArgumentException if {@code openInterval} is shorter than 1 millisecond
      */
     public Builder openInterval(Duration openInterval) {
-      Objects.requireNonNull(openInterval, "openInterval");
-      if (openInterval.compareTo(Duration.ofMillis(1)) < 0) {
-        throw new IllegalArgumentException(
-            "openInterval must be at least 1 ms, was " + openInterval);
-      }
-      this.openInterval = openInterval;
+      failover.openInterval(openInterval);
       return this;
     }
 
@@ -605,6 +478,7 @@ public final class HazelcastStore implements RateLimitStore {
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      failover.clock(clock);
       return this;
     }
 
@@ -613,84 +487,16 @@ public final class HazelcastStore implements RateLimitStore {
      *
      * @return the store
      * @throws IllegalStateException if not exactly one of an instance, a member configuration and a
-     *     client configuration was given, or {@link #backupCount} was set for a cluster the store
-     *     does not configure
+     *     client configuration was given, {@link #maxWait} is shorter than the {@link #timeout}, or
+     *     {@link #backupCount} was set for a cluster the store does not configure
      * @throws IllegalArgumentException if the given member lacks {@link StepProcessorFactory}
      */
     public HazelcastStore build() {
-      int sources =
-          (instance != null ? 1 : 0)
-              + (memberConfig != null ? 1 : 0)
-              + (clientConfig != null ? 1 : 0);
-      if (sources != 1) {
-        throw new IllegalStateException(
-            "give the store exactly one of instance(HazelcastInstance), memberConfig(Config) and"
-                + " clientConfig(ClientConfig); got "
-                + sources);
-      }
-      if (maxWait != null && maxWait.compareTo(timeout) < 0) {
-        throw new IllegalStateException(
-            "maxWait "
-                + maxWait
-                + " is shorter than the timeout "
-                + timeout
-                + "; it bounds how long past"
-                + " the timeout a call may wait for a busy member");
-      }
-      if (backupCountSet && memberConfig == null) {
-        throw new IllegalStateException(
-            String.format(
-                Locale.ROOT,
-                "backupCount applies to a member the store starts from memberConfig(Config); for"
-                    + " members started elsewhere set the backup count of map \"%s\" in their"
-                    + " configuration (HazelcastStore.configure(config, \"%s\", %d))",
-                mapName,
-                mapName,
-                backupCount));
-      }
-      if (memberConfig != null) {
-        Config config = memberConfig;
-        if (backupCountSet) {
-          MapConfig existing = config.getMapConfigOrNull(mapName);
-          if (existing != null) {
-            existing.setBackupCount(backupCount);
-          }
-        }
-        configure(config, mapName, backupCount);
-        if (clock != null) {
-          config.getUserContext().put(CLOCK_KEY, clock);
-        }
-        // a member stopped by a signal hands its partitions over rather than vanishing, and a write
-        // whose backup member is frozen answers before a call waiting for it gives up
-        setIfAbsent(config, "hazelcast.shutdownhook.policy", "GRACEFUL");
-        Duration wait = maxWait != null ? maxWait : timeout.multipliedBy(MAX_WAIT_FACTOR);
-        setIfAbsent(
-            config,
-            "hazelcast.operation.backup.timeout.millis",
-            Long.toString(Math.max(1, wait.toMillis() / 2)));
-        return new HazelcastStore(this, Hazelcast.newHazelcastInstance(config), true);
-      }
-      if (clientConfig != null) {
-        return new HazelcastStore(this, HazelcastClient.newHazelcastClient(clientConfig), true);
-      }
-      HazelcastInstance given = Objects.requireNonNull(instance, "instance");
-      if (given.getLocalEndpoint() instanceof Member) {
-        if (!hasFactory(given.getConfig().getSerializationConfig())) {
-          throw new IllegalArgumentException(
-              String.format(
-                  Locale.ROOT,
-                  "member %s has no StepProcessorFactory (factory id %d) in its serialization"
-                      + " configuration; call HazelcastStore.configure(config) before"
-                      + " Hazelcast.newHazelcastInstance(config), or name the factory in"
-                      + " hazelcast.xml",
-                  given.getName(),
-                  StepProcessorFactory.FACTORY_ID));
-        }
-        if (clock != null) {
-          given.getUserContext().put(CLOCK_KEY, clock);
-        }
-      }
-      return new HazelcastStore(this, given, false);
+      source.checkOneSource();
+      calls.checkMaxWait();
+      source.checkBackupCountApplies(mapName);
+      return new HazelcastStore(
+          this, source.start(mapName, clock, calls.maxWait()), source.startsItsOwn());
     }
   }
 }

@@ -6,6 +6,7 @@ package dev.limiter.hazelcast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.config.Config;
@@ -14,6 +15,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.limiter.Algorithm;
 import dev.limiter.ManualClock;
+import dev.limiter.failover.FailoverStore;
 import dev.limiter.failover.FailureMode;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 /** Building a store: what it configures, what it checks, and the messages when something is off. */
@@ -144,6 +147,30 @@ class HazelcastStoreBuilderTest {
                     .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("maxWait PT0.5S is shorter than the timeout PT1S");
+  }
+
+  @Test
+  void failureOptionsAreCheckedByFailoverStoreWithItsMessages() {
+    HazelcastStore.Builder builder = HazelcastStore.builder();
+    FailoverStore.Builder failover = FailoverStore.builder();
+    assertThatThrownBy(() -> builder.failureThreshold(-2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(messageOf(() -> failover.failureThreshold(-2)))
+        .hasMessage("failureThreshold must be at least 1, was -2");
+    assertThatThrownBy(() -> builder.openInterval(Duration.ofNanos(999_999)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(messageOf(() -> failover.openInterval(Duration.ofNanos(999_999))))
+        .hasMessage("openInterval must be at least 1 ms, was PT0.000999999S");
+    assertThatThrownBy(() -> builder.openInterval(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("openInterval");
+    assertThatThrownBy(() -> builder.failureMode(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("failureMode");
+  }
+
+  private static String messageOf(ThrowingCallable call) {
+    return catchThrowable(call).getMessage();
   }
 
   @Test

@@ -10,16 +10,9 @@ import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;
 import dev.limiter.spi.StoreException;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import org.jspecify.annotations.Nullable;
@@ -84,103 +77,31 @@ public final class FailoverStore implements RateLimitStore {
   /** The default bound on keys held by the local fallback: 100,000. */
   public static final int DEFAULT_FALLBACK_MAXIMUM_SIZE = 100_000;
 
-  private static final System.Logger LOGGER = System.getLogger(FailoverStore.class.getName());
-
-  /**
-   * Marks the generation of a decision of the local fallback (above the state's own 32 bits), so
-   * that its release goes back to the local fallback and never to the wrapped store.
-   */
-  private static final long LOCAL_DECISION = 1L << 32;
-
-  /** The failure domain of every key when none is configured: one circuit for the store. */
-  private static Object oneDomain(String key) {
-    return "the store";
-  }
-
-  /** The domain of keys whose domain function answers null (a partition without an owner). */
-  private static final String UNKNOWN_DOMAIN = "an unknown place";
-
-  /** Past this many circuits, closed ones are forgotten (members come and go). */
-  private static final int MAX_CIRCUITS = 64;
-
   private final RateLimitStore primary;
   private final FailureMode mode;
   private final Clock clock;
   private final String name;
-  private final int failureThreshold;
-  private final long openIntervalNanos;
-  private final long logIntervalNanos;
-  private final @Nullable LocalStore local;
+  private final Circuits circuits;
+  private final FailureLog log;
+  private final LocalFallback local;
 
-  private final Function<String, ? extends @Nullable Object> domainOf;
-  private final IntSupplier fallbackNodes;
-
-  /** The circuit of the one domain when no failure domains are configured. */
-  private final @Nullable Circuit single;
-
-  private final Map<Object, Circuit> circuits = new ConcurrentHashMap<>();
-  private volatile @Nullable StoreException lastFailure;
-  private final LongAdder failures = new LongAdder();
-  private final LongAdder fallbacks = new LongAdder();
-  private final AtomicLong nextReportAt;
-  private final AtomicLong reportedFallbacks = new AtomicLong();
-  private final AtomicLong reportedFailures = new AtomicLong();
-
-  private FailoverStore(Builder builder) {
-    this.primary = builder.primary;
+  private FailoverStore(Builder builder, RateLimitStore primary) {
+    this.primary = primary;
     this.mode = builder.mode;
     this.clock = builder.clock;
-    this.name = builder.name;
-    this.failureThreshold = builder.failureThreshold;
-    this.openIntervalNanos = builder.openInterval.toNanos();
-    this.logIntervalNanos = builder.logInterval.toNanos();
+    this.name = builder.name != null ? builder.name : primary.getClass().getSimpleName();
+    this.circuits =
+        new Circuits(builder.failureThreshold, builder.openInterval.toNanos(), builder.domainOf);
+    this.log =
+        new FailureLog(
+            name, mode, builder.logInterval.toNanos(), circuits::anyOpen, clock.epochNanos());
     this.local =
-        mode == FailureMode.LOCAL_FALLBACK
-            ? new LocalStore(builder.fallbackMaximumSize, clock)
-            : null;
-    this.nextReportAt = new AtomicLong(clock.epochNanos());
-    this.domainOf = builder.domainOf != null ? builder.domainOf : FailoverStore::oneDomain;
-    this.fallbackNodes = builder.fallbackNodes;
-    this.single = builder.domainOf == null ? new Circuit("the store") : null;
-  }
-
-  /**
-   * The breaker of one failure domain: the keys whose calls go to the same place (a cluster member)
-   * fail together, and open and probe their own circuit.
-   */
-  private final class Circuit {
-    final String name;
-    final AtomicInteger consecutiveFailures = new AtomicInteger();
-    final AtomicBoolean probing = new AtomicBoolean();
-    volatile long lastFailureAt;
-    volatile @Nullable StoreException lastFailure;
-
-    Circuit(String name) {
-      this.name = name;
-    }
-
-    boolean open() {
-      return consecutiveFailures.get() >= failureThreshold;
-    }
-  }
-
-  private Circuit circuit(String key) {
-    Circuit circuit = single;
-    if (circuit != null) {
-      return circuit;
-    }
-    Object domain = domainOf.apply(key);
-    Object id = domain == null ? UNKNOWN_DOMAIN : domain;
-    circuit = circuits.get(id);
-    if (circuit == null) {
-      if (circuits.size() >= MAX_CIRCUITS) {
-        circuits
-            .values()
-            .removeIf(c -> c.consecutiveFailures.get() == 0); // closed ones hold nothing
-      }
-      circuit = circuits.computeIfAbsent(id, d -> new Circuit(String.valueOf(d)));
-    }
-    return circuit;
+        new LocalFallback(
+            mode == FailureMode.LOCAL_FALLBACK
+                ? new LocalStore(builder.fallbackMaximumSize, clock)
+                : null,
+            builder.fallbackNodes,
+            clock);
   }
 
   /**
@@ -192,7 +113,24 @@ public final class FailoverStore implements RateLimitStore {
    *     at most once a minute, {@value #DEFAULT_FALLBACK_MAXIMUM_SIZE} keys in the local fallback
    */
   public static Builder builder(RateLimitStore primary) {
-    return new Builder(primary);
+    return new Builder(Objects.requireNonNull(primary, "primary"));
+  }
+
+  /**
+   * Returns a builder whose store to wrap is given last, to {@link Builder#build(RateLimitStore)}:
+   * for a store that takes its users' failure options before the store it wraps exists, such as a
+   * cluster store that connects in its own {@code build()}.
+   *
+   * <pre>{@code
+   * FailoverStore.Builder failover = FailoverStore.builder().failureThreshold(5);
+   * // later, once the store to guard is connected
+   * RateLimitStore store = failover.build(clusterStore);
+   * }</pre>
+   *
+   * @return a builder with the defaults of {@link #builder(RateLimitStore)} and no store yet
+   */
+  public static Builder builder() {
+    return new Builder(null);
   }
 
   @Override
@@ -200,7 +138,7 @@ public final class FailoverStore implements RateLimitStore {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(step, "step");
     Objects.requireNonNull(result, "result");
-    Circuit circuit = circuit(key);
+    Circuit circuit = circuits.of(key);
     if (step.release()) {
       release(key, step, circuit, result);
       return;
@@ -210,16 +148,14 @@ public final class FailoverStore implements RateLimitStore {
       return;
     }
     long now = clock.epochNanos();
-    long sinceFailure = now - circuit.lastFailureAt;
-    boolean waiting = sinceFailure >= 0 && sinceFailure < openIntervalNanos;
-    if (waiting || !circuit.probing.compareAndSet(false, true)) {
+    if (!circuit.startProbe(now)) {
       fallback(key, step, circuit, now, result);
       return;
     }
     try {
       call(key, step, circuit, result);
     } finally {
-      circuit.probing.set(false);
+      circuit.endProbe();
     }
   }
 
@@ -230,19 +166,19 @@ public final class FailoverStore implements RateLimitStore {
       fallback(key, step, circuit, failed(circuit, e), result);
       return;
     }
-    if (circuit.consecutiveFailures.get() != 0) {
-      recovered(circuit);
+    if (circuit.failing()) {
+      int streak = circuit.succeeded();
+      if (streak != 0) {
+        log.recovered(circuit, streak);
+      }
     }
   }
 
   /** Counts a failed call of the wrapped store and returns the time of the failure. */
   private long failed(Circuit circuit, StoreException e) {
     long now = clock.epochNanos();
-    failures.increment();
-    lastFailure = e;
-    circuit.lastFailure = e;
-    circuit.lastFailureAt = now;
-    circuit.consecutiveFailures.incrementAndGet();
+    log.failed(e);
+    circuit.failed(e, now);
     return now;
   }
 
@@ -256,20 +192,8 @@ public final class FailoverStore implements RateLimitStore {
     long generation = step.generation();
     if (generation == 0) {
       States.nothingGivenBack(step, clock.epochNanos(), result);
-    } else if ((generation & ~States.GENERATION_MASK) == LOCAL_DECISION) {
-      Step own =
-          Step.release(
-              step.algorithm(),
-              step.windowNanos(),
-              share(step.limit()),
-              step.cost(),
-              step.stampNanos(),
-              generation & States.GENERATION_MASK);
-      if (local != null) {
-        local.apply(key, own, result);
-      } else {
-        States.nothingGivenBack(own, clock.epochNanos(), result);
-      }
+    } else if (LocalFallback.decided(generation)) {
+      local.release(key, step, result);
     } else if (circuit.open()) {
       States.nothingGivenBack(step, clock.epochNanos(), result);
     } else {
@@ -281,107 +205,16 @@ public final class FailoverStore implements RateLimitStore {
     }
   }
 
-  private void recovered(Circuit circuit) {
-    int streak = circuit.consecutiveFailures.getAndSet(0);
-    if (streak == 0) {
-      return; // another thread saw the recovery first
-    }
-    if (streak >= failureThreshold) {
-      LOGGER.log(
-          Level.INFO,
-          () ->
-              String.format(
-                  Locale.ROOT,
-                  "Rate-limit store %s answers again for %s after %d failures in a row; deciding on"
-                      + " it again",
-                  name,
-                  circuit.name,
-                  streak));
-    }
-  }
-
   private void fallback(String key, Step step, Circuit circuit, long now, StepResult result) {
-    fallbacks.increment();
-    report(now);
+    log.fallback(now);
     switch (mode) {
       case FAIL_OPEN -> {
         step.applyTo(step.prepare(null), now, result);
         result.setGeneration(0); // no state kept the units: a release gives back nothing
       }
-      case FAIL_CLOSED -> throw unavailable(circuit, now);
-      case LOCAL_FALLBACK -> {
-        long share = share(step.limit());
-        Step shared =
-            share == step.limit()
-                ? step
-                : Step.acquire(step.algorithm(), step.windowNanos(), share, step.cost());
-        Objects.requireNonNull(local, "local").apply(key, shared, result);
-        result.setGeneration(result.generation() | LOCAL_DECISION);
-      }
+      case FAIL_CLOSED -> throw circuit.unavailable(name, now);
+      case LOCAL_FALLBACK -> local.acquire(key, step, result);
     }
-  }
-
-  /**
-   * This node's share of a limit in the local fallback: the limit divided by the number of nodes
-   * that may fall back at once, rounded down, so that together they add at most one limit.
-   */
-  private long share(long limit) {
-    int nodes = Math.max(1, fallbackNodes.getAsInt());
-    return limit / nodes;
-  }
-
-  private StoreException unavailable(Circuit circuit, long now) {
-    StoreException cause = circuit.lastFailure;
-    Duration retryAfter;
-    if (circuit.open()) {
-      long untilProbe = circuit.lastFailureAt + openIntervalNanos - now;
-      retryAfter = Duration.ofNanos(Math.max(1_000_000L, Math.min(untilProbe, openIntervalNanos)));
-    } else {
-      retryAfter = cause != null ? cause.retryAfter() : Duration.ofNanos(openIntervalNanos);
-    }
-    String message =
-        String.format(
-            Locale.ROOT,
-            "rate-limit store %s cannot answer and the failure mode is FAIL_CLOSED: %s",
-            name,
-            cause != null ? cause.getMessage() : "no answer");
-    return new StoreException(message, cause, retryAfter);
-  }
-
-  /** Logs a summary at most once per interval, whichever thread gets there first. */
-  private void report(long now) {
-    long next = nextReportAt.get();
-    if (now - next < 0 || !nextReportAt.compareAndSet(next, now + logIntervalNanos)) {
-      return;
-    }
-    long fallbackCount = fallbacks.sum();
-    long failureCount = failures.sum();
-    long newFallbacks = fallbackCount - reportedFallbacks.getAndSet(fallbackCount);
-    long newFailures = failureCount - reportedFailures.getAndSet(failureCount);
-    StoreException cause = lastFailure;
-    if (LOGGER.isLoggable(Level.WARNING)) {
-      LOGGER.log(
-          Level.WARNING,
-          String.format(
-              Locale.ROOT,
-              "Rate-limit store %s is not answering: %d requests decided by %s since the last"
-                  + " report (%d store calls failed, circuit %s); last error: %s",
-              name,
-              newFallbacks,
-              describe(mode),
-              newFailures,
-              circuitOpen() ? "open" : "closed",
-              cause != null ? cause.getMessage() : "none"),
-          cause);
-    }
-  }
-
-  private static String describe(FailureMode mode) {
-    return switch (mode) {
-      case FAIL_OPEN -> "FAIL_OPEN (served without limit)";
-      case FAIL_CLOSED -> "FAIL_CLOSED (refused with 503)";
-      case LOCAL_FALLBACK -> "LOCAL_FALLBACK (limited on this node alone)";
-    };
   }
 
   /**
@@ -390,7 +223,7 @@ public final class FailoverStore implements RateLimitStore {
    * @return the count of {@link StoreException}s caught
    */
   public long failures() {
-    return failures.sum();
+    return log.failures();
   }
 
   /**
@@ -400,7 +233,7 @@ public final class FailoverStore implements RateLimitStore {
    * @return the count of fallback decisions
    */
   public long fallbacks() {
-    return fallbacks.sum();
+    return log.fallbacks();
   }
 
   /**
@@ -412,16 +245,7 @@ public final class FailoverStore implements RateLimitStore {
    *     store
    */
   public boolean circuitOpen() {
-    Circuit circuit = single;
-    if (circuit != null) {
-      return circuit.open();
-    }
-    for (Circuit domain : circuits.values()) {
-      if (domain.open()) {
-        return true;
-      }
-    }
-    return false;
+    return circuits.anyOpen();
   }
 
   /**
@@ -432,7 +256,7 @@ public final class FailoverStore implements RateLimitStore {
    * @return true while that key's domain is left alone
    */
   public boolean circuitOpen(String key) {
-    return circuit(key).open();
+    return circuits.of(key).open();
   }
 
   /**
@@ -447,9 +271,7 @@ public final class FailoverStore implements RateLimitStore {
   /** Closes the wrapped store and drops the local fallback's keys. */
   @Override
   public void close() {
-    if (local != null) {
-      local.clear();
-    }
+    local.clear();
     primary.close();
   }
 
@@ -460,10 +282,10 @@ public final class FailoverStore implements RateLimitStore {
 
   /** Builds a {@link FailoverStore}. */
   public static final class Builder {
-    private final RateLimitStore primary;
+    private final @Nullable RateLimitStore primary;
     private FailureMode mode = FailureMode.FAIL_OPEN;
     private Clock clock = Clock.system();
-    private String name;
+    private @Nullable String name;
     private int failureThreshold = DEFAULT_FAILURE_THRESHOLD;
     private Duration openInterval = DEFAULT_OPEN_INTERVAL;
     private Duration logInterval = DEFAULT_LOG_INTERVAL;
@@ -471,9 +293,8 @@ public final class FailoverStore implements RateLimitStore {
     private @Nullable Function<String, ? extends @Nullable Object> domainOf;
     private IntSupplier fallbackNodes = () -> 1;
 
-    private Builder(RateLimitStore primary) {
-      this.primary = Objects.requireNonNull(primary, "primary");
-      this.name = primary.getClass().getSimpleName();
+    private Builder(@Nullable RateLimitStore primary) {
+      this.primary = primary;
     }
 
     /**
@@ -616,12 +437,31 @@ public final class FailoverStore implements RateLimitStore {
     }
 
     /**
-     * Builds the store.
+     * Builds the store around the store given to {@link FailoverStore#builder(RateLimitStore)}.
      *
      * @return the store
+     * @throws IllegalStateException if this builder came from {@link FailoverStore#builder()},
+     *     which takes its store in {@link #build(RateLimitStore)}
      */
     public FailoverStore build() {
-      return new FailoverStore(this);
+      if (primary == null) {
+        throw new IllegalStateException(
+            "this builder has no store to wrap: give it to FailoverStore.builder(store), or build"
+                + " with build(store)");
+      }
+      return new FailoverStore(this, primary);
+    }
+
+    /**
+     * Builds a store around {@code primary}, rather than any store given to {@link
+     * FailoverStore#builder(RateLimitStore)}, with this builder's settings. Unless {@link #name}
+     * was set, the store is named after {@code primary}'s class. The builder may build again.
+     *
+     * @param primary the store to guard, which throws {@link StoreException} when it cannot answer
+     * @return the store
+     */
+    public FailoverStore build(RateLimitStore primary) {
+      return new FailoverStore(this, Objects.requireNonNull(primary, "primary"));
     }
   }
 }

@@ -452,6 +452,31 @@ class FailoverStoreTest {
   }
 
   @Test
+  void aBuilderWithoutAStoreTakesItAtBuildAndCanBuildAgain() {
+    FailoverStore.Builder failover =
+        FailoverStore.builder().mode(FailureMode.FAIL_CLOSED).clock(clock).failureThreshold(1);
+    assertThatThrownBy(failover::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "this builder has no store to wrap: give it to FailoverStore.builder(store), or build"
+                + " with build(store)");
+    assertThatThrownBy(() -> failover.build(null)).hasMessage("primary");
+
+    FailoverStore first = failover.build(primary);
+    assertThat(first).hasToString("FailoverStore[FlakyStore, FAIL_CLOSED]");
+    assertThat(first.apply("k", ACQUIRE).allowed()).isTrue();
+    primary.down = true;
+    assertThatThrownBy(() -> first.apply("k", ACQUIRE)).isInstanceOf(StoreException.class);
+    assertThat(first.circuitOpen()).isTrue();
+
+    FailoverStore second = failover.name("again").build(new FlakyStore(clock));
+    assertThat(second).hasToString("FailoverStore[again, FAIL_CLOSED]");
+    assertThat(second.circuitOpen()).isFalse(); // its own circuits and counts
+    assertThat(second.apply("k", ACQUIRE).allowed()).isTrue();
+    assertThat(second.failures()).isZero();
+  }
+
+  @Test
   void builderRejectsValuesOutOfRange() {
     FailoverStore.Builder builder = FailoverStore.builder(primary);
     assertThatThrownBy(() -> builder.failureThreshold(0))
