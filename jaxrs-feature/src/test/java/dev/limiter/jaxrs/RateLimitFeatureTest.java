@@ -321,6 +321,19 @@ class RateLimitFeatureTest {
   }
 
   @Test
+  void exposedNamesOfTheApplicationAreKeptAndItsRateLimitFieldsReplaced() throws Exception {
+    HttpResponse<String> response =
+        server.get("/cors", "X-API-Key", "cors-1", "Origin", "https://app.example");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().allValues("Access-Control-Expose-Headers"))
+        .containsExactly(
+            "X-Trace-Id",
+            "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-RateLimit-Policy");
+    assertThat(response.headers().allValues("X-RateLimit-Limit")).containsExactly("3");
+  }
+
+  @Test
   void limitOnTheImplementationOfAnAnnotatedInterfaceApplies() throws Exception {
     HttpResponse<String> first = server.get("/contract", "X-API-Key", "contract-1");
     assertThat(first.statusCode()).isEqualTo(200);

@@ -25,12 +25,11 @@ import org.jspecify.annotations.Nullable;
  * HttpContract contract = HttpContract.from(config);          // ratelimit.headers, default x
  * Outcome outcome = limiter.check(limits, request);
  * RateLimitResponse response = contract.respond(outcome, request.header("Origin") != null);
- * // set each field; add (not set) Access-Control-Expose-Headers, see RateLimitResponse
  * if (response.proceed()) {
- *   response.headers().forEach(servletResponse::setHeader);  // then chain.doFilter(...)
+ *   response.applyHeaders(servletResponse::setHeader, servletResponse::addHeader); // then the chain
  * } else {
  *   servletResponse.setStatus(response.status());
- *   response.headers().forEach(servletResponse::setHeader);
+ *   response.applyHeaders(servletResponse::setHeader, servletResponse::addHeader);
  *   servletResponse.setContentType(response.contentType());
  *   servletResponse.getOutputStream().write(response.body().getBytes(UTF_8));
  * }
