@@ -4,6 +4,7 @@
  */
 package dev.limiter.jaxrs;
 
+import dev.limiter.RequestView;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -31,13 +32,9 @@ final class ServletAddressFilter implements ContainerRequestFilter {
   @Override
   public void filter(ContainerRequestContext request) {
     HttpServletRequest servlet = servletRequest;
-    String address = servlet == null ? null : servlet.getRemoteAddr();
-    if (address == null || address.isEmpty()) {
+    String address = RequestView.peerAddress(servlet == null ? null : servlet.getRemoteAddr());
+    if (address.isEmpty()) {
       return;
-    }
-    // some containers write IPv6 peers in brackets, which is not an address literal
-    if (address.length() > 2 && address.startsWith("[") && address.endsWith("]")) {
-      address = address.substring(1, address.length() - 1);
     }
     request.setProperty(ADDRESS_PROPERTY, address);
   }
