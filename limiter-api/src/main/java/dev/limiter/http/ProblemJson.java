@@ -46,7 +46,8 @@ enum ProblemJson implements RejectionHandler {
 
   @Override
   public Rejection missingKey(MissingKey missing) {
-    boolean credentials = missing.status() == 401;
+    boolean credentials = missing.credentials();
+    int status = credentials ? 401 : 400;
     String detail =
         "The request lacks "
             + missing.missing()
@@ -58,11 +59,11 @@ enum ProblemJson implements RejectionHandler {
         body,
         credentials ? MISSING_CREDENTIALS : MISSING_KEY,
         credentials ? "Unauthorized" : "Bad Request",
-        missing.status(),
+        status,
         detail,
         missing.policy());
     body.append('}');
-    return new Rejection(missing.status(), CONTENT_TYPE, body.toString());
+    return new Rejection(status, CONTENT_TYPE, body.toString());
   }
 
   @Override

@@ -393,7 +393,7 @@ class HttpContractTest {
             Slow down, search\
             """);
     assertThat(
-            wire(contract.respond(new MissingKey("search", "an authenticated user", 401), false)))
+            wire(contract.respond(new MissingKey("search", "an authenticated user", true), false)))
         .isEqualTo(
             """
             403
@@ -424,7 +424,7 @@ class HttpContractTest {
     assertThatThrownBy(() -> contract.respond(REJECTED, false))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("RejectionHandler.rejected returned null");
-    assertThatThrownBy(() -> contract.respond(new MissingKey("p", "header X", 400), false))
+    assertThatThrownBy(() -> contract.respond(new MissingKey("p", "header X", false), false))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("RejectionHandler.missingKey returned null");
   }
@@ -432,7 +432,7 @@ class HttpContractTest {
   @Test
   void missingKey400() {
     MissingKey missing =
-        new MissingKey("per-tenant", "header X-Tenant or query parameter tenant", 400);
+        new MissingKey("per-tenant", "header X-Tenant or query parameter tenant", false);
 
     assertThat(wire(contract(HeaderDialect.BOTH).respond(missing, true)))
         .isEqualTo(
@@ -449,7 +449,7 @@ class HttpContractTest {
 
   @Test
   void missingKey401() {
-    MissingKey missing = new MissingKey("search", "an API key in header X-API-Key", 401);
+    MissingKey missing = new MissingKey("search", "an API key in header X-API-Key", true);
 
     assertThat(wire(contract(HeaderDialect.X).respond(missing, false)))
         .isEqualTo(
@@ -487,7 +487,7 @@ class HttpContractTest {
 
   @Test
   void bodiesAreEscapedToAscii() {
-    MissingKey missing = new MissingKey("p", "header \"Café\"\\\n\u2028\uD83D\uDE00", 400);
+    MissingKey missing = new MissingKey("p", "header \"Café\"\\\n\u2028\uD83D\uDE00", false);
 
     String body = contract(HeaderDialect.X).respond(missing, false).body();
 
