@@ -23,7 +23,7 @@ enum ProblemJson implements RejectionHandler {
 
   @Override
   public Rejection rejected(Decision decision) {
-    long retryAfter = Seconds.retryAfter(decision);
+    long retryAfter = decision.retryAfterSeconds();
     String detail =
         "Rate limit '"
             + decision.policy()
@@ -68,7 +68,7 @@ enum ProblemJson implements RejectionHandler {
 
   @Override
   public Rejection unavailable(StoreUnavailable unavailable) {
-    long retryAfter = Seconds.retryAfter(unavailable);
+    long retryAfter = unavailable.retryAfterSeconds();
     String detail =
         "Rate limit '"
             + unavailable.policy()

@@ -20,7 +20,8 @@ import dev.limiter.StoreUnavailable;
  * <pre>{@code
  * RejectionHandler plain = new RejectionHandler() {
  *   public Rejection rejected(Decision decision) {
- *     return new Rejection(429, "text/plain;charset=UTF-8", "Slow down.");
+ *     return new Rejection(429, "text/plain;charset=UTF-8",
+ *         "Slow down; retry in " + decision.retryAfterSeconds() + " s."); // as Retry-After says
  *   }
  *   public Rejection missingKey(MissingKey missing) {
  *     return RejectionHandler.problemJson().missingKey(missing);
@@ -35,7 +36,8 @@ public interface RejectionHandler {
    * Returns the answer to a request that a limit rejected.
    *
    * @param decision the decision, with {@link Decision#allowed()} false; its {@link
-   *     Decision#reported()} limit is the rejecting one with the longest wait
+   *     Decision#reported()} limit is the rejecting one with the longest wait, and {@link
+   *     Decision#retryAfterSeconds()} the seconds of the {@code Retry-After} field
    * @return the status, content type and body; never null
    */
   Rejection rejected(Decision decision);
