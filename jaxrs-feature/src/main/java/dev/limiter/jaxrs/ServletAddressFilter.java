@@ -15,10 +15,10 @@ import org.jspecify.annotations.Nullable;
  * Hands the socket peer's address, as the servlet container reports it, to the {@link
  * EndpointFilter} that runs after it, through the request property {@link #ADDRESS_PROPERTY}.
  *
- * <p>Registered by class, so that the runtime injects the servlet request (runtimes inject nothing
- * into provider instances that a {@code DynamicFeature} registers), and only when the servlet API
- * is on the class path, so the feature also runs without one. Outside a servlet container nothing
- * is injected, no address is handed on, and keys on {@code ip} do not resolve.
+ * <p>{@link AddressFilters} registers it, injected once on Jersey and by class elsewhere (runtimes
+ * inject nothing into provider instances that a {@code DynamicFeature} registers), and only when
+ * the servlet API is on the class path, so the feature also runs without one. Outside a servlet
+ * container nothing is injected, no address is handed on, and keys on {@code ip} do not resolve.
  */
 final class ServletAddressFilter implements ContainerRequestFilter {
 
