@@ -26,6 +26,8 @@ public record Decision(
     boolean allowed, LimitStatus reported, List<LimitStatus> limits, long epochNanos)
     implements Outcome {
 
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
   /**
    * Validates the components and copies the list.
    *
@@ -116,6 +118,23 @@ public record Decision(
    */
   public Duration retryAfter() {
     return reported.retryAfter();
+  }
+
+  /**
+   * Returns the wait before retrying in whole seconds, exactly as the {@code Retry-After} field of
+   * the rejection carries it: {@link #retryAfter()} rounded up, and at least 1, so that a client
+   * that waits this long is never early. A {@link dev.limiter.http.RejectionHandler} that writes
+   * the wait into its body takes it from here, and agrees with the header.
+   *
+   * @return the seconds to wait, at least 1 on a rejection; 0 when the request was admitted
+   */
+  public long retryAfterSeconds() {
+    if (allowed) {
+      return 0;
+    }
+    long nanos = reported.retryAfterNanos();
+    long seconds = nanos / NANOS_PER_SECOND + (nanos % NANOS_PER_SECOND == 0 ? 0 : 1);
+    return Math.max(1, seconds);
   }
 
   /**

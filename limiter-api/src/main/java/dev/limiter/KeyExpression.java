@@ -155,7 +155,7 @@ final class KeyExpression {
         wanted.add(describe(part, apiKeyHeader));
       }
       if (!present) {
-        return new MissingKey(policy, String.join(" or ", wanted), credentials ? 401 : 400);
+        return new MissingKey(policy, String.join(" or ", wanted), credentials);
       }
     }
     return null;

@@ -11,7 +11,7 @@ package dev.limiter;
  *
  * <pre>{@code
  * Outcome outcome = limiter.check(limits, request);
- * if (outcome instanceof MissingKey missing) { ... answer missing.status() ... }
+ * if (outcome instanceof MissingKey missing) { ... 401 if missing.credentials(), else 400 ... }
  * else if (outcome instanceof Decision decision && !decision.allowed()) { ... answer 429 ... }
  * }</pre>
  */

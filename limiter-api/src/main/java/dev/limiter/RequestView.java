@@ -59,7 +59,32 @@ public interface RequestView {
   /**
    * Returns the address of the socket peer, the host that opened the connection.
    *
-   * @return the peer's IP address as text
+   * @return the peer's IP address as text, as {@link #peerAddress} writes it; empty when the
+   *     adapter cannot know it
    */
   String remoteAddress();
+
+  /**
+   * Returns a peer address that a container reports in the form {@link #remoteAddress()} returns:
+   * an IPv6 literal without the brackets some containers put around it ({@code [::1]} is {@code
+   * ::1}, {@code [fe80::1%eth0]} is {@code fe80::1%eth0}, zone kept), and {@code ""} when the
+   * container reports none. Any other text, brackets that do not pair up included, is returned as
+   * it is; an adapter calls this rather than strip brackets its own way.
+   *
+   * @param reported the container's text, such as {@code HttpServletRequest.getRemoteAddr()}, or
+   *     null when it has none
+   * @return the address text; empty when there is none
+   */
+  static String peerAddress(@Nullable String reported) {
+    if (reported == null) {
+      return "";
+    }
+    int last = reported.length() - 1;
+    boolean bracketed =
+        last >= 1
+            && reported.charAt(0) == '['
+            && reported.indexOf(']') == last
+            && reported.indexOf('[', 1) < 0;
+    return bracketed ? reported.substring(1, last) : reported;
+  }
 }

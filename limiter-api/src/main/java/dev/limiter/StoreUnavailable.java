@@ -29,4 +29,16 @@ public record StoreUnavailable(String policy, Duration retryAfter) implements Ou
       throw new IllegalArgumentException("retryAfter must be positive, was " + retryAfter);
     }
   }
+
+  /**
+   * Returns the wait before retrying in whole seconds, exactly as the {@code Retry-After} field of
+   * the 503 carries it: {@link #retryAfter()} rounded up, at least 1. A {@link
+   * dev.limiter.http.RejectionHandler} that writes the wait into its body takes it from here.
+   *
+   * @return the seconds to wait, at least 1
+   */
+  public long retryAfterSeconds() {
+    long seconds = retryAfter.getSeconds();
+    return retryAfter.getNano() == 0 || seconds == Long.MAX_VALUE ? seconds : seconds + 1;
+  }
 }

@@ -85,15 +85,19 @@ class KeyExpressionTest {
   }
 
   @Test
-  void reportsTheMissingPartWithStatus() {
+  void reportsTheMissingPartAndWhetherACredentialIsAmongIt() {
     TestRequest request = TestRequest.from("192.0.2.9").header("X-API-Key", "k");
     assertThat(
             KeyExpression.parse("apiKey|principal")
                 .missing("p", TestRequest.from("192.0.2.9"), "X-API-Key", PEER))
         .isEqualTo(
-            new MissingKey("p", "an API key in header X-API-Key or an authenticated user", 401));
+            new MissingKey("p", "an API key in header X-API-Key or an authenticated user", true));
     assertThat(KeyExpression.parse("apiKey+query:to").missing("pair", request, "X-API-Key", PEER))
-        .isEqualTo(new MissingKey("pair", "query parameter to", 400));
+        .isEqualTo(new MissingKey("pair", "query parameter to", false));
+    assertThat(
+            KeyExpression.parse("header:X-Tenant|apiKey")
+                .missing("t", TestRequest.from("192.0.2.9"), "X-API-Key", PEER))
+        .isEqualTo(new MissingKey("t", "header X-Tenant or an API key in header X-API-Key", true));
     assertThat(KeyExpression.parse("apiKey").missing("p", request, "X-API-Key", PEER)).isNull();
   }
 

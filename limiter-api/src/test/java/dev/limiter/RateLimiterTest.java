@@ -193,9 +193,9 @@ class RateLimiterTest {
     RateLimiter limiter = limiter(Map.of());
     EndpointLimits pair = limiter.limitsFor(Resource.class, Resource.class.getMethod("message"));
     assertThat(limiter.check(pair, withKey("k")))
-        .isEqualTo(new MissingKey("pair", "query parameter to", 400));
+        .isEqualTo(new MissingKey("pair", "query parameter to", false));
     assertThat(limiter.check(pair, TestRequest.from("192.0.2.1").query("to", "bob")))
-        .isEqualTo(new MissingKey("api", "an API key in header X-API-Key", 401));
+        .isEqualTo(new MissingKey("api", "an API key in header X-API-Key", true));
     assertThat(store.size()).isZero();
   }
 

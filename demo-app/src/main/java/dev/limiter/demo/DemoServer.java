@@ -142,7 +142,7 @@ public final class DemoServer implements AutoCloseable {
     context.setContextPath("/");
     ResourceConfig api =
         new ResourceConfig(DemoResource.class)
-            .register(RateLimitFeature.builder().limiter(limiter).httpContract(contract).build())
+            .register(new RateLimitFeature(limiter, contract))
             .property(ServerProperties.WADL_FEATURE_DISABLE, true);
     context.addServlet(new ServletHolder("api", new ServletContainer(api)), "/api/*");
     context.addServlet(new ServletHolder("ping", PingServlet.class), "/servlet/ping");

@@ -16,7 +16,6 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * Enforces the limits of one resource method: the request filter decides and refuses, the response
@@ -29,8 +28,6 @@ final class EndpointFilter implements ContainerRequestFilter, ContainerResponseF
 
   /** The request property that carries the {@link RateLimitResponse} to the response filter. */
   static final String RESPONSE_PROPERTY = "dev.limiter.jaxrs.RateLimitResponse";
-
-  private static final String EXPOSE = "Access-Control-Expose-Headers";
 
   private final RateLimiter limiter;
   private final EndpointLimits limits;
@@ -54,7 +51,7 @@ final class EndpointFilter implements ContainerRequestFilter, ContainerResponseF
       return;
     }
     Response.ResponseBuilder refusal = Response.status(response.status());
-    response.headers().forEach(refusal::header);
+    response.applyHeaders(refusal::header, refusal::header); // a new response: nothing to replace
     // bytes, not a String, so that no message body writer re-encodes or adds a charset
     String body = response.body() == null ? "" : response.body();
     refusal.header("Content-Type", response.contentType());
@@ -69,13 +66,7 @@ final class EndpointFilter implements ContainerRequestFilter, ContainerResponseF
     }
     request.removeProperty(RESPONSE_PROPERTY);
     MultivaluedMap<String, Object> headers = response.getHeaders();
-    for (Map.Entry<String, String> field : allowed.headers().entrySet()) {
-      if (field.getKey().equalsIgnoreCase(EXPOSE)) {
-        headers.add(field.getKey(), field.getValue()); // keep what a CORS filter exposes
-      } else {
-        headers.putSingle(field.getKey(), field.getValue());
-      }
-    }
+    allowed.applyHeaders(headers::putSingle, headers::add);
   }
 
   /**

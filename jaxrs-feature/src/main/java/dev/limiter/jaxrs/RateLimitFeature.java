@@ -21,7 +21,6 @@ import jakarta.ws.rs.core.FeatureContext;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,6 +46,14 @@ import org.jspecify.annotations.Nullable;
  *     .store(store)
  *     .limitResolver((policy, key) -> key.startsWith("gold-") ? policy.max() * 10 : policy.max())
  *     .build());
+ * }</pre>
+ *
+ * <p>Or give it a limiter you build, share and close, and the HTTP contract to answer with, as
+ * {@code new RateLimitFilter(limiter, contract)} takes them in the servlet filter:
+ *
+ * <pre>{@code
+ * RateLimiter limiter = RateLimiter.builder().store(CaffeineStore.ofDefaults()).build();
+ * register(new RateLimitFeature(limiter, HttpContract.from(limiter.config())));
  * }</pre>
  *
  * <p>At deployment the feature reads the {@code @RateLimit} annotations of each resource method and
@@ -92,13 +99,9 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
    */
   public static final int PRIORITY = Priorities.AUTHORIZATION + 100;
 
-  private static final String SERVLET_REQUEST = "jakarta.servlet.http.HttpServletRequest";
-
   private final RateLimiter limiter;
   private final HttpContract contract;
-  private final boolean servletApi;
-  private @Nullable Consumer<Object> jerseyInjector;
-  private @Nullable ServletAddressFilter addressFilter;
+  private final AddressFilters addressFilters = new AddressFilters();
 
   /**
    * Creates the feature with the defaults, for {@code register(RateLimitFeature.class)}: the store
@@ -110,6 +113,22 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
    */
   public RateLimitFeature() {
     this(new Builder());
+  }
+
+  /**
+   * Creates a feature that decides with {@code limiter} and answers with {@code contract}. The
+   * feature does not close the limiter; close it when the application stops.
+   *
+   * <p>The same as {@code builder().limiter(limiter).httpContract(contract).build()}.
+   *
+   * @param limiter the limiter, with its store, configuration and limit resolver
+   * @param contract the HTTP mapping of decisions, such as {@code
+   *     HttpContract.from(limiter.config())}
+   * @throws NullPointerException if {@code limiter} or {@code contract} is null
+   */
+  public RateLimitFeature(RateLimiter limiter, HttpContract contract) {
+    this.limiter = Objects.requireNonNull(limiter, "limiter");
+    this.contract = Objects.requireNonNull(contract, "contract");
   }
 
   private RateLimitFeature(Builder builder) {
@@ -130,7 +149,6 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
     this.limiter = given;
     this.contract =
         builder.httpContract != null ? builder.httpContract : HttpContract.from(limiter.config());
-    this.servletApi = servletApiPresent();
   }
 
   /**
@@ -164,14 +182,7 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
     if (limits.isEmpty()) {
       return;
     }
-    if (servletApi) {
-      ServletAddressFilter injected = addressFilter();
-      if (injected != null) {
-        context.register(injected, PRIORITY - 1);
-      } else {
-        context.register(ServletAddressFilter.class, PRIORITY - 1); // created for every request
-      }
-    }
+    addressFilters.register(context, PRIORITY - 1);
     context.register(
         new EndpointFilter(limiter, limits, contract),
         Map.of(ContainerRequestFilter.class, PRIORITY, ContainerResponseFilter.class, PRIORITY));
@@ -205,53 +216,13 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
    */
   @Override
   public boolean configure(FeatureContext context) {
-    // each application that starts with this instance gets its own filter, from its own manager
-    jerseyInjector = null;
-    addressFilter = null;
-    if (servletApi) {
-      try {
-        if (JerseyInjection.AVAILABLE) {
-          jerseyInjector = JerseyInjection.injector(context);
-        }
-      } catch (RuntimeException | LinkageError e) {
-        jerseyInjector = null; // not Jersey's context, or another Jersey: the portable way
-      }
-    }
+    addressFilters.start(context);
     return true;
   }
 
-  /**
-   * Returns one client-address filter for every limited method, injected once, when Jersey is the
-   * runtime: a class registered by a dynamic feature is created and injected anew for every
-   * request, and an instance it registers is not injected at all, so Jersey's injection manager
-   * injects this one (with a proxy to the current request). Null elsewhere, or if Jersey refuses.
-   */
-  private @Nullable ServletAddressFilter addressFilter() {
-    Consumer<Object> injector = jerseyInjector;
-    if (addressFilter == null && injector != null) {
-      try {
-        ServletAddressFilter filter = new ServletAddressFilter();
-        injector.accept(filter);
-        addressFilter = filter;
-      } catch (RuntimeException | LinkageError e) {
-        jerseyInjector = null; // the portable way from now on
-      }
-    }
-    return addressFilter;
-  }
-
-  /** The filter {@link #addressFilter} injected, for tests. */
+  /** The client-address filter injected for this application, for tests. */
   @Nullable ServletAddressFilter injectedAddressFilter() {
-    return addressFilter;
-  }
-
-  private static boolean servletApiPresent() {
-    try {
-      Class.forName(SERVLET_REQUEST, false, RateLimitFeature.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
-    }
+    return addressFilters.injectedFilter();
   }
 
   /**
@@ -261,7 +232,7 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
    */
   @Override
   public String toString() {
-    return "RateLimitFeature[" + contract + ", servletAddress=" + servletApi + "]";
+    return "RateLimitFeature[" + contract + ", servletAddress=" + addressFilters.servletApi() + "]";
   }
 
   /**

@@ -4,6 +4,7 @@
  */
 package dev.limiter.jaxrs;
 
+import dev.limiter.RequestView;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -14,10 +15,10 @@ import org.jspecify.annotations.Nullable;
  * Hands the socket peer's address, as the servlet container reports it, to the {@link
  * EndpointFilter} that runs after it, through the request property {@link #ADDRESS_PROPERTY}.
  *
- * <p>Registered by class, so that the runtime injects the servlet request (runtimes inject nothing
- * into provider instances that a {@code DynamicFeature} registers), and only when the servlet API
- * is on the class path, so the feature also runs without one. Outside a servlet container nothing
- * is injected, no address is handed on, and keys on {@code ip} do not resolve.
+ * <p>{@link AddressFilters} registers it, injected once on Jersey and by class elsewhere (runtimes
+ * inject nothing into provider instances that a {@code DynamicFeature} registers), and only when
+ * the servlet API is on the class path, so the feature also runs without one. Outside a servlet
+ * container nothing is injected, no address is handed on, and keys on {@code ip} do not resolve.
  */
 final class ServletAddressFilter implements ContainerRequestFilter {
 
@@ -31,13 +32,9 @@ final class ServletAddressFilter implements ContainerRequestFilter {
   @Override
   public void filter(ContainerRequestContext request) {
     HttpServletRequest servlet = servletRequest;
-    String address = servlet == null ? null : servlet.getRemoteAddr();
-    if (address == null || address.isEmpty()) {
+    String address = RequestView.peerAddress(servlet == null ? null : servlet.getRemoteAddr());
+    if (address.isEmpty()) {
       return;
-    }
-    // some containers write IPv6 peers in brackets, which is not an address literal
-    if (address.length() > 2 && address.startsWith("[") && address.endsWith("]")) {
-      address = address.substring(1, address.length() - 1);
     }
     request.setProperty(ADDRESS_PROPERTY, address);
   }

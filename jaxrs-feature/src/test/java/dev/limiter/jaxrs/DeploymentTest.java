@@ -8,9 +8,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.limiter.Decision;
+import dev.limiter.EndpointLimits;
+import dev.limiter.MissingKey;
 import dev.limiter.RateLimitConfig;
+import dev.limiter.RateLimitPolicy;
 import dev.limiter.RateLimiter;
 import dev.limiter.caffeine.CaffeineStore;
+import dev.limiter.http.HeaderDialect;
+import dev.limiter.http.HttpContract;
+import dev.limiter.http.Rejection;
+import dev.limiter.http.RejectionHandler;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.StoreException;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -62,6 +70,70 @@ class DeploymentTest {
       assertThat(response.headers().firstValue("X-RateLimit-Limit")).hasValue("3");
       assertThat(response.headers().firstValue("X-RateLimit-Remaining")).hasValue("2");
     }
+  }
+
+  /**
+   * {@code new RateLimitFeature(limiter, contract)}: the limiter's configuration and counters, the
+   * contract's dialect and handler, and the client-address filter as with the other forms.
+   */
+  @Test
+  void constructedWithALimiterAndAContractItUsesBoth() throws Exception {
+    RateLimitConfig config =
+        RateLimitConfig.builder()
+            .environment(Map.of())
+            .systemProperties(Map.of())
+            .set("ratelimit.hello.max", "2")
+            .build();
+    RejectionHandler plain =
+        new RejectionHandler() {
+          @Override
+          public Rejection rejected(Decision decision) {
+            return new Rejection(
+                429, "text/plain;charset=UTF-8", "retry in " + decision.retryAfterSeconds() + " s");
+          }
+
+          @Override
+          public Rejection missingKey(MissingKey missing) {
+            return RejectionHandler.problemJson().missingKey(missing);
+          }
+        };
+    try (RateLimiter limiter =
+        RateLimiter.builder().store(CaffeineStore.ofDefaults()).config(config).build()) {
+      RateLimitFeature feature =
+          new RateLimitFeature(limiter, HttpContract.of(HeaderDialect.DRAFT6, plain));
+      HttpResponse<String> first;
+      HttpResponse<String> rejected;
+      HttpResponse<String> byIp;
+      try (TestServer server =
+          TestServer.start(new ResourceConfig(Resources.Api.class).register(feature))) {
+        first = server.get("/hello", "X-API-Key", "constructed-1");
+        server.get("/hello", "X-API-Key", "constructed-1");
+        rejected = server.get("/hello", "X-API-Key", "constructed-1");
+        byIp = server.get("/by-ip");
+      }
+
+      assertThat(first.statusCode()).isEqualTo(200);
+      assertThat(first.headers().firstValue("RateLimit-Limit")).hasValue("2");
+      assertThat(first.headers().firstValue("RateLimit-Remaining")).hasValue("1");
+      assertThat(first.headers().firstValue("X-RateLimit-Limit")).isEmpty();
+      assertThat(rejected.statusCode()).isEqualTo(429);
+      String retryAfter = rejected.headers().firstValue("Retry-After").orElseThrow();
+      assertThat(rejected.body()).isEqualTo("retry in " + retryAfter + " s");
+      // Jetty writes the charset parameter in lower case
+      assertThat(rejected.headers().firstValue("Content-Type").orElseThrow())
+          .isEqualToIgnoringCase("text/plain;charset=UTF-8");
+      assertThat(byIp.statusCode()).isEqualTo(200);
+      assertThat(byIp.headers().firstValue("RateLimit-Limit")).hasValue("1000");
+      assertThat(feature.injectedAddressFilter()).isNotNull();
+      // the feature counted in the given limiter, and left it open
+      EndpointLimits hello =
+          limiter.limits(List.of(RateLimitPolicy.of("hello", "1m", 3, "apiKey")));
+      assertThat(limiter.acquire(hello, "constructed-1").allowed()).isFalse();
+      assertThat(limiter.acquire(hello, "constructed-2").remaining()).isEqualTo(1);
+    }
+    assertThatThrownBy(() -> new RateLimitFeature(null, HttpContract.from(emptyConfig())))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("limiter");
   }
 
   @Test

@@ -253,22 +253,39 @@ class RateLimitFeatureTest {
 
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
     assertThat(response.body())
-        .startsWith("{\"type\":\"https://limiter.dev/problems/missing-credentials\"")
-        .contains("an API key in header X-API-Key");
+        .isEqualTo(
+            "{\"type\":\"https://limiter.dev/problems/missing-credentials\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"The"
+                + " request lacks an API key in header X-API-Key, which rate limit 'hello' is keyed"
+                + " on.\",\"policy\":\"hello\"}");
+    assertThat(fields(response, "x-ratelimit")).isEmpty();
   }
 
   @Test
   void principalComesFromTheSecurityContextOfTheAuthenticationFilter() throws Exception {
-    assertThat(server.get("/me", "X-User", "alice").statusCode()).isEqualTo(200);
-    assertThat(server.get("/me", "X-User", "alice").statusCode()).isEqualTo(200);
+    HttpResponse<String> first = server.get("/me", "X-User", "alice");
+    HttpResponse<String> second = server.get("/me", "X-User", "alice");
     HttpResponse<String> rejected = server.get("/me", "X-User", "alice");
+    HttpResponse<String> bob = server.get("/me", "X-User", "bob");
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.headers().firstValue("X-RateLimit-Remaining")).hasValue("1");
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(second.headers().firstValue("X-RateLimit-Remaining")).hasValue("0");
     assertThat(rejected.statusCode()).isEqualTo(429);
-    assertThat(server.get("/me", "X-User", "bob").statusCode()).isEqualTo(200);
+    assertThat(rejected.headers().firstValue("X-RateLimit-Policy")).hasValue("me");
+    // bob has a counter of his own, untouched by alice's three requests
+    assertThat(bob.statusCode()).isEqualTo(200);
+    assertThat(bob.headers().firstValue("X-RateLimit-Remaining")).hasValue("1");
 
     HttpResponse<String> anonymous = server.get("/me");
     assertThat(anonymous.statusCode()).isEqualTo(401);
-    assertThat(anonymous.body()).contains("an authenticated user");
+    assertThat(anonymous.body())
+        .isEqualTo(
+            "{\"type\":\"https://limiter.dev/problems/missing-credentials\",\"title\":"
+                + "\"Unauthorized\",\"status\":401,\"detail\":\"The request lacks an"
+                + " authenticated user, which rate limit 'me' is keyed on.\",\"policy\":\"me\"}");
   }
 
   @Test
@@ -318,6 +335,19 @@ class RateLimitFeatureTest {
         .containsExactly(
             "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-RateLimit-Policy,"
                 + " Retry-After");
+  }
+
+  @Test
+  void exposedNamesOfTheApplicationAreKeptAndItsRateLimitFieldsReplaced() throws Exception {
+    HttpResponse<String> response =
+        server.get("/cors", "X-API-Key", "cors-1", "Origin", "https://app.example");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().allValues("Access-Control-Expose-Headers"))
+        .containsExactly(
+            "X-Trace-Id",
+            "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-RateLimit-Policy");
+    assertThat(response.headers().allValues("X-RateLimit-Limit")).containsExactly("3");
   }
 
   @Test

@@ -14,6 +14,7 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.security.Principal;
 
@@ -80,6 +81,17 @@ final class Resources {
     @RateLimit(name = "by-ip", window = "1m", max = 1000, key = "ip")
     public String byIp() {
       return "ip";
+    }
+
+    /** Answers as an application with its own CORS fields would, and a stale rate-limit one. */
+    @GET
+    @Path("cors")
+    @RateLimit(name = "cors", window = "1m", max = 3, key = "apiKey")
+    public Response cors() {
+      return Response.ok("cors")
+          .header("Access-Control-Expose-Headers", "X-Trace-Id")
+          .header("X-RateLimit-Limit", "999")
+          .build();
     }
 
     @GET

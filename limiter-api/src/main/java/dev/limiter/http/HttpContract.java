@@ -25,12 +25,11 @@ import org.jspecify.annotations.Nullable;
  * HttpContract contract = HttpContract.from(config);          // ratelimit.headers, default x
  * Outcome outcome = limiter.check(limits, request);
  * RateLimitResponse response = contract.respond(outcome, request.header("Origin") != null);
- * // set each field; add (not set) Access-Control-Expose-Headers, see RateLimitResponse
  * if (response.proceed()) {
- *   response.headers().forEach(servletResponse::setHeader);  // then chain.doFilter(...)
+ *   response.applyHeaders(servletResponse::setHeader, servletResponse::addHeader); // then the chain
  * } else {
  *   servletResponse.setStatus(response.status());
- *   response.headers().forEach(servletResponse::setHeader);
+ *   response.applyHeaders(servletResponse::setHeader, servletResponse::addHeader);
  *   servletResponse.setContentType(response.contentType());
  *   servletResponse.getOutputStream().write(response.body().getBytes(UTF_8));
  * }
@@ -59,7 +58,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code t} of {@code RateLimit} and {@code RateLimit-Reset}: the same instant as seconds
  *       from the decision's whole second, {@code X-RateLimit-Reset - floor(epochNanos / 1e9)};
  *   <li>{@code w} of {@code RateLimit-Policy}: the window, rounded up, at least 1;
- *   <li>{@code Retry-After}: the reported limit's wait, rounded up, at least 1.
+ *   <li>{@code Retry-After}: the reported limit's wait, rounded up, at least 1: {@link
+ *       Decision#retryAfterSeconds()} (or {@link StoreUnavailable#retryAfterSeconds()}).
  * </ul>
  *
  * <p>The header fields, in this order:
@@ -188,7 +188,7 @@ public final class HttpContract {
       Rejection rejection =
           Objects.requireNonNull(
               handler.unavailable(unavailable), "RejectionHandler.unavailable returned null");
-      headers.put(RETRY_AFTER, Long.toString(Seconds.retryAfter(unavailable)));
+      headers.put(RETRY_AFTER, Long.toString(unavailable.retryAfterSeconds()));
       headers.put(CACHE_CONTROL, NO_STORE);
       if (browser && dialect != HeaderDialect.NONE) {
         headers.put(EXPOSE, RETRY_AFTER);
@@ -206,7 +206,7 @@ public final class HttpContract {
     Rejection rejection =
         Objects.requireNonNull(
             handler.rejected(decision), "RejectionHandler.rejected returned null");
-    headers.put(RETRY_AFTER, Long.toString(Seconds.retryAfter(decision)));
+    headers.put(RETRY_AFTER, Long.toString(decision.retryAfterSeconds()));
     headers.put(CACHE_CONTROL, NO_STORE);
     if (browser && exposeRejected != null) {
       headers.put(EXPOSE, exposeRejected);

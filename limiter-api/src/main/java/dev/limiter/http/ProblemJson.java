@@ -23,7 +23,7 @@ enum ProblemJson implements RejectionHandler {
 
   @Override
   public Rejection rejected(Decision decision) {
-    long retryAfter = Seconds.retryAfter(decision);
+    long retryAfter = decision.retryAfterSeconds();
     String detail =
         "Rate limit '"
             + decision.policy()
@@ -46,7 +46,8 @@ enum ProblemJson implements RejectionHandler {
 
   @Override
   public Rejection missingKey(MissingKey missing) {
-    boolean credentials = missing.status() == 401;
+    boolean credentials = missing.credentials();
+    int status = credentials ? 401 : 400;
     String detail =
         "The request lacks "
             + missing.missing()
@@ -58,16 +59,16 @@ enum ProblemJson implements RejectionHandler {
         body,
         credentials ? MISSING_CREDENTIALS : MISSING_KEY,
         credentials ? "Unauthorized" : "Bad Request",
-        missing.status(),
+        status,
         detail,
         missing.policy());
     body.append('}');
-    return new Rejection(missing.status(), CONTENT_TYPE, body.toString());
+    return new Rejection(status, CONTENT_TYPE, body.toString());
   }
 
   @Override
   public Rejection unavailable(StoreUnavailable unavailable) {
-    long retryAfter = Seconds.retryAfter(unavailable);
+    long retryAfter = unavailable.retryAfterSeconds();
     String detail =
         "Rate limit '"
             + unavailable.policy()

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,17 +20,20 @@ import org.jspecify.annotations.Nullable;
  * servlet filter and the JAX-RS feature emit the same bytes:
  *
  * <ul>
- *   <li>{@code proceed} true: pass the request on and set every field of {@link #headers()} on the
- *       response the application produces. {@link #status()} is 200 and means nothing; {@link
- *       #contentType()} and {@link #body()} are null.
- *   <li>{@code proceed} false: do not call the application; answer with {@link #status()}, every
- *       field of {@link #headers()}, {@code Content-Type} {@link #contentType()} and {@link
- *       #body()} encoded as UTF-8.
+ *   <li>{@code proceed} true: pass the request on and write {@link #headers()} on the response the
+ *       application produces with {@link #applyHeaders}. {@link #status()} is 200 and means
+ *       nothing; {@link #contentType()} and {@link #body()} are null.
+ *   <li>{@code proceed} false: do not call the application; answer with {@link #status()}, the
+ *       fields of {@link #headers()} written with {@link #applyHeaders}, {@code Content-Type}
+ *       {@link #contentType()} and {@link #body()} encoded as UTF-8.
  * </ul>
  *
- * <p>Set the fields in the map's order. {@code Access-Control-Expose-Headers} is the one field to
- * add rather than replace, so that names another filter exposes are kept. Field names are RFC 9110
- * tokens and values visible ASCII, checked here, so no value can split a header.
+ * <pre>{@code
+ * response.applyHeaders(servletResponse::setHeader, servletResponse::addHeader);
+ * }</pre>
+ *
+ * <p>Field names are RFC 9110 tokens and values visible ASCII, checked here, so no value can split
+ * a header.
  *
  * @param proceed whether the request goes on to the application
  * @param status the status to answer with: 400 to 599 when {@code proceed} is false, else 200
@@ -43,6 +47,9 @@ public record RateLimitResponse(
     Map<String, String> headers,
     @Nullable String contentType,
     @Nullable String body) {
+
+  /** The one field whose value joins those already on the response. */
+  private static final String EXPOSE = "Access-Control-Expose-Headers";
 
   /**
    * Validates the components and copies the fields, keeping their order.
@@ -74,6 +81,32 @@ public record RateLimitResponse(
       Objects.requireNonNull(contentType, "contentType");
       Objects.requireNonNull(body, "body");
       new Rejection(status, contentType, body); // an answer follows the rules of a Rejection
+    }
+  }
+
+  /**
+   * Writes {@link #headers()} onto an adapter's response, in their order: each field is either set,
+   * replacing any value the response already has under that name, or added beside those values.
+   *
+   * <p>{@code Access-Control-Expose-Headers} is added, so that the names another filter (a CORS
+   * filter, say) exposes are kept; every other field is set, so that a value written earlier cannot
+   * contradict the limiter's. This is the one place that rule is written: adapters pass their
+   * response's two operations and add nothing of their own.
+   *
+   * @param set replaces the field's values with this one, such as {@code
+   *     HttpServletResponse::setHeader}
+   * @param add adds this value to the field's, such as {@code HttpServletResponse::addHeader}
+   */
+  public void applyHeaders(BiConsumer<String, String> set, BiConsumer<String, String> add) {
+    Objects.requireNonNull(set, "set");
+    Objects.requireNonNull(add, "add");
+    for (Map.Entry<String, String> field : headers.entrySet()) {
+      String name = field.getKey();
+      if (name.equalsIgnoreCase(EXPOSE)) {
+        add.accept(name, field.getValue());
+      } else {
+        set.accept(name, field.getValue());
+      }
     }
   }
 

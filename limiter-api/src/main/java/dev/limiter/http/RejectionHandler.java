@@ -20,7 +20,8 @@ import dev.limiter.StoreUnavailable;
  * <pre>{@code
  * RejectionHandler plain = new RejectionHandler() {
  *   public Rejection rejected(Decision decision) {
- *     return new Rejection(429, "text/plain;charset=UTF-8", "Slow down.");
+ *     return new Rejection(429, "text/plain;charset=UTF-8",
+ *         "Slow down; retry in " + decision.retryAfterSeconds() + " s."); // as Retry-After says
  *   }
  *   public Rejection missingKey(MissingKey missing) {
  *     return RejectionHandler.problemJson().missingKey(missing);
@@ -35,7 +36,8 @@ public interface RejectionHandler {
    * Returns the answer to a request that a limit rejected.
    *
    * @param decision the decision, with {@link Decision#allowed()} false; its {@link
-   *     Decision#reported()} limit is the rejecting one with the longest wait
+   *     Decision#reported()} limit is the rejecting one with the longest wait, and {@link
+   *     Decision#retryAfterSeconds()} the seconds of the {@code Retry-After} field
    * @return the status, content type and body; never null
    */
   Rejection rejected(Decision decision);
@@ -43,7 +45,8 @@ public interface RejectionHandler {
   /**
    * Returns the answer to a request that lacks what a limit is keyed on.
    *
-   * @param missing what is missing, with the status the engine chose (400, or 401 for credentials)
+   * @param missing what is missing, and whether it is a credential; the default answers 401 for a
+   *     credential and 400 otherwise
    * @return the status, content type and body; never null
    */
   Rejection missingKey(MissingKey missing);
@@ -75,9 +78,11 @@ public interface RejectionHandler {
    * retry_after} equals the {@code Retry-After} field; {@code violated_policies} names every limit
    * that rejected, in declaration order.
    *
-   * <p>A missing key is answered with {@link MissingKey#status()}: {@code 400} with type {@code
-   * https://limiter.dev/problems/missing-key} and title {@code Bad Request}, or {@code 401} with
-   * type {@code https://limiter.dev/problems/missing-credentials} and title {@code Unauthorized}:
+   * <p>A missing key is answered with {@code 401}, type {@code
+   * https://limiter.dev/problems/missing-credentials} and title {@code Unauthorized} when {@link
+   * MissingKey#credentials()} (an API key or an authenticated user would have keyed the request),
+   * and otherwise with {@code 400}, type {@code https://limiter.dev/problems/missing-key} and title
+   * {@code Bad Request}:
    *
    * <pre>{@code
    * {"type":"https://limiter.dev/problems/missing-credentials","title":"Unauthorized","status":401,

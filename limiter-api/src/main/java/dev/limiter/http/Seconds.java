@@ -6,11 +6,11 @@ package dev.limiter.http;
 
 import dev.limiter.Decision;
 import dev.limiter.LimitStatus;
-import dev.limiter.StoreUnavailable;
 
 /**
  * The whole seconds that headers and bodies carry, each rounded so that a client that trusts it is
- * never early.
+ * never early. {@code Retry-After} is not here: it is {@link Decision#retryAfterSeconds()} and
+ * {@link dev.limiter.StoreUnavailable#retryAfterSeconds()}, which rejection handlers read too.
  */
 final class Seconds {
 
@@ -36,16 +36,6 @@ final class Seconds {
    */
   static long resetDelta(Decision decision) {
     return resetEpoch(decision) - Math.floorDiv(decision.epochNanos(), NANOS_PER_SECOND);
-  }
-
-  /** Returns the reported limit's wait in seconds, rounded up, at least 1: {@code Retry-After}. */
-  static long retryAfter(Decision decision) {
-    return Math.max(1, ceil(decision.reported().retryAfterNanos()));
-  }
-
-  /** Returns the store's suggested wait in seconds, rounded up, at least 1: {@code Retry-After}. */
-  static long retryAfter(StoreUnavailable unavailable) {
-    return Math.max(1, ceil(unavailable.retryAfter().toNanos()));
   }
 
   /** Returns the limit's window in seconds, rounded up and at least 1: the {@code w} parameter. */

@@ -339,6 +339,64 @@ class HttpContractTest {
     assertThat(response.body())
         .contains(",\"retry_after\":" + seconds + ",")
         .contains("retry in " + seconds + (seconds == 1 ? " second." : " seconds."));
+    assertThat(decision.retryAfterSeconds()).isEqualTo(seconds);
+  }
+
+  /** A handler that writes the wait it is given into its body. */
+  private static final RejectionHandler SAYS_THE_WAIT =
+      new RejectionHandler() {
+        @Override
+        public Rejection rejected(Decision decision) {
+          return new Rejection(429, "text/plain", Long.toString(decision.retryAfterSeconds()));
+        }
+
+        @Override
+        public Rejection missingKey(MissingKey missing) {
+          return RejectionHandler.problemJson().missingKey(missing);
+        }
+
+        @Override
+        public Rejection unavailable(StoreUnavailable unavailable) {
+          return new Rejection(503, "text/plain", Long.toString(unavailable.retryAfterSeconds()));
+        }
+      };
+
+  @ParameterizedTest(name = "wait {0} ns")
+  @CsvSource({"1", "200000000", "999999999", "1000000001", "1500000000", "41500000000"})
+  void aCustomHandlerGetsTheSecondsOfTheRetryAfterField(long retryAfterNanos) {
+    Decision decision =
+        Decision.of(
+            false,
+            List.of(
+                new LimitStatus("burst", 2, 1 * S, 0, 1 * S, retryAfterNanos / 3, false),
+                new LimitStatus("p", 10, 60 * S, 0, 60 * S, retryAfterNanos, false)),
+            NOW);
+    StoreUnavailable unavailable = new StoreUnavailable("p", Duration.ofNanos(retryAfterNanos));
+    HttpContract contract = HttpContract.of(HeaderDialect.BOTH, SAYS_THE_WAIT);
+
+    RateLimitResponse rejected = contract.respond(decision, true);
+    RateLimitResponse refused = contract.respond(unavailable, true);
+
+    assertThat(rejected.body()).isEqualTo(rejected.headers().get("Retry-After"));
+    assertThat(refused.body()).isEqualTo(refused.headers().get("Retry-After"));
+    assertThat(rejected.body()).isEqualTo(refused.body());
+  }
+
+  @Test
+  void anAdmittedDecisionHasNoWait() {
+    assertThat(ADMITTED.retryAfterSeconds()).isZero();
+    assertThat(ADMITTED.retryAfter()).isZero();
+  }
+
+  @Test
+  void theWaitOfAnUnavailableStoreIsRoundedUpWithoutOverflow() {
+    assertThat(new StoreUnavailable("p", Duration.ofSeconds(3)).retryAfterSeconds()).isEqualTo(3);
+    assertThat(new StoreUnavailable("p", Duration.ofMillis(2001)).retryAfterSeconds()).isEqualTo(3);
+    assertThat(new StoreUnavailable("p", Duration.ofNanos(1)).retryAfterSeconds()).isEqualTo(1);
+    assertThat(
+            new StoreUnavailable("p", Duration.ofSeconds(Long.MAX_VALUE, 999_999_999))
+                .retryAfterSeconds())
+        .isEqualTo(Long.MAX_VALUE);
   }
 
   @Test
@@ -393,7 +451,7 @@ class HttpContractTest {
             Slow down, search\
             """);
     assertThat(
-            wire(contract.respond(new MissingKey("search", "an authenticated user", 401), false)))
+            wire(contract.respond(new MissingKey("search", "an authenticated user", true), false)))
         .isEqualTo(
             """
             403
@@ -424,7 +482,7 @@ class HttpContractTest {
     assertThatThrownBy(() -> contract.respond(REJECTED, false))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("RejectionHandler.rejected returned null");
-    assertThatThrownBy(() -> contract.respond(new MissingKey("p", "header X", 400), false))
+    assertThatThrownBy(() -> contract.respond(new MissingKey("p", "header X", false), false))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("RejectionHandler.missingKey returned null");
   }
@@ -432,7 +490,7 @@ class HttpContractTest {
   @Test
   void missingKey400() {
     MissingKey missing =
-        new MissingKey("per-tenant", "header X-Tenant or query parameter tenant", 400);
+        new MissingKey("per-tenant", "header X-Tenant or query parameter tenant", false);
 
     assertThat(wire(contract(HeaderDialect.BOTH).respond(missing, true)))
         .isEqualTo(
@@ -449,7 +507,7 @@ class HttpContractTest {
 
   @Test
   void missingKey401() {
-    MissingKey missing = new MissingKey("search", "an API key in header X-API-Key", 401);
+    MissingKey missing = new MissingKey("search", "an API key in header X-API-Key", true);
 
     assertThat(wire(contract(HeaderDialect.X).respond(missing, false)))
         .isEqualTo(
@@ -487,7 +545,7 @@ class HttpContractTest {
 
   @Test
   void bodiesAreEscapedToAscii() {
-    MissingKey missing = new MissingKey("p", "header \"Café\"\\\n\u2028\uD83D\uDE00", 400);
+    MissingKey missing = new MissingKey("p", "header \"Café\"\\\n\u2028\uD83D\uDE00", false);
 
     String body = contract(HeaderDialect.X).respond(missing, false).body();
 

@@ -7,7 +7,9 @@ package dev.limiter.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +30,28 @@ class RateLimitResponseTest {
     assertThat(response.headers().keySet()).containsExactly("Z-First", "A-Second", "M-Third");
     assertThatThrownBy(() -> response.headers().put("X", "y"))
         .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void appliesTheExposedNamesByAddingAndEveryOtherFieldBySettingInOrder() {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("X-RateLimit-Limit", "3");
+    headers.put("Retry-After", "5");
+    headers.put("access-control-expose-headers", "X-RateLimit-Limit, Retry-After");
+    headers.put("Cache-Control", "no-store");
+    RateLimitResponse response = new RateLimitResponse(false, 429, headers, "text/plain", "");
+    List<String> calls = new ArrayList<>();
+
+    response.applyHeaders(
+        (name, value) -> calls.add("set " + name + ": " + value),
+        (name, value) -> calls.add("add " + name + ": " + value));
+
+    assertThat(calls)
+        .containsExactly(
+            "set X-RateLimit-Limit: 3",
+            "set Retry-After: 5",
+            "add access-control-expose-headers: X-RateLimit-Limit, Retry-After",
+            "set Cache-Control: no-store");
   }
 
   @Test

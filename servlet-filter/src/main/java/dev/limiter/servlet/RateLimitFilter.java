@@ -255,7 +255,7 @@ public final class RateLimitFilter implements Filter {
     Outcome outcome = active.check(limits, new ServletRequestView(http));
     RateLimitResponse answer = answers.respond(outcome, http.getHeader("Origin") != null);
     if (answer.proceed()) {
-      setHeaders(httpResponse, answer.headers());
+      answer.applyHeaders(httpResponse::setHeader, httpResponse::addHeader);
       chain.doFilter(request, response);
     } else {
       reject(httpResponse, answer);
@@ -279,7 +279,7 @@ public final class RateLimitFilter implements Filter {
     }
     response.resetBuffer();
     response.setStatus(answer.status());
-    setHeaders(response, answer.headers());
+    answer.applyHeaders(response::setHeader, response::addHeader);
     String body = Objects.requireNonNull(answer.body(), "body");
     response.setContentType(answer.contentType());
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -292,17 +292,6 @@ public final class RateLimitFilter implements Filter {
     }
     response.setContentLength(bytes.length);
     out.write(bytes);
-  }
-
-  private static void setHeaders(HttpServletResponse response, Map<String, String> headers) {
-    for (Map.Entry<String, String> header : headers.entrySet()) {
-      String name = header.getKey();
-      if (name.equalsIgnoreCase("Access-Control-Expose-Headers")) {
-        response.addHeader(name, header.getValue()); // keep the names another filter exposes
-      } else {
-        response.setHeader(name, header.getValue());
-      }
-    }
   }
 
   private static Map<String, String> initParams(FilterConfig filterConfig) {

@@ -61,14 +61,7 @@ final class ServletRequestView implements RequestView {
   /** The peer address; an IPv6 literal without the brackets some containers put around it. */
   @Override
   public String remoteAddress() {
-    String address = request.getRemoteAddr();
-    if (address == null) {
-      return "";
-    }
-    int end = address.length() - 1;
-    return end > 0 && address.charAt(0) == '[' && address.charAt(end) == ']'
-        ? address.substring(1, end)
-        : address;
+    return RequestView.peerAddress(request.getRemoteAddr());
   }
 
   /**

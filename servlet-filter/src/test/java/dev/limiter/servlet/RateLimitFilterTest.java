@@ -15,6 +15,7 @@ import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.StoreException;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletResponse;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -77,12 +78,21 @@ class RateLimitFilterTest {
         };
     context.addFilter(
         new FilterHolder(committing), "/committed/*", EnumSet.of(DispatcherType.REQUEST));
+    Filter cors =
+        (request, response, chain) -> {
+          HttpServletResponse http = (HttpServletResponse) response;
+          http.addHeader("Access-Control-Expose-Headers", "X-Trace-Id");
+          http.setHeader("X-RateLimit-Limit", "999");
+          chain.doFilter(request, response);
+        };
+    context.addFilter(new FilterHolder(cors), "/cors/*", EnumSet.of(DispatcherType.REQUEST));
     FilterHolder rateLimit =
         new FilterHolder(new RateLimitFilter(limiter, HttpContract.from(config)));
     rateLimit.setAsyncSupported(true);
     context.addFilter(rateLimit, "/*", EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(TestServlets.ClassLimited.class, "/class");
     context.addServlet(TestServlets.ClassLimited.class, "/committed/*");
+    context.addServlet(TestServlets.ClassLimited.class, "/cors/*");
     context.addServlet(new ServletHolder(new TestServlets.ClassLimited()), "/instance");
     context.addServlet(TestServlets.MethodLimited.class, "/method");
     context.addServlet(TestServlets.Async.class, "/async").setAsyncSupported(true);
@@ -297,6 +307,30 @@ class RateLimitFilterTest {
     assertThat(first.body()).isEqualTo("earlyclass");
     assertThat(third.statusCode()).isEqualTo(200);
     assertThat(third.body()).isEqualTo("early");
+  }
+
+  /**
+   * An earlier filter's exposed names stay beside the limiter's, on an admitted and a rejected
+   * response; a rate-limit field it wrote is replaced.
+   */
+  @Test
+  void exposedNamesOfAnEarlierFilterAreKeptAndItsFieldsReplaced() throws Exception {
+    String exposed =
+        "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-RateLimit-Policy";
+    HttpResponse<String> allowed =
+        jetty.get("/cors/a", "X-API-Key", "cors", "Origin", "https://app.example");
+    jetty.get("/cors/a", "X-API-Key", "cors");
+    HttpResponse<String> rejected =
+        jetty.get("/cors/a", "X-API-Key", "cors", "Origin", "https://app.example");
+
+    assertThat(allowed.statusCode()).isEqualTo(200);
+    assertThat(allowed.headers().allValues("Access-Control-Expose-Headers"))
+        .containsExactly("X-Trace-Id", exposed);
+    assertThat(allowed.headers().allValues("X-RateLimit-Limit")).containsExactly("2");
+    assertThat(rejected.statusCode()).isEqualTo(429);
+    assertThat(rejected.headers().allValues("Access-Control-Expose-Headers"))
+        .containsExactly("X-Trace-Id", exposed + ", Retry-After");
+    assertThat(rejected.headers().allValues("X-RateLimit-Limit")).containsExactly("2");
   }
 
   @Test

@@ -52,9 +52,20 @@ class ServletRequestViewTest {
     assertThat(ServletRequestView.queryParameter(query, "user")).isNull();
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"user=%", "user=%F", "user=%%%", "user=%E2%82", "user=%F0%9F%98"})
-  void truncatedEscapesNeverThrow(String query) {
-    assertThat(ServletRequestView.queryParameter(query, "user")).isNotNull();
+  /** A cut-off escape stays as written; the bytes of a cut-off character become one U+FFFD. */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "user=%              | %",
+        "user=%F             | %F",
+        "user=%%%            | %%%",
+        "user=%E2%82         | \uFFFD",
+        "user=%F0%9F%98      | \uFFFD",
+        "user=a%E2%82b       | a\uFFFDb",
+        "user=%F0%9F%98%41   | \uFFFDA",
+      })
+  void truncatedEscapesNeverThrow(String query, String expected) {
+    assertThat(ServletRequestView.queryParameter(query, "user")).isEqualTo(expected);
   }
 }

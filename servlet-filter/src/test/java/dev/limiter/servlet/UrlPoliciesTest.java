@@ -86,7 +86,11 @@ class UrlPoliciesTest {
     assertThat(policies.policies(policies.matching("/upload/a.pdf", "GET")))
         .extracting(RateLimitPolicy::name)
         .containsExactly("pdfs");
-    assertThat(policies.matching("/attach", "PUT")).isNotNull();
+    assertThat(policies.policies(policies.matching("/attach", "PUT")))
+        .extracting(RateLimitPolicy::name)
+        .containsExactly("uploads");
+    assertThat(policies.matching("/attach", "GET")).isNull(); // uploads is for POST and PUT only
+    assertThat(policies.matching("/attach/x", "PUT")).isNull(); // an exact pattern
     assertThat(policies.matching("/other", "POST")).isNull();
   }
 
