@@ -74,20 +74,8 @@ import org.openjdk.jmh.annotations.Warmup;
       "-XX:+AlwaysPreTouch",
       "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
       "-Dhazelcast.phone.home.enabled=false",
-      "-Dhazelcast.logging.type=none",
-      "--add-modules",
-      "java.se",
-      "--add-exports",
-      "java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-opens",
-      "java.base/java.lang=ALL-UNNAMED",
-      "--add-opens",
-      "java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens",
-      "java.management/sun.management=ALL-UNNAMED",
-      "--add-opens",
-      "jdk.management/com.sun.management.internal=ALL-UNNAMED"
-    })
+      "-Dhazelcast.logging.type=none"
+    }) // and Hazelcast's JVM flags, which Main puts before these
 public class ClusterDecisionBenchmark {
 
   /** Bucket4j's serializers take type ids from here up. */

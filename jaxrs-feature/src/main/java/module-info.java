@@ -1,0 +1,23 @@
+/*
+ * Copyright 2026 the limiter authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+/**
+ * The JAX-RS adapter: a feature that limits the resource methods it is registered for.
+ *
+ * <p>The Servlet API and Jersey are optional: the feature reads the client address through the
+ * servlet request when the runtime has one, and uses Jersey's injection when it runs on Jersey.
+ */
+module dev.limiter.jaxrs {
+  requires transitive dev.limiter;
+  requires transitive jakarta.ws.rs;
+  requires static jakarta.servlet;
+  requires static org.glassfish.jersey.core.common;
+  requires static transitive org.jspecify; // the nullness annotations are part of the API
+
+  exports dev.limiter.jaxrs;
+
+  // JAX-RS runtimes create the feature's filters and inject their @Context fields reflectively
+  opens dev.limiter.jaxrs;
+}
