@@ -55,6 +55,13 @@ public final class RateLimiter implements AutoCloseable {
    */
   static final int MAX_KEY_LENGTH = 64;
 
+  /**
+   * Each thread's result holder: every store call of a decision fills it and the decision reads it
+   * right after, before anything else runs on the thread, so one holder per thread serves every
+   * decision without allocating one.
+   */
+  private static final ThreadLocal<StepResult> RESULTS = ThreadLocal.withInitial(StepResult::new);
+
   private static final ThreadLocal<MessageDigest> SHA_256 =
       ThreadLocal.withInitial(RateLimiter::sha256);
 
@@ -224,7 +231,7 @@ public final class RateLimiter implements AutoCloseable {
     if (n == 1) {
       return decideOne(limits, keys[0], rethrow);
     }
-    StepResult result = new StepResult();
+    StepResult result = RESULTS.get();
     LimitStatus[] statuses = new LimitStatus[n];
     long[] taken =
         new long[3 * n]; // per limit: the limit applied, the acquire's time and generation
@@ -259,7 +266,7 @@ public final class RateLimiter implements AutoCloseable {
   /** One limit: nothing to give back, whatever happens, so no bookkeeping. */
   private Outcome decideOne(EndpointLimits limits, String key, boolean rethrow) {
     RateLimitPolicy policy = limits.policy(0);
-    StepResult result = new StepResult();
+    StepResult result = RESULTS.get();
     try {
       store.apply(storeKey(limits, 0, key), limits.acquireStep(0, limit(policy, key)), result);
     } catch (StoreException e) {

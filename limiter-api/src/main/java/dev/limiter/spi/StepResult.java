@@ -11,10 +11,11 @@ import java.util.Locale;
  *
  * <p>A decision is on every request's path, so the store SPI writes its result into a holder
  * instead of returning a new object: a caller that decides in a loop reuses one holder and
- * allocates nothing per decision. A holder is not thread-safe; each thread uses its own. It is
- * written completely by each {@link RateLimitStore#apply(String, Step, StepResult)} and {@link
- * Step#applyTo(long[], long, StepResult)}, so nothing from an earlier decision remains. Two holders
- * are {@link #equals equal} when they hold the same values.
+ * allocates nothing per decision, as {@link dev.limiter.RateLimiter} does with one holder per
+ * thread. A holder is not thread-safe; each thread uses its own. It is written completely by each
+ * {@link RateLimitStore#apply(String, Step, StepResult)} and {@link Step#applyTo(long[], long,
+ * StepResult)}, so nothing from an earlier decision remains. Two holders are {@link #equals equal}
+ * when they hold the same values.
  *
  * <p>The values:
  *
