@@ -62,6 +62,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * 10,000 keys; every call of {@link RateLimitStore#apply}, rejections included, counts as an update
  * that restarts the key's expiry. Each test gets a new store and a clock at {@link #START}; the
  * whole kit takes a few seconds.
+ *
+ * <p>This file is longer than the project's files usually are (about 800 lines) because JUnit runs
+ * {@link Nested} groups only as inner classes of the class a store's test extends: the groups are
+ * the seams, and each stays short.
  */
 public abstract class StoreCompatibilityKit {
 

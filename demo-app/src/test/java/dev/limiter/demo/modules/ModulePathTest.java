@@ -10,6 +10,7 @@ import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -75,7 +76,13 @@ class ModulePathTest {
             probeClasses,
             ModulePathProbe.class.getName(),
             Integer.toString(freePort())));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // stdout is the probe's facts; stderr (the JVM's own warnings, which differ between JDKs) is
+    // kept for the failure message
+    Path stderr = Files.createTempFile("module-path-probe", ".err");
+    Process process =
+        new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.to(stderr.toFile()))
+            .start();
     byte[] output;
     try {
       output = process.getInputStream().readAllBytes();
@@ -84,10 +91,15 @@ class ModulePathTest {
         process.destroyForcibly();
       }
     }
-    String text = new String(output, StandardCharsets.UTF_8);
+    String text =
+        new String(output, StandardCharsets.UTF_8)
+            + "\n(stderr)\n"
+            + Files.readString(stderr, StandardCharsets.UTF_8);
+    Files.delete(stderr);
+    String facts = text.substring(0, text.indexOf("\n(stderr)\n"));
 
     assertThat(process.exitValue()).as(text).isZero();
-    assertThat(text.lines())
+    assertThat(facts.lines())
         .as(text)
         .containsExactly(
             "engine dev.limiter",
