@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  *   EndpointLimits limits = limiter.limits(List.of(RateLimitPolicy.of("account", "60m", 1000, "apiKey")));
  *   Decision decision = limiter.acquire(limits, "key-123");
  *   if (!decision.allowed()) {
- *     // answer 429, retry after decision.retryAfter()
+ *     // answer 429 with Retry-After: decision.retryAfterSeconds(), as the adapters do
  *   }
  * }
  * }</pre>
