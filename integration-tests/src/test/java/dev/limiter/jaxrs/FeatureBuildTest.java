@@ -10,12 +10,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.RateLimiter;
 import dev.limiter.caffeine.CaffeineStore;
+import jakarta.servlet.ServletContainerInitializer;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Configuration;
 import jakarta.ws.rs.core.FeatureContext;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Map;
+import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 /** How the feature is built, and what it registers, without a runtime. */
@@ -47,6 +49,14 @@ class FeatureBuildTest {
     assertThat(registrations(built, Resources.Api.class, hello)).isEqualTo(1);
     assertThat(built.limiterOpen()).isTrue();
     assertThat(byClass.limiterOpen()).isFalse();
+  }
+
+  /** Servlet containers find the initializer that closes the limiters as they find any other. */
+  @Test
+  void theJarDeclaresTheInitializerAsAServletContainerInitializer() {
+    assertThat(ServiceLoader.load(ServletContainerInitializer.class).stream())
+        .map(ServiceLoader.Provider::type)
+        .contains(RateLimitFeatureInitializer.class);
   }
 
   @Test
