@@ -26,6 +26,7 @@ import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.scan.StandardJarScanner;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.ee11.webapp.WebAppContext;
@@ -138,6 +139,25 @@ final class TestServer implements AutoCloseable {
     return start(container, application, true, false);
   }
 
+  /**
+   * Starts {@code application} in Tomcat as a web application ({@code Tomcat.addWebapp}): Tomcat
+   * looks for the servlet container initializers in the jars itself, as for a WAR, and nobody adds
+   * {@link RateLimitFeatureInitializer}.
+   */
+  static synchronized TestServer startAsWebApp(Application application) throws Exception {
+    HandedOverApplication.handOver(application);
+    File base = Files.createTempDirectory("limiter-tomcat").toFile();
+    File docBase = new File(base, "webapp");
+    Files.createDirectories(docBase.toPath());
+    Tomcat tomcat = tomcat(base);
+    tomcat.setAddDefaultWebXmlToWebapp(false); // no JSP servlet: Jasper is not here
+    Context context = tomcat.addWebapp("", docBase.getAbsolutePath());
+    // the initializers come from the class path through the class loader, as from WEB-INF/lib;
+    // scanning every jar of the class path for annotated classes is not needed for that
+    ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
+    return tomcat(tomcat, context, base, true);
+  }
+
   private static synchronized TestServer start(
       Container container, Application application, boolean initializer, boolean failFast)
       throws Exception {
@@ -187,6 +207,15 @@ final class TestServer implements AutoCloseable {
 
   private static TestServer tomcat(boolean initializer, boolean failFast) throws Exception {
     File base = Files.createTempDirectory("limiter-tomcat").toFile();
+    Tomcat tomcat = tomcat(base);
+    Context context = tomcat.addContext("", base.getAbsolutePath());
+    if (initializer) {
+      context.addServletContainerInitializer(new RateLimitFeatureInitializer(), null);
+    }
+    return tomcat(tomcat, context, base, failFast);
+  }
+
+  private static Tomcat tomcat(File base) {
     Tomcat tomcat = new Tomcat();
     tomcat.setSilent(true); // its start-up messages at INFO are noise in the test output
     tomcat.setBaseDir(base.getAbsolutePath());
@@ -197,10 +226,11 @@ final class TestServer implements AutoCloseable {
     connector.setProperty("maxHeaderCount", "2000");
     connector.setXpoweredBy(false);
     tomcat.setConnector(connector);
-    Context context = tomcat.addContext("", base.getAbsolutePath());
-    if (initializer) {
-      context.addServletContainerInitializer(new RateLimitFeatureInitializer(), null);
-    }
+    return tomcat;
+  }
+
+  private static TestServer tomcat(Tomcat tomcat, Context context, File base, boolean failFast)
+      throws Exception {
     Wrapper servlet = Tomcat.addServlet(context, SERVLET_NAME, JaxrsRuntime.current().servletClass);
     servlet.addInitParameter("jakarta.ws.rs.Application", HandedOverApplication.class.getName());
     servlet.setAsyncSupported(true);
@@ -224,7 +254,7 @@ final class TestServer implements AutoCloseable {
       stop.close();
       throw e;
     }
-    return new TestServer(Container.TOMCAT, stop, connector.getLocalPort());
+    return new TestServer(Container.TOMCAT, stop, tomcat.getConnector().getLocalPort());
   }
 
   /**
