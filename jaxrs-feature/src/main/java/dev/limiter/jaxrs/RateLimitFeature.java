@@ -90,12 +90,13 @@ import org.jspecify.annotations.Nullable;
  * deployed, once per application however many times the runtime creates the feature (RESTEasy
  * creates a class-registered feature three times; the instances share the application's limiter).
  * In a servlet container, {@link RateLimitFeatureInitializer}, which the container finds in this
- * jar, closes that limiter when the servlet context is destroyed, which closes a store it found on
- * the class path (such as Hazelcast's member). The feature never closes what you give it: a limiter
- * passed to {@link Builder#limiter} or to {@link #RateLimitFeature(RateLimiter, HttpContract)}, or
- * a store passed to {@link Builder#store}, stays open; close it when the application stops. Outside
- * a servlet container nothing closes what the feature built: give it a limiter you close, unless
- * the store holds only memory.
+ * jar (an embedded server that scans no jar needs it added), closes that limiter when the servlet
+ * context is destroyed, which closes a store it found on the class path (such as Hazelcast's
+ * member). The feature never closes what you give it: a limiter passed to {@link Builder#limiter}
+ * or to {@link #RateLimitFeature(RateLimiter, HttpContract)}, or a store passed to {@link
+ * Builder#store}, stays open; close it when the application stops. Outside a servlet container
+ * nothing closes what the feature built: give it a limiter you close, unless the store holds only
+ * memory.
  *
  * <p>Register the feature either by class or as an instance, not both: RESTEasy ignores an instance
  * whose class is also registered ({@code RESTEASY002172 ... Singleton ignored}), and uses the
