@@ -21,32 +21,31 @@ import dev.limiter.http.Rejection;
 import dev.limiter.http.RejectionHandler;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.StoreException;
-import jakarta.ws.rs.container.ResourceInfo;
-import jakarta.ws.rs.core.FeatureContext;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
-import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.glassfish.jersey.internal.MapPropertiesDelegate;
-import org.glassfish.jersey.server.ApplicationHandler;
-import org.glassfish.jersey.server.ContainerRequest;
-import org.glassfish.jersey.server.ContainerResponse;
-import org.glassfish.jersey.server.ResourceConfig;
-import org.glassfish.jersey.server.ServerProperties;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * How the feature is registered and built, what fails deployment, and answers that need no HTTP
- * server (Jersey in memory, where no servlet request exists).
+ * How the feature is registered, what fails deployment and what closes with it, on each container
+ * with the JAX-RS runtime of the test JVM. Each test deploys an application of its own.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestServer.Container.class)
 class DeploymentTest {
+
+  /** The container of this run of the class's tests. */
+  @Parameter TestServer.Container container;
 
   private static RateLimitConfig emptyConfig() {
     return RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build();
@@ -59,22 +58,38 @@ class DeploymentTest {
         .build();
   }
 
+  private TestServer start(List<Class<?>> classes, Object... singletons) throws Exception {
+    return TestServer.start(container, TestServer.application(classes, singletons));
+  }
+
+  private static List<String> messages(Throwable failure) {
+    List<String> messages = new ArrayList<>();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      messages.add(t.getClass().getName() + ": " + t.getMessage());
+    }
+    return messages;
+  }
+
   @Test
   void registeredByClassItFindsTheStoreOnTheClassPath() throws Exception {
-    try (TestServer server =
-        TestServer.start(
-            new ResourceConfig(Resources.Api.class).register(RateLimitFeature.class))) {
+    try (TestServer server = start(List.of(Resources.Api.class, RateLimitFeature.class))) {
       HttpResponse<String> response = server.get("/hello", "X-API-Key", "by-class-1");
 
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.headers().firstValue("X-RateLimit-Limit")).hasValue("3");
       assertThat(response.headers().firstValue("X-RateLimit-Remaining")).hasValue("2");
+      // every method counts in the one limiter of the application, whichever instance has it
+      assertThat(server.get("/hello", "X-API-Key", "by-class-1").headers().map())
+          .containsEntry("X-RateLimit-Remaining", List.of("1"));
+      assertThat(server.get("/by-ip").statusCode()).isEqualTo(200);
+      assertThat(server.get("/plain").statusCode()).isEqualTo(200);
     }
   }
 
   /**
    * {@code new RateLimitFeature(limiter, contract)}: the limiter's configuration and counters, the
-   * contract's dialect and handler, and the client-address filter as with the other forms.
+   * contract's dialect and handler, and the client-address filter as with the other forms; and the
+   * limiter stays open when the application is undeployed.
    */
   @Test
   void constructedWithALimiterAndAContractItUsesBoth() throws Exception {
@@ -104,8 +119,7 @@ class DeploymentTest {
       HttpResponse<String> first;
       HttpResponse<String> rejected;
       HttpResponse<String> byIp;
-      try (TestServer server =
-          TestServer.start(new ResourceConfig(Resources.Api.class).register(feature))) {
+      try (TestServer server = start(List.of(Resources.Api.class), feature)) {
         first = server.get("/hello", "X-API-Key", "constructed-1");
         server.get("/hello", "X-API-Key", "constructed-1");
         rejected = server.get("/hello", "X-API-Key", "constructed-1");
@@ -124,8 +138,9 @@ class DeploymentTest {
           .isEqualToIgnoringCase("text/plain;charset=UTF-8");
       assertThat(byIp.statusCode()).isEqualTo(200);
       assertThat(byIp.headers().firstValue("RateLimit-Limit")).hasValue("1000");
-      assertThat(feature.injectedAddressFilter()).isNotNull();
-      // the feature counted in the given limiter, and left it open
+      assertThat(feature.injectedAddressFilter() != null)
+          .isEqualTo(TestServer.JaxrsRuntime.current() == TestServer.JaxrsRuntime.JERSEY);
+      // the feature counted in the given limiter, and left it open when the server stopped
       EndpointLimits hello =
           limiter.limits(List.of(RateLimitPolicy.of("hello", "1m", 3, "apiKey")));
       assertThat(limiter.acquire(hello, "constructed-1").allowed()).isFalse();
@@ -138,16 +153,10 @@ class DeploymentTest {
 
   @Test
   void anInvalidAnnotationFailsTheStartNamingClassMethodAndAttribute() {
-    Throwable failure =
-        catchThrowable(
-            () -> TestServer.start(new ResourceConfig(Resources.Broken.class).register(feature())));
+    Throwable failure = catchThrowable(() -> start(List.of(Resources.Broken.class), feature()));
 
     assertThat(failure).isNotNull();
-    List<String> messages = new ArrayList<>();
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      messages.add(String.valueOf(t.getMessage()));
-    }
-    assertThat(messages)
+    assertThat(messages(failure))
         .anySatisfy(
             message ->
                 assertThat(message)
@@ -163,17 +172,10 @@ class DeploymentTest {
   @Test
   void aPathKeyThatTheTemplateDoesNotBindFailsTheStart() {
     Throwable failure =
-        catchThrowable(
-            () ->
-                TestServer.start(
-                    new ResourceConfig(Resources.WrongPathParameter.class).register(feature())));
+        catchThrowable(() -> start(List.of(Resources.WrongPathParameter.class), feature()));
 
     assertThat(failure).isNotNull();
-    List<String> messages = new ArrayList<>();
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      messages.add(String.valueOf(t.getMessage()));
-    }
-    assertThat(messages)
+    assertThat(messages(failure))
         .anySatisfy(
             message ->
                 assertThat(message)
@@ -187,30 +189,11 @@ class DeploymentTest {
   @Test
   void pathKeysMayUseTheClassTemplateAndNamedRegularExpressions() throws Exception {
     try (TestServer server =
-        TestServer.start(
-            new ResourceConfig(Resources.ClassAndMethodPathParameters.class).register(feature()))) {
+        start(List.of(Resources.ClassAndMethodPathParameters.class), feature())) {
       HttpResponse<String> response = server.get("/tenants/acme/items/42");
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.headers().firstValue("X-RateLimit-Remaining")).hasValue("4");
     }
-  }
-
-  @Test
-  void withoutAServletContainerIpDoesNotResolveAndOtherKeysWork() throws Exception {
-    ApplicationHandler jersey =
-        new ApplicationHandler(
-            new ResourceConfig(Resources.Api.class)
-                .register(feature())
-                .property(ServerProperties.WADL_FEATURE_DISABLE, true));
-
-    ContainerResponse hello = inMemory(jersey, "/hello", "X-API-Key", "in-memory-1");
-    assertThat(hello.getStatus()).isEqualTo(200);
-    assertThat(hello.getHeaderString("X-RateLimit-Remaining")).isEqualTo("2");
-
-    ContainerResponse byIp = inMemory(jersey, "/by-ip");
-    assertThat(byIp.getStatus()).isEqualTo(400);
-    assertThat(new String((byte[]) byIp.getEntity(), StandardCharsets.UTF_8))
-        .contains("The request lacks the client address");
   }
 
   @Test
@@ -220,112 +203,145 @@ class DeploymentTest {
           throw new StoreException(
               "store down", new IOException("refused"), Duration.ofMillis(1500));
         };
-    ApplicationHandler jersey =
-        new ApplicationHandler(
-            new ResourceConfig(Resources.Api.class)
-                .register(RateLimitFeature.builder().store(down).config(emptyConfig()).build())
-                .property(ServerProperties.WADL_FEATURE_DISABLE, true));
+    try (TestServer server =
+        start(
+            List.of(Resources.Api.class),
+            RateLimitFeature.builder().store(down).config(emptyConfig()).build())) {
+      HttpResponse<String> response = server.get("/hello", "X-API-Key", "down-1");
 
-    ContainerResponse response = inMemory(jersey, "/hello", "X-API-Key", "down-1");
-
-    assertThat(response.getStatus()).isEqualTo(503);
-    assertThat(response.getHeaderString("Retry-After")).isEqualTo("2");
-    assertThat(response.getHeaderString("Cache-Control")).isEqualTo("no-store");
-    assertThat(response.getHeaderString("Content-Type")).isEqualTo("application/problem+json");
-    assertThat(new String((byte[]) response.getEntity(), StandardCharsets.UTF_8))
-        .contains("\"status\":503")
-        .contains("\"policy\":\"hello\"");
-  }
-
-  private static ContainerResponse inMemory(
-      ApplicationHandler jersey, String path, String... headers) throws Exception {
-    ContainerRequest request =
-        new ContainerRequest(
-            URI.create("http://localhost/"),
-            URI.create("http://localhost" + path),
-            "GET",
-            null,
-            new MapPropertiesDelegate(),
-            jersey.getConfiguration());
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.headers().firstValue("Retry-After")).hasValue("2");
+      assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
+      assertThat(response.headers().firstValue("Content-Type"))
+          .hasValue("application/problem+json");
+      assertThat(response.body()).contains("\"status\":503").contains("\"policy\":\"hello\"");
+      assertThat(server.get("/plain").statusCode()).isEqualTo(200);
     }
-    return jersey.apply(request, new ByteArrayOutputStream()).get();
   }
 
+  /**
+   * A feature that cannot build its limiter fails the deployment with a message that names it and
+   * says what to do, on every runtime and container.
+   */
   @Test
-  void aLimitOnTheImplementationCountsWhenTheRuntimeReportsTheInterfaceMethod() throws Exception {
-    Method declared = Resources.Contract.class.getMethod("get");
+  void aStoreThatCannotBeFoundFailsTheStartSayingWhatToDo() {
+    String previous = System.setProperty("ratelimit.store", "nowhere");
+    try {
+      Throwable failure =
+          catchThrowable(() -> start(List.of(Resources.Api.class, RateLimitFeature.class)));
 
-    assertThat(registrations(feature(), Resources.ContractResource.class, declared)).isEqualTo(1);
-    assertThat(
-            registrations(feature(), Resources.Api.class, Resources.Api.class.getMethod("plain")))
-        .isZero();
+      assertThat(failure).isNotNull();
+      assertThat(messages(failure))
+          .anySatisfy(
+              message ->
+                  assertThat(message)
+                      .contains("RateLimitFeature cannot build its rate limiter")
+                      .contains("ratelimit.store=nowhere")
+                      .contains("caffeine")
+                      .contains("nowhere-store or name one of those"));
+    } finally {
+      restore("ratelimit.store", previous);
+    }
   }
 
-  /** Calls configure as a runtime would and counts the filter instances it registers. */
-  private static int registrations(RateLimitFeature feature, Class<?> type, Method method) {
-    ResourceInfo info =
-        new ResourceInfo() {
+  /**
+   * What a client of an application whose feature failed to start gets, where the container keeps
+   * the application deployed: every endpoint, an unlimited one too, fails.
+   */
+  @Test
+  void anApplicationWhoseFeatureFailedAnswersNoEndpoint() throws Exception {
+    String previous = System.setProperty("ratelimit.store", "nowhere");
+    try (TestServer server =
+        TestServer.startEvenIfTheServletFails(
+            container,
+            TestServer.application(List.of(Resources.Api.class, RateLimitFeature.class)))) {
+      int plain = server.get("/plain").statusCode();
+      int hello = server.get("/hello", "X-API-Key", "failed-1").statusCode();
+
+      assertThat(plain).isEqualTo(container == TestServer.Container.JETTY ? 503 : 500);
+      assertThat(hello).isEqualTo(plain);
+    } finally {
+      restore("ratelimit.store", previous);
+    }
+  }
+
+  private static void restore(String key, String previous) {
+    if (previous == null) {
+      System.clearProperty(key);
+    } else {
+      System.setProperty(key, previous);
+    }
+  }
+
+  /**
+   * A limiter the feature built is closed when the servlet context is destroyed, by the initializer
+   * the container runs; a store the user gave stays open.
+   */
+  @Test
+  void undeployingClosesTheLimiterTheFeatureBuilt() throws Exception {
+    RateLimitFeature built = RateLimitFeature.builder().config(emptyConfig()).build();
+    CaffeineStore given = CaffeineStore.ofDefaults();
+    RateLimitFeature aroundAGivenStore =
+        RateLimitFeature.builder().store(given).config(emptyConfig()).build();
+    try (TestServer server = start(List.of(Resources.Api.class), built)) {
+      assertThat(server.get("/hello", "X-API-Key", "undeploy-1").statusCode()).isEqualTo(200);
+      assertThat(built.limiterOpen()).isTrue();
+    }
+    assertThat(built.limiterOpen()).isFalse();
+
+    try (TestServer server = start(List.of(Resources.Api.class), aroundAGivenStore)) {
+      assertThat(server.get("/hello", "X-API-Key", "undeploy-2").statusCode()).isEqualTo(200);
+    }
+    assertThat(aroundAGivenStore.limiterOpen()).isFalse();
+    // the store the user gave still counts: the feature closed its own limiter, not the store
+    try (RateLimiter reader = RateLimiter.builder().store(given).config(emptyConfig()).build()) {
+      EndpointLimits hello = reader.limits(List.of(RateLimitPolicy.of("hello", "1m", 3, "apiKey")));
+      assertThat(reader.acquire(hello, "undeploy-2").remaining()).isEqualTo(1);
+    }
+  }
+
+  /**
+   * Where the initializer did not run (an embedded server that scans nothing, and no one added it),
+   * the feature works and says in the log that nothing will close its limiter, and what to do.
+   */
+  @Test
+  void withoutTheInitializerTheFeatureSaysNothingClosesItsLimiter() throws Exception {
+    List<LogRecord> records = new ArrayList<>();
+    Handler handler =
+        new Handler() {
           @Override
-          public Method getResourceMethod() {
-            return method;
+          public void publish(LogRecord record) {
+            synchronized (records) {
+              records.add(record);
+            }
           }
 
           @Override
-          public Class<?> getResourceClass() {
-            return type;
-          }
+          public void flush() {}
+
+          @Override
+          public void close() {}
         };
-    int[] instances = {0};
-    FeatureContext context =
-        (FeatureContext)
-            Proxy.newProxyInstance(
-                FeatureContext.class.getClassLoader(),
-                new Class<?>[] {FeatureContext.class},
-                (proxy, called, args) -> {
-                  if (called.getName().equals("register") && !(args[0] instanceof Class)) {
-                    instances[0]++;
-                  }
-                  return proxy;
-                });
-    feature.configure(info, context);
-    return instances[0];
-  }
-
-  @Test
-  void theBuilderRefusesALimiterTogetherWithItsParts() {
-    try (RateLimiter limiter =
-        RateLimiter.builder().store(CaffeineStore.ofDefaults()).config(emptyConfig()).build()) {
-      assertThatThrownBy(
-              () ->
-                  RateLimitFeature.builder()
-                      .limiter(limiter)
-                      .store(CaffeineStore.ofDefaults())
-                      .build())
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("RateLimiter.builder()");
-      assertThat(RateLimitFeature.builder().limiter(limiter).build()).isNotNull();
+    Logger log = Logger.getLogger("dev.limiter.jaxrs");
+    log.addHandler(handler);
+    RateLimitFeature built = RateLimitFeature.builder().config(emptyConfig()).build();
+    try (TestServer server =
+        TestServer.withoutInitializer(
+            container, TestServer.application(List.of(Resources.Api.class), built))) {
+      assertThat(server.get("/hello", "X-API-Key", "no-initializer-1").statusCode()).isEqualTo(200);
+    } finally {
+      log.removeHandler(handler);
     }
-    assertThatThrownBy(() -> RateLimitFeature.builder().store(null))
-        .isInstanceOf(NullPointerException.class)
-        .hasMessage("store");
-  }
-
-  @Test
-  void anInvalidHeaderDialectFailsTheBuild() {
-    RateLimitConfig config =
-        RateLimitConfig.builder()
-            .environment(Map.of())
-            .systemProperties(Map.of())
-            .set("ratelimit.headers", "fancy")
-            .build();
-
-    assertThatThrownBy(
-            () ->
-                RateLimitFeature.builder().store(CaffeineStore.ofDefaults()).config(config).build())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("ratelimit.headers")
-        .hasMessageContaining("fancy");
+    assertThat(built.limiterOpen()).isTrue();
+    synchronized (records) {
+      assertThat(records)
+          .anySatisfy(
+              record -> {
+                assertThat(record.getLevel()).isEqualTo(Level.WARNING);
+                assertThat(new java.util.logging.SimpleFormatter().formatMessage(record))
+                    .contains("RateLimitFeatureInitializer did not run")
+                    .contains("addServletContainerInitializer(new RateLimitFeatureInitializer())");
+              });
+    }
   }
 }

@@ -14,35 +14,45 @@ import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import org.glassfish.jersey.server.ResourceConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Requests no well-behaved client sends. Whatever Jetty and Jersey make of them, the answer is
- * never a 500 and always well-formed HTTP; where the request reaches the limiter, it is counted
- * under its own key.
+ * Requests no well-behaved client sends. Whatever the container (Jetty, Tomcat) and the JAX-RS
+ * runtime make of them, the answer is never a 500 and always well-formed HTTP; where the request
+ * reaches the limiter, it is counted under its own key.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestServer.Container.class)
 class HostileInputTest {
 
   private static final ManualClock CLOCK = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
   private static TestServer server;
 
-  @BeforeAll
-  static void start() throws Exception {
+  /** The container of this run of the class's tests. */
+  @Parameter TestServer.Container container;
+
+  @BeforeParameterizedClassInvocation
+  static void start(TestServer.Container container) throws Exception {
     CaffeineStore store = CaffeineStore.builder().clock(CLOCK).build();
     RateLimitConfig config =
         RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build();
     server =
         TestServer.start(
-            new ResourceConfig(Resources.Api.class)
-                .register(RateLimitFeature.builder().store(store).config(config).build()));
+            container,
+            TestServer.application(
+                List.of(Resources.Api.class),
+                RateLimitFeature.builder().store(store).config(config).build()));
   }
 
-  @AfterAll
-  static void stop() throws Exception {
+  @AfterParameterizedClassInvocation
+  static void stop() {
     server.close();
   }
 

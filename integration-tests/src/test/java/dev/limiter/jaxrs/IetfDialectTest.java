@@ -12,20 +12,28 @@ import dev.limiter.RateLimitConfig;
 import dev.limiter.caffeine.CaffeineStore;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import org.glassfish.jersey.server.ResourceConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The {@code ietf} dialect and a policy override, both chosen by configuration. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestServer.Container.class)
 class IetfDialectTest {
 
   private static final ManualClock CLOCK = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
   private static TestServer server;
 
-  @BeforeAll
-  static void start() throws Exception {
+  /** The container of this run of the class's tests. */
+  @Parameter TestServer.Container container;
+
+  @BeforeParameterizedClassInvocation
+  static void start(TestServer.Container container) throws Exception {
     RateLimitConfig config =
         RateLimitConfig.builder()
             .environment(Map.of())
@@ -35,16 +43,17 @@ class IetfDialectTest {
             .build();
     server =
         TestServer.start(
-            new ResourceConfig(Resources.Api.class)
-                .register(
-                    RateLimitFeature.builder()
-                        .store(CaffeineStore.builder().clock(CLOCK).build())
-                        .config(config)
-                        .build()));
+            container,
+            TestServer.application(
+                List.of(Resources.Api.class),
+                RateLimitFeature.builder()
+                    .store(CaffeineStore.builder().clock(CLOCK).build())
+                    .config(config)
+                    .build()));
   }
 
-  @AfterAll
-  static void stop() throws Exception {
+  @AfterParameterizedClassInvocation
+  static void stop() {
     server.close();
   }
 

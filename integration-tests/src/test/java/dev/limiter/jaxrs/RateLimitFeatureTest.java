@@ -13,16 +13,22 @@ import dev.limiter.caffeine.CaffeineStore;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import org.glassfish.jersey.server.ResourceConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The feature in a real Jetty server with Jersey, in the default {@code x} dialect. Each test uses
- * its own keys, so tests share the server and the store but no counter.
+ * The feature in a real servlet container, Jetty and Tomcat, with the JAX-RS runtime of the test
+ * JVM, in the default {@code x} dialect. Each test uses its own keys, so tests share the server and
+ * the store but no counter; each container gets a server and a store of its own.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestServer.Container.class)
 class RateLimitFeatureTest {
 
   private static final ManualClock CLOCK = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
@@ -36,24 +42,29 @@ class RateLimitFeatureTest {
   private static TestServer server;
   private static RateLimitFeature feature;
 
-  @BeforeAll
-  static void start() throws Exception {
+  /** The container of this run of the class's tests. */
+  @Parameter TestServer.Container container;
+
+  @BeforeParameterizedClassInvocation
+  static void start(TestServer.Container container) throws Exception {
     CaffeineStore store = CaffeineStore.builder().clock(CLOCK).build();
     RateLimitConfig config =
         RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build();
     feature = RateLimitFeature.builder().store(store).config(config).build();
-    ResourceConfig app =
-        new ResourceConfig(
-                Resources.Api.class,
-                Resources.Account.class,
-                Resources.ContractResource.class,
-                Resources.TestAuthentication.class)
-            .register(feature);
-    server = TestServer.start(app);
+    server =
+        TestServer.start(
+            container,
+            TestServer.application(
+                List.of(
+                    Resources.Api.class,
+                    Resources.Account.class,
+                    Resources.ContractResource.class,
+                    Resources.TestAuthentication.class),
+                feature));
   }
 
-  @AfterAll
-  static void stop() throws Exception {
+  @AfterParameterizedClassInvocation
+  static void stop() {
     server.close();
   }
 
@@ -289,9 +300,16 @@ class RateLimitFeatureTest {
   }
 
   @Test
-  void onJerseyOneClientAddressFilterServesEveryLimitedMethodInjectedOnce() {
-    // a class registered by a dynamic feature would be created and injected for every request
-    assertThat(feature.injectedAddressFilter()).isNotNull();
+  void onJerseyOneClientAddressFilterServesEveryLimitedMethodInjectedOnce() throws Exception {
+    assertThat(server.get("/by-ip").statusCode()).isEqualTo(200);
+    if (TestServer.JaxrsRuntime.current() == TestServer.JaxrsRuntime.JERSEY) {
+      // a class registered by a dynamic feature would be created and injected for every request
+      assertThat(feature.injectedAddressFilter()).isNotNull();
+    } else {
+      // RESTEasy creates the class registered for each limited method once, and injects a proxy
+      assertThat(feature.injectedAddressFilter()).isNull();
+    }
+    assertThat(server.container()).isEqualTo(container);
   }
 
   @Test

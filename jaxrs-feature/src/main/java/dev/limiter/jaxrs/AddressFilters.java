@@ -4,6 +4,7 @@
  */
 package dev.limiter.jaxrs;
 
+import dev.limiter.jaxrs.internal.ServletAddressFilter;
 import jakarta.ws.rs.core.FeatureContext;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;

@@ -4,6 +4,8 @@
  */
 package dev.limiter.jaxrs;
 
+import static dev.limiter.jaxrs.internal.ServletAddressFilter.ADDRESS_PROPERTY;
+
 import dev.limiter.EndpointLimits;
 import dev.limiter.Outcome;
 import dev.limiter.RateLimiter;
@@ -16,13 +18,15 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
  * Enforces the limits of one resource method: the request filter decides and refuses, the response
  * filter adds the rate-limit header fields to responses it let through.
  *
  * <p>The decision travels from one filter to the other as a request property. The client address
- * comes the same way from {@link ServletAddressFilter}, where a servlet container provides it.
+ * comes the same way from {@link dev.limiter.jaxrs.internal.ServletAddressFilter}, where a servlet
+ * container provides it.
  */
 final class EndpointFilter implements ContainerRequestFilter, ContainerResponseFilter {
 
@@ -30,10 +34,19 @@ final class EndpointFilter implements ContainerRequestFilter, ContainerResponseF
   static final String RESPONSE_PROPERTY = "dev.limiter.jaxrs.RateLimitResponse";
 
   private final RateLimiter limiter;
-  private final EndpointLimits limits;
+  private final Function<ContainerRequestContext, EndpointLimits> limits;
   private final HttpContract contract;
 
+  /** Enforces {@code limits}, known at deployment. */
   EndpointFilter(RateLimiter limiter, EndpointLimits limits, HttpContract contract) {
+    this(limiter, request -> limits, contract);
+  }
+
+  /** Enforces the limits {@code limits} finds for each request, none when they are empty. */
+  EndpointFilter(
+      RateLimiter limiter,
+      Function<ContainerRequestContext, EndpointLimits> limits,
+      HttpContract contract) {
     this.limiter = limiter;
     this.limits = limits;
     this.contract = contract;
@@ -41,7 +54,11 @@ final class EndpointFilter implements ContainerRequestFilter, ContainerResponseF
 
   @Override
   public void filter(ContainerRequestContext request) {
-    Outcome outcome = limiter.check(limits, new JaxrsRequest(request, remoteAddress(request)));
+    EndpointLimits endpoint = limits.apply(request);
+    if (endpoint.isEmpty()) {
+      return;
+    }
+    Outcome outcome = limiter.check(endpoint, new JaxrsRequest(request, remoteAddress(request)));
     RateLimitResponse response =
         contract.respond(outcome, request.getHeaderString("Origin") != null);
     if (response.proceed()) {
@@ -74,8 +91,6 @@ final class EndpointFilter implements ContainerRequestFilter, ContainerResponseF
    * which case keys on {@code ip} do not resolve and the request is answered with a 400.
    */
   private static String remoteAddress(ContainerRequestContext request) {
-    return request.getProperty(ServletAddressFilter.ADDRESS_PROPERTY) instanceof String address
-        ? address
-        : "";
+    return request.getProperty(ADDRESS_PROPERTY) instanceof String address ? address : "";
   }
 }

@@ -10,6 +10,8 @@ import dev.limiter.RateLimitConfig;
 import dev.limiter.RateLimiter;
 import dev.limiter.annotation.RateLimit;
 import dev.limiter.http.HttpContract;
+import dev.limiter.jaxrs.internal.ServletAddressFilter;
+import dev.limiter.jaxrs.internal.ServletContextFeature;
 import dev.limiter.spi.RateLimitStore;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -77,17 +79,28 @@ import org.jspecify.annotations.Nullable;
  *       a 400. Forwarded addresses count only from the proxies in {@code
  *       ratelimit.trusted-proxies}. The filter that reads it is injected once on Jersey (the
  *       feature is also a {@link Feature} for that, see {@link #configure(FeatureContext)});
- *       elsewhere it is registered as a class, which the runtime may create for every request.
+ *       elsewhere it is registered as a class, which the runtime creates for each limited method
+ *       (RESTEasy) or for every request.
  *   <li>A request over a limit is answered with 429, a request without its key with 400 or 401, a
  *       request the store cannot decide with 503, as the {@link HttpContract} says; an admitted
  *       request's response gets the contract's header fields, whatever its status.
  * </ul>
  *
- * <p>The feature does not close its limiter: Jakarta REST gives features no shutdown callback. A
- * feature registered by class builds a limiter around the store it finds, which for Caffeine holds
- * only memory and goes with the application. To close a store that holds connections, build the
- * {@link RateLimiter} yourself, pass it to {@link Builder#limiter}, and close it when the
- * application stops.
+ * <p>Closing: the feature builds its limiter, and finds its store, when the application is
+ * deployed, once per application however many times the runtime creates the feature (RESTEasy
+ * creates a class-registered feature three times; the instances share the application's limiter).
+ * In a servlet container, {@link RateLimitFeatureInitializer}, which the container finds in this
+ * jar (an embedded server that scans no jar needs it added), closes that limiter when the servlet
+ * context is destroyed, which closes a store it found on the class path (such as Hazelcast's
+ * member). The feature never closes what you give it: a limiter passed to {@link Builder#limiter}
+ * or to {@link #RateLimitFeature(RateLimiter, HttpContract)}, or a store passed to {@link
+ * Builder#store}, stays open; close it when the application stops. Outside a servlet container
+ * nothing closes what the feature built: give it a limiter you close, unless the store holds only
+ * memory.
+ *
+ * <p>Register the feature either by class or as an instance, not both: RESTEasy ignores an instance
+ * whose class is also registered ({@code RESTEASY002172 ... Singleton ignored}), and uses the
+ * class, with the defaults.
  *
  * <p>Thread-safe.
  */
@@ -99,16 +112,19 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
    */
   public static final int PRIORITY = Priorities.AUTHORIZATION + 100;
 
-  private final RateLimiter limiter;
   private final HttpContract contract;
+  private final LazyLimiter ownLimiter;
   private final AddressFilters addressFilters = new AddressFilters();
+
+  /** {@link #ownLimiter}, or the application's limiter that this feature shares. */
+  private volatile LazyLimiter limiter;
 
   /**
    * Creates the feature with the defaults, for {@code register(RateLimitFeature.class)}: the store
    * found on the class path, configuration from {@link RateLimitConfig#load()} and the contract of
-   * {@link HttpContract#from(RateLimitConfig)}.
+   * {@link HttpContract#from(RateLimitConfig)}. The store is found, and the limiter built, when the
+   * application is deployed, once for every feature created so in the application.
    *
-   * @throws IllegalStateException if no store, or several and none named, are on the class path
    * @throws IllegalArgumentException if a configuration value is invalid
    */
   public RateLimitFeature() {
@@ -127,28 +143,32 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
    * @throws NullPointerException if {@code limiter} or {@code contract} is null
    */
   public RateLimitFeature(RateLimiter limiter, HttpContract contract) {
-    this.limiter = Objects.requireNonNull(limiter, "limiter");
+    this.ownLimiter = LazyLimiter.given(Objects.requireNonNull(limiter, "limiter"));
     this.contract = Objects.requireNonNull(contract, "contract");
+    this.limiter = ownLimiter;
   }
 
   private RateLimitFeature(Builder builder) {
     RateLimiter given = builder.limiter;
-    if (given == null) {
-      RateLimiter.Builder engine = RateLimiter.builder();
-      if (builder.store != null) {
-        engine.store(builder.store);
+    if (given != null) {
+      ownLimiter = LazyLimiter.given(given);
+    } else {
+      RateLimitConfig config = builder.config;
+      if (config == null) {
+        try {
+          config = RateLimitConfig.load();
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException(
+              "RateLimitFeature cannot read its configuration: " + e.getMessage(), e);
+        }
       }
-      if (builder.config != null) {
-        engine.config(builder.config);
-      }
-      if (builder.limitResolver != null) {
-        engine.limitResolver(builder.limitResolver);
-      }
-      given = engine.build();
+      ownLimiter = LazyLimiter.toBuild(builder.store, config, builder.limitResolver);
     }
-    this.limiter = given;
     this.contract =
-        builder.httpContract != null ? builder.httpContract : HttpContract.from(limiter.config());
+        builder.httpContract != null
+            ? builder.httpContract
+            : HttpContract.from(ownLimiter.config());
+    this.limiter = ownLimiter;
   }
 
   /**
@@ -168,6 +188,8 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
    * @param context where the filters are registered
    * @throws IllegalArgumentException naming the class, the method and the attribute when an
    *     annotation is invalid, which fails the deployment
+   * @throws IllegalStateException if the limiter cannot be built, such as when no store, or several
+   *     and none named, are on the class path, which fails the deployment
    */
   @Override
   public void configure(ResourceInfo resourceInfo, FeatureContext context) {
@@ -176,15 +198,25 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
     if (type == null || method == null) {
       return;
     }
+    RateLimiter engine = limiter(context).get();
+    if (type.isInterface()) {
+      // RESTEasy models a resource whose @Path is on an interface from the interface: the class
+      // that implements it, and the @RateLimit there, are known only when a request is matched
+      addressFilters.register(context, PRIORITY - 1);
+      context.register(
+          new EndpointFilter(engine, new ImplementationLimits(engine, type, method), contract),
+          Map.of(ContainerRequestFilter.class, PRIORITY, ContainerResponseFilter.class, PRIORITY));
+      return;
+    }
     Method own = annotated(type, method);
     EndpointLimits limits =
-        limiter.limitsFor(type, own, PathTemplates.parameters(type, method, own));
+        engine.limitsFor(type, own, PathTemplates.parameters(type, method, own));
     if (limits.isEmpty()) {
       return;
     }
     addressFilters.register(context, PRIORITY - 1);
     context.register(
-        new EndpointFilter(limiter, limits, contract),
+        new EndpointFilter(engine, limits, contract),
         Map.of(ContainerRequestFilter.class, PRIORITY, ContainerResponseFilter.class, PRIORITY));
   }
 
@@ -193,7 +225,7 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
    * Jakarta REST annotations, on an interface or a superclass; a {@code @RateLimit} on the resource
    * class's own override of it counts then.
    */
-  private static Method annotated(Class<?> type, Method method) {
+  static Method annotated(Class<?> type, Method method) {
     if (method.getDeclaringClass() == type
         || method.getAnnotationsByType(RateLimit.class).length > 0) {
       return method;
@@ -207,17 +239,41 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
   }
 
   /**
-   * Called once by the runtime when the application starts, before the resource methods: on Jersey,
-   * keeps its injection manager so that {@link #configure(ResourceInfo, FeatureContext)} can inject
-   * one client-address filter for every limited method. Elsewhere it does nothing.
+   * Called once by the runtime when the application starts, before the resource methods: makes the
+   * features of the application share one limiter, to be closed with the servlet context; and on
+   * Jersey, keeps its injection manager so that {@link #configure(ResourceInfo, FeatureContext)}
+   * can inject one client-address filter for every limited method.
    *
    * @param context the application's configuration
    * @return true: the feature stays enabled
    */
   @Override
   public boolean configure(FeatureContext context) {
+    ApplicationLimiters application = ApplicationLimiters.of(context);
+    limiter = application.adopt(ownLimiter);
     addressFilters.start(context);
+    if (addressFilters.servletApi()
+        && !context.getConfiguration().isRegistered(ServletContextFeature.class)) {
+      context.register(ServletContextFeature.class); // closes the limiters with the servlet context
+    }
     return true;
+  }
+
+  /**
+   * Returns the limiter for the application {@code context} belongs to: RESTEasy configures the
+   * resource methods with another instance than the one it configured the application with.
+   */
+  private LazyLimiter limiter(FeatureContext context) {
+    ApplicationLimiters application = ApplicationLimiters.find(context.getConfiguration());
+    if (application != null) {
+      limiter = application.adopt(ownLimiter);
+    }
+    return limiter;
+  }
+
+  /** Whether this feature's limiter was built and is open, for tests. */
+  boolean limiterOpen() {
+    return limiter.isOpen();
   }
 
   /** The client-address filter injected for this application, for tests. */
@@ -308,11 +364,13 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
     }
 
     /**
-     * Builds the feature, and its limiter unless one was given.
+     * Builds the feature. Unless a limiter was given, the feature builds one, and finds a store
+     * when none was given, when the application is deployed, and closes it when the servlet context
+     * is destroyed (see {@link RateLimitFeatureInitializer}).
      *
      * @return the feature
      * @throws IllegalStateException if a limiter was given together with a store, configuration or
-     *     limit resolver, or if no store was given and none can be chosen from the class path
+     *     limit resolver
      * @throws IllegalArgumentException if a configuration value is invalid
      */
     public RateLimitFeature build() {
