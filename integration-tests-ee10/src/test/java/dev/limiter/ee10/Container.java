@@ -4,6 +4,7 @@
  */
 package dev.limiter.ee10;
 
+import dev.limiter.jaxrs.RateLimitFeatureInitializer;
 import jakarta.servlet.ServletContainerInitializer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,6 +44,8 @@ enum Container {
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
       context.addServletContainerInitializer(setup);
+      // a ServletContextHandler scans no jar: the feature's initializer is added as the README says
+      context.addServletContainerInitializer(new RateLimitFeatureInitializer());
       server.setHandler(context);
       try {
         server.start();
@@ -64,6 +67,7 @@ enum Container {
       connector.setProperty("address", "127.0.0.1");
       Context context = tomcat.addContext("", null);
       context.addServletContainerInitializer(setup, null);
+      context.addServletContainerInitializer(new RateLimitFeatureInitializer(), null);
       try {
         tomcat.start();
       } catch (Exception e) {
