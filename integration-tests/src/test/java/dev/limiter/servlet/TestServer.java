@@ -4,58 +4,42 @@
  */
 package dev.limiter.servlet;
 
+import jakarta.servlet.Servlet;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
-/** A Jetty server on 127.0.0.1 and an ephemeral port, and an HTTP/1.1 client for it. */
-final class TestJetty {
+/**
+ * A started container ({@link Container}) on 127.0.0.1 and an ephemeral port, and an HTTP/1.1
+ * client for it.
+ */
+abstract class TestServer {
 
-  /** Large enough for a thousand headers and a 10 KB key to reach the filter. */
-  static final int REQUEST_HEADER_SIZE = 64 * 1024;
-
-  private final Server server;
-  private final ServerConnector connector;
   private final HttpClient client =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
-  private TestJetty(Handler handler) {
-    server = new Server();
-    HttpConfiguration http = new HttpConfiguration();
-    http.setRequestHeaderSize(REQUEST_HEADER_SIZE);
-    http.setSendServerVersion(false);
-    connector = new ServerConnector(server, new HttpConnectionFactory(http));
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    server.addConnector(connector);
-    server.setHandler(handler);
-  }
+  /** The container this server runs. */
+  abstract Container container();
 
-  /** Starts a server; on failure stops it and rethrows. */
-  static TestJetty start(Handler handler) throws Exception {
-    TestJetty jetty = new TestJetty(handler);
-    try {
-      jetty.server.start();
-    } catch (Exception e) {
-      jetty.close();
-      throw e;
-    }
-    return jetty;
-  }
+  abstract int port();
 
-  int port() {
-    return connector.getLocalPort();
-  }
+  /**
+   * Registers a servlet in the started web application at {@code contextPath}, as a container
+   * allows after start (the Servlet API does not).
+   */
+  abstract void addServlet(String contextPath, Class<? extends Servlet> type, String urlPattern)
+      throws Exception;
+
+  /** Stops the web application at {@code contextPath}, as an undeployment does. */
+  abstract void undeploy(String contextPath) throws Exception;
+
+  /** Stops the server and removes what it wrote. */
+  abstract void close() throws Exception;
 
   URI uri(String pathAndQuery) {
     return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
@@ -82,9 +66,5 @@ final class TestJetty {
 
   HttpResponse<String> get(String pathAndQuery, String... headers) throws Exception {
     return send("GET", pathAndQuery, headers);
-  }
-
-  void close() throws Exception {
-    server.stop();
   }
 }
