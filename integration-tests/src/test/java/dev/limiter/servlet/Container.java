@@ -4,7 +4,9 @@
  */
 package dev.limiter.servlet;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.catalina.util.ServerInfo;
 import org.eclipse.jetty.util.Jetty;
 
@@ -18,11 +20,21 @@ enum Container {
     TestServer start(List<Webapp> webapps) throws Exception {
       return JettyServer.start(webapps);
     }
+
+    @Override
+    TestServer deployWars(Map<String, Path> wars, Path workDir) throws Exception {
+      return JettyServer.deployWars(wars, workDir);
+    }
   },
   TOMCAT("Tomcat " + ServerInfo.getServerNumber()) {
     @Override
     TestServer start(List<Webapp> webapps) throws Exception {
       return TomcatServer.start(webapps);
+    }
+
+    @Override
+    TestServer deployWars(Map<String, Path> wars, Path workDir) throws Exception {
+      return TomcatServer.deployWars(wars, workDir);
     }
   };
 
@@ -46,6 +58,15 @@ enum Container {
    *     cause), after stopping the server
    */
   abstract TestServer start(List<Webapp> webapps) throws Exception;
+
+  /**
+   * Deploys packed web archives by context path and starts the server, without unpacking them:
+   * Tomcat's host with {@code unpackWARs=false}, Jetty's {@code WebAppContext} with {@code
+   * extractWAR=false}; each container writes what it writes under {@code workDir}. A web
+   * application that fails to start does not fail this: the container does what it does with it,
+   * which the tests observe.
+   */
+  abstract TestServer deployWars(Map<String, Path> wars, Path workDir) throws Exception;
 
   TestServer start(Webapp... webapps) throws Exception {
     return start(List.of(webapps));

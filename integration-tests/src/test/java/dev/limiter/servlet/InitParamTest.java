@@ -61,6 +61,7 @@ class InitParamTest {
             "ratelimit.url.reports.algorithm=fixed_window",
             "ratelimit.url.reports.methods=POST",
             ""));
+    Files.writeString(webInf.resolve("bad.properties"), "ratelimit.class-limited.max=many\n");
   }
 
   @BeforeParameterizedClassInvocation
@@ -68,7 +69,6 @@ class InitParamTest {
     server =
         container.start(
             webapp()
-                .root(webapp)
                 .filter(
                     "rate-limit",
                     RateLimitFilter.class,
@@ -87,6 +87,7 @@ class InitParamTest {
 
   private static Webapp webapp() {
     return Webapp.at("/")
+        .root(webapp)
         .servlet(TestServlets.ClassLimited.class, "/class")
         .servlet(TestServlets.IpKeyed.class, "/ip")
         .servlet(TestServlets.Plain.class, "/reports/*");
@@ -143,7 +144,22 @@ class InitParamTest {
         Arguments.of(Map.of("ratelimt.store", "caffeine"), List.of("init-param ratelimt.store")),
         Arguments.of(
             Map.of("ratelimit.config", "/no/such/ratelimit.properties"),
-            List.of("/no/such/ratelimit.properties")),
+            List.of(
+                "init-param ratelimit.config=\"/no/such/ratelimit.properties\" names no file",
+                "the web application has no file /no/such/ratelimit.properties",
+                "there is none at /no/such/ratelimit.properties on the file system")),
+        Arguments.of(
+            Map.of("ratelimit.config", "/WEB-INF/bad.properties"),
+            List.of(
+                "ratelimit.class-limited.max=\"many\" (from /WEB-INF/bad.properties in the web"
+                    + " application (",
+                "bad.properties)",
+                "not a whole number")),
+        Arguments.of(
+            Map.of("ratelimit.config", "WEB-INF/ratelimit.properties"),
+            List.of(
+                "init-param ratelimit.config=\"WEB-INF/ratelimit.properties\" names no file",
+                "is named from its root, such as /WEB-INF/ratelimit.properties")),
         Arguments.of(
             Map.of("ratelimit.url.policies", "downloads"),
             List.of("ratelimit.url.downloads.pattern is missing")),

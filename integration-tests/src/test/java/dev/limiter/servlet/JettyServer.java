@@ -6,12 +6,16 @@ package dev.limiter.servlet;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Servlet;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.ee11.servlet.FilterHolder;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.ee11.webapp.WebAppContext;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -58,6 +62,26 @@ final class JettyServer extends TestServer {
     return jetty;
   }
 
+  /** Packed WARs in {@link WebAppContext}s that extract nothing but WEB-INF/lib and classes. */
+  static JettyServer deployWars(Map<String, Path> wars, Path workDir) throws Exception {
+    List<ContextHandler> contexts = new ArrayList<>();
+    for (Map.Entry<String, Path> war : wars.entrySet()) {
+      WebAppContext webapp = new WebAppContext();
+      webapp.setContextPath(war.getKey());
+      webapp.setWar(war.getValue().toString());
+      webapp.setExtractWAR(false);
+      // without it Jetty does not load the jars in WEB-INF/lib of a WAR it does not extract (the
+      // filter then came from the parent class loader); it copies WEB-INF/lib and
+      // WEB-INF/classes, and nothing else of the WAR, to the temporary directory
+      webapp.setCopyWebInf(true);
+      webapp.setTempDirectory(
+          Files.createDirectories(workDir.resolve("jetty" + war.getKey().replace('/', '-')))
+              .toFile());
+      contexts.add(webapp);
+    }
+    return start(new ContextHandlerCollection(contexts.toArray(ContextHandler[]::new)));
+  }
+
   private static ServletContextHandler context(Webapp webapp) {
     ServletContextHandler context = new ServletContextHandler(webapp.contextPath());
     if (webapp.root() != null) {
@@ -102,8 +126,25 @@ final class JettyServer extends TestServer {
   }
 
   @Override
+  ClassLoader classLoader(String contextPath) {
+    return context(contextPath).getClassLoader();
+  }
+
+  @Override
+  List<String> startFailure(String contextPath) {
+    ServletContextHandler context = context(contextPath);
+    Throwable failure =
+        context instanceof WebAppContext webapp ? webapp.getUnavailableException() : null;
+    return failure == null ? List.of() : messages(failure);
+  }
+
+  @Override
   void undeploy(String contextPath) throws Exception {
-    context(contextPath).stop();
+    ServletContextHandler context = context(contextPath);
+    context.stop();
+    if (server.getHandler() instanceof ContextHandlerCollection contexts) {
+      contexts.removeHandler(context);
+    }
   }
 
   private ServletContextHandler context(String contextPath) {

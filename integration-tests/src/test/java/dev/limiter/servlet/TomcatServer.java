@@ -23,9 +23,12 @@ import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardContext;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.servlets.DefaultServlet;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.apache.tomcat.util.scan.StandardJarScanFilter;
 
 /**
  * Tomcat 11 embedded: one context per web application, filters as {@link FilterDef} and {@link
@@ -86,6 +89,38 @@ final class TomcatServer extends TestServer {
         server.context(webapp);
       }
       server.startAndCheck();
+    } catch (Exception | Error e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  /**
+   * Packed WARs on a host that does not unpack them ({@code unpackWARs=false}), each with the
+   * defaults of Tomcat's {@code conf/web.xml} but JSP (Jasper is not on the class path).
+   * Container-provided ServletContainerInitializers are left out: here the test class path plays
+   * Tomcat's {@code lib} directory, and Jersey's initializer on it is no part of these WARs.
+   */
+  static TomcatServer deployWars(Map<String, Path> wars, Path workDir) throws Exception {
+    TomcatServer server = new TomcatServer(Files.createDirectories(workDir.resolve("tomcat")));
+    try {
+      StandardHost host = (StandardHost) server.tomcat.getHost();
+      host.setUnpackWARs(false);
+      Files.createDirectories(Path.of(host.getAppBaseFile().getPath()));
+      server.tomcat.setAddDefaultWebXmlToWebapp(false);
+      for (Map.Entry<String, Path> war : wars.entrySet()) {
+        Context context = server.tomcat.addWebapp(host, war.getKey(), war.getValue().toString());
+        ((StandardContext) context).setContainerSciFilter(".*");
+        StandardJarScanFilter noScan = new StandardJarScanFilter();
+        noScan.setPluggabilitySkip("*.jar"); // the library has no fragment, TLD or initializer;
+        noScan.setTldSkip("*.jar"); // reading jars nested in a packed WAR is slow
+        context.getJarScanner().setJarScanFilter(noScan);
+        Tomcat.addServlet(context, "default", DefaultServlet.class.getName());
+        context.addServletMapping("/", "default");
+        Tomcat.addDefaultMimeTypeMappings(context);
+      }
+      server.tomcat.start();
     } catch (Exception | Error e) {
       server.close();
       throw e;
@@ -192,6 +227,29 @@ final class TomcatServer extends TestServer {
     String name = type.getSimpleName() + "-late-" + context.findChildren().length;
     Tomcat.addServlet(context, name, type.getName());
     context.addServletMapping(urlPattern, name);
+  }
+
+  @Override
+  ClassLoader classLoader(String contextPath) {
+    return context(contextPath).getLoader().getClassLoader();
+  }
+
+  @Override
+  List<String> startFailure(String contextPath) {
+    Context context = context(contextPath);
+    if (context.getState() == LifecycleState.STARTED) {
+      return List.of();
+    }
+    List<String> messages = new ArrayList<>();
+    for (LogRecord record : logged()) {
+      if (record.getLoggerName().endsWith(".[" + context.getName() + "]")) {
+        messages.add(record.getLevel() + " " + record.getLoggerName() + ": " + record.getMessage());
+        if (record.getThrown() != null) {
+          messages.addAll(messages(record.getThrown()));
+        }
+      }
+    }
+    return messages;
   }
 
   @Override

@@ -1,0 +1,172 @@
+/*
+ * Copyright 2026 the limiter authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.limiter.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The filter declared in the {@code web.xml} of a packed WAR, built at test time with the library
+ * in {@code WEB-INF/lib} and its configuration in {@code WEB-INF/ratelimit.properties}, deployed
+ * without unpacking: Tomcat with {@code unpackWARs=false}, Jetty with {@code extractWAR=false}. One
+ * server per container holds two web applications: {@code /shop} (the README's form) and {@code
+ * /missing} (its properties file left out).
+ */
+@ParameterizedClass
+@EnumSource(Container.class)
+class PackedWarTest {
+
+  @TempDir static Path dir;
+  private static TestServer server;
+
+  @Parameter Container container;
+
+  static final String PROPERTIES =
+      String.join(
+          "\n",
+          "ratelimit.class-limited.max=3",
+          "ratelimit.url.policies=downloads",
+          "ratelimit.url.downloads.pattern=/files/*",
+          "ratelimit.url.downloads.window=1m",
+          "ratelimit.url.downloads.max=2",
+          "ratelimit.url.downloads.key=header:X-Tenant",
+          "");
+
+  /** The init-params of the README's {@code web.xml}. */
+  static Map<String, String> readmeParams() {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("ratelimit.config", "/WEB-INF/ratelimit.properties");
+    params.put("ratelimit.headers", "both");
+    params.put("ratelimit.trusted-proxies", "10.0.0.0/8");
+    return params;
+  }
+
+  static final String SERVLETS =
+      War.servlet("class-limited", TestServlets.ClassLimited.class, "/class")
+          + War.servlet("plain", TestServlets.Plain.class, "/files/*")
+          + War.servlet("loaders", TestServlets.Loaders.class, "/loaders");
+
+  @BeforeParameterizedClassInvocation
+  static void deploy(Container container) throws Exception {
+    Path root = Files.createDirectories(dir.resolve(container.name()));
+    Path warDir = Files.createDirectories(root.resolve("wars"));
+    Path workDir = Files.createDirectories(root.resolve("work"));
+    Map<String, Path> wars = new LinkedHashMap<>();
+    wars.put(
+        "/shop",
+        new War(War.webXml(readmeParams(), SERVLETS))
+            .text("WEB-INF/ratelimit.properties", PROPERTIES)
+            .writeTo(warDir.resolve("shop.war")));
+    wars.put(
+        "/missing",
+        new War(War.webXml(readmeParams(), SERVLETS)).writeTo(warDir.resolve("missing.war")));
+    server = container.deployWars(wars, workDir);
+  }
+
+  @AfterParameterizedClassInvocation
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  @Test
+  void theLimitsOfThePropertiesFileInTheWarAreEnforced() throws Exception {
+    HttpResponse<String> first = server.get("/shop/files/a.txt", "X-Tenant", "acme");
+    HttpResponse<String> second = server.get("/shop/files/b.txt", "X-Tenant", "acme");
+    HttpResponse<String> third = server.get("/shop/files/a.txt", "X-Tenant", "acme");
+
+    assertThat(server.startFailure("/shop")).isEmpty();
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.body()).isEqualTo("plain");
+    assertThat(first.headers().firstValue("X-RateLimit-Limit")).hasValue("2");
+    assertThat(first.headers().firstValue("X-RateLimit-Remaining")).hasValue("1");
+    assertThat(first.headers().firstValue("X-RateLimit-Policy")).hasValue("downloads");
+    assertThat(first.headers().firstValue("RateLimit-Policy")).hasValue("\"downloads\";q=2;w=60");
+    assertThat(second.headers().firstValue("X-RateLimit-Remaining")).hasValue("0");
+    assertThat(third.statusCode()).isEqualTo(429);
+    assertThat(third.headers().firstValue("X-RateLimit-Remaining")).hasValue("0");
+    assertThat(third.headers().firstValue("Retry-After")).isPresent();
+    assertThat(third.body()).contains("downloads");
+  }
+
+  @Test
+  void theLibraryIsLoadedFromTheWar() throws Exception {
+    assertThat(server.get("/shop/loaders").body()).isEqualTo("filter=own engine=own system=other");
+  }
+
+  @Test
+  void anOverrideInThePropertiesFileChangesAnAnnotatedLimit() throws Exception {
+    HttpResponse<String> response = server.get("/shop/class", "X-API-Key", "override");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("X-RateLimit-Limit")).hasValue("3");
+  }
+
+  /**
+   * Tomcat writes nothing of a WAR it does not unpack; Jetty copies WEB-INF/lib and WEB-INF/classes
+   * (see {@link JettyServer#deployWars}) and nothing else, so on neither is the properties file a
+   * file on disk.
+   */
+  @Test
+  void nothingOfTheWarButItsCodeIsOnDisk() throws Exception {
+    Path root = dir.resolve(container.name());
+    List<String> written;
+    try (Stream<Path> files = Files.walk(root)) {
+      written =
+          files
+              .filter(Files::isRegularFile)
+              .map(file -> root.relativize(file).toString().replace('\\', '/'))
+              .filter(name -> !name.startsWith("wars/"))
+              .sorted()
+              .toList();
+    }
+
+    if (container == Container.TOMCAT) {
+      assertThat(written).isEmpty();
+    } else {
+      assertThat(written)
+          .isNotEmpty()
+          .allMatch(name -> name.matches("work/jetty-[a-z-]+/webinf/WEB-INF/(lib|classes)/.+"));
+    }
+    assertThat(server.getOnce("/shop/files/x", "X-Tenant", "disk")).startsWith("HTTP/1.1 200");
+  }
+
+  /**
+   * A filter that cannot start fails its web application, whose every URL then answers the
+   * container's status, and the container logs the filter's message; other web applications are not
+   * affected.
+   */
+  @Test
+  void aFilterThatCannotStartTakesItsWebApplicationDown() throws Exception {
+    int status = container == Container.TOMCAT ? 404 : 503;
+    for (String path : List.of("/missing")) {
+      for (String url : List.of("/class", "/files/a.txt", "/", "/no/such/page")) {
+        assertThat(server.get(path + url, "X-API-Key", "down").statusCode())
+            .as("%s on %s", path + url, container)
+            .isEqualTo(status);
+      }
+    }
+    assertThat(String.join("\n", server.startFailure("/missing")))
+        .contains(
+            "RateLimitFilter \"rate-limit\" cannot start",
+            "init-param ratelimit.config=\"/WEB-INF/ratelimit.properties\" names no file",
+            "the web application has no file /WEB-INF/ratelimit.properties",
+            "there is none at /WEB-INF/ratelimit.properties on the file system");
+    assertThat(server.get("/shop/class", "X-API-Key", "still-up").statusCode()).isEqualTo(200);
+  }
+}
