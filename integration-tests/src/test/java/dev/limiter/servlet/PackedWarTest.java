@@ -25,8 +25,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The filter declared in the {@code web.xml} of a packed WAR, built at test time with the library
  * in {@code WEB-INF/lib} and its configuration in {@code WEB-INF/ratelimit.properties}, deployed
  * without unpacking: Tomcat with {@code unpackWARs=false}, Jetty with {@code extractWAR=false}. One
- * server per container holds two web applications: {@code /shop} (the README's form) and {@code
- * /missing} (its properties file left out).
+ * server per container holds three web applications: {@code /shop} (the README's form), {@code
+ * /missing} (its properties file left out) and {@code /two-stores} (a second store in the WAR and
+ * no {@code ratelimit.store}).
  */
 @ParameterizedClass
 @EnumSource(Container.class)
@@ -76,7 +77,16 @@ class PackedWarTest {
     wars.put(
         "/missing",
         new War(War.webXml(readmeParams(), SERVLETS)).writeTo(warDir.resolve("missing.war")));
+    wars.put("/two-stores", twoStores(readmeParams()).writeTo(warDir.resolve("two-stores.war")));
     server = container.deployWars(wars, workDir);
+  }
+
+  private static War twoStores(Map<String, String> params) throws Exception {
+    return new War(War.webXml(params, SERVLETS))
+        .text("WEB-INF/ratelimit.properties", PROPERTIES)
+        .text(
+            "WEB-INF/classes/META-INF/services/dev.limiter.spi.StoreProvider",
+            RecordingStoreProvider.class.getName() + "\n");
   }
 
   @AfterParameterizedClassInvocation
@@ -154,7 +164,7 @@ class PackedWarTest {
   @Test
   void aFilterThatCannotStartTakesItsWebApplicationDown() throws Exception {
     int status = container == Container.TOMCAT ? 404 : 503;
-    for (String path : List.of("/missing")) {
+    for (String path : List.of("/missing", "/two-stores")) {
       for (String url : List.of("/class", "/files/a.txt", "/", "/no/such/page")) {
         assertThat(server.get(path + url, "X-API-Key", "down").statusCode())
             .as("%s on %s", path + url, container)
@@ -167,6 +177,14 @@ class PackedWarTest {
             "init-param ratelimit.config=\"/WEB-INF/ratelimit.properties\" names no file",
             "the web application has no file /WEB-INF/ratelimit.properties",
             "there is none at /WEB-INF/ratelimit.properties on the file system");
+    assertThat(String.join("\n", server.startFailure("/two-stores")))
+        .contains(
+            "RateLimitFilter \"rate-limit\" cannot start",
+            "several rate-limit stores are on the class path",
+            "recording",
+            "caffeine",
+            "<init-param> ratelimit.store of the servlet filter",
+            "in application.properties (Spring)");
     assertThat(server.get("/shop/class", "X-API-Key", "still-up").statusCode()).isEqualTo(200);
   }
 }
