@@ -6,6 +6,10 @@ package dev.limiter.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.ref.WeakReference;
+import java.lang.runtime.ObjectMethods;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +29,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The filter declared in the {@code web.xml} of a packed WAR, built at test time with the library
  * in {@code WEB-INF/lib} and its configuration in {@code WEB-INF/ratelimit.properties}, deployed
  * without unpacking: Tomcat with {@code unpackWARs=false}, Jetty with {@code extractWAR=false}. One
- * server per container holds three web applications: {@code /shop} (the README's form), {@code
- * /missing} (its properties file left out) and {@code /two-stores} (a second store in the WAR and
- * no {@code ratelimit.store}).
+ * server per container holds four web applications: {@code /shop} (the README's form), {@code
+ * /missing} (its properties file left out), {@code /two-stores} (a second store in the WAR and no
+ * {@code ratelimit.store}) and {@code /recording} (that store chosen, to watch it closed).
  */
 @ParameterizedClass
 @EnumSource(Container.class)
@@ -78,6 +82,10 @@ class PackedWarTest {
         "/missing",
         new War(War.webXml(readmeParams(), SERVLETS)).writeTo(warDir.resolve("missing.war")));
     wars.put("/two-stores", twoStores(readmeParams()).writeTo(warDir.resolve("two-stores.war")));
+    Map<String, String> recording = readmeParams();
+    recording.put("ratelimit.store", "recording");
+    recording.put("ratelimit.recording.marker", root.resolve("store").toString());
+    wars.put("/recording", twoStores(recording).writeTo(warDir.resolve("recording.war")));
     server = container.deployWars(wars, workDir);
   }
 
@@ -141,7 +149,7 @@ class PackedWarTest {
           files
               .filter(Files::isRegularFile)
               .map(file -> root.relativize(file).toString().replace('\\', '/'))
-              .filter(name -> !name.startsWith("wars/"))
+              .filter(name -> !name.startsWith("wars/") && !name.startsWith("store."))
               .sorted()
               .toList();
     }
@@ -186,5 +194,61 @@ class PackedWarTest {
             "<init-param> ratelimit.store of the servlet filter",
             "in application.properties (Spring)");
     assertThat(server.get("/shop/class", "X-API-Key", "still-up").statusCode()).isEqualTo(200);
+  }
+
+  /**
+   * Undeploying the web application destroys the filter, which closes the limiter and so the store
+   * it built, and nothing keeps the application's class loader: no thread has it as its context
+   * class loader, and the collector takes it.
+   *
+   * <p>The requests go on connections that close after the answer: a container keeps state of the
+   * last request of a kept-alive connection until the next one. Before the collection the test
+   * links the {@code equals} of a record of its own: {@code ObjectMethods} keeps the last record
+   * class whose {@code equals} it linked (JDK-8078641: strongly on JDK 17, softly from JDK 18),
+   * here one of the filter's, which holds one class loader at most, whatever the library does.
+   * Before the engine held its per-thread result holder weakly, this test failed on both
+   * containers: the container's threads kept a holder, and through its class the loader.
+   */
+  @Test
+  void undeployClosesTheStoreAndLeavesNothingBehind() throws Throwable {
+    Path root = dir.resolve(container.name());
+    for (int i = 0; i < 4; i++) {
+      assertThat(server.getOnce("/recording/class", "X-API-Key", "r" + i))
+          .startsWith("HTTP/1.1 200")
+          .containsIgnoringCase("X-RateLimit-Limit: 3");
+    }
+    assertThat(root.resolve("store.created")).exists();
+    assertThat(root.resolve("store.closed")).doesNotExist();
+    WeakReference<ClassLoader> loader = new WeakReference<>(server.classLoader("/recording"));
+
+    server.undeploy("/recording");
+
+    assertThat(root.resolve("store.closed")).exists();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      assertThat(thread.getContextClassLoader()).as(thread.getName()).isNotSameAs(loader.get());
+    }
+    linkTheEqualsOfARecordOfTheTest();
+    for (int i = 0; i < 50 && loader.get() != null; i++) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertThat(loader.get()).as("the web application's class loader, collected").isNull();
+  }
+
+  private record Flush(int value) {}
+
+  /**
+   * Makes {@code ObjectMethods} link the {@code equals} of {@link Flush}, as the first call of a
+   * record's {@code equals} does, so that the class it keeps is the test's.
+   */
+  private static void linkTheEqualsOfARecordOfTheTest() throws Throwable {
+    MethodHandles.Lookup lookup = MethodHandles.lookup();
+    ObjectMethods.bootstrap(
+        lookup,
+        "equals",
+        MethodType.methodType(boolean.class, Flush.class, Object.class),
+        Flush.class,
+        "value",
+        lookup.findGetter(Flush.class, "value", int.class));
   }
 }
