@@ -6,6 +6,7 @@ package dev.limiter.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.ref.WeakReference;
@@ -204,10 +205,11 @@ class PackedWarTest {
    * <p>The requests go on connections that close after the answer: a container keeps state of the
    * last request of a kept-alive connection until the next one. Before the collection the test
    * links the {@code equals} of a record of its own: {@code ObjectMethods} keeps the last record
-   * class whose {@code equals} it linked (JDK-8078641: strongly on JDK 17, softly from JDK 18),
-   * here one of the filter's, which holds one class loader at most, whatever the library does.
-   * Before the engine held its per-thread result holder weakly, this test failed on both
-   * containers: the container's threads kept a holder, and through its class the loader.
+   * class whose {@code equals} it linked (JDK-8078641: strongly on JDK 17, softly from JDK 18,
+   * which {@code System.gc()} need not clear), here one of the filter's, which holds one class
+   * loader at most, whatever the library does. Before the engine held its per-thread result holder
+   * weakly, this test failed on both containers: the container's threads kept a holder, and through
+   * its class the loader.
    */
   @Test
   void undeployClosesTheStoreAndLeavesNothingBehind() throws Throwable {
@@ -239,16 +241,40 @@ class PackedWarTest {
 
   /**
    * Makes {@code ObjectMethods} link the {@code equals} of {@link Flush}, as the first call of a
-   * record's {@code equals} does, so that the class it keeps is the test's.
+   * record's {@code equals} does, so that the class it keeps is one of the test's. The class is
+   * defined anew by a class loader of the test's own: from JDK 18 the JDK keeps a class of the
+   * built-in loaders strongly and one of another loader (a web application's) softly, apart.
    */
   private static void linkTheEqualsOfARecordOfTheTest() throws Throwable {
-    MethodHandles.Lookup lookup = MethodHandles.lookup();
+    String name = Flush.class.getName();
+    byte[] bytes;
+    try (InputStream in =
+        PackedWarTest.class.getResourceAsStream(
+            name.substring(name.lastIndexOf('.') + 1) + ".class")) {
+      bytes = in.readAllBytes();
+    }
+    ClassLoader own =
+        new ClassLoader(PackedWarTest.class.getClassLoader()) {
+          @Override
+          protected Class<?> loadClass(String className, boolean resolve)
+              throws ClassNotFoundException {
+            if (!className.equals(name)) {
+              return super.loadClass(className, resolve);
+            }
+            synchronized (getClassLoadingLock(className)) {
+              Class<?> loaded = findLoadedClass(className);
+              return loaded != null ? loaded : defineClass(className, bytes, 0, bytes.length);
+            }
+          }
+        };
+    Class<?> flush = own.loadClass(name);
+    MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(flush, MethodHandles.lookup());
     ObjectMethods.bootstrap(
         lookup,
         "equals",
-        MethodType.methodType(boolean.class, Flush.class, Object.class),
-        Flush.class,
+        MethodType.methodType(boolean.class, flush, Object.class),
+        flush,
         "value",
-        lookup.findGetter(Flush.class, "value", int.class));
+        lookup.findGetter(flush, "value", int.class));
   }
 }
