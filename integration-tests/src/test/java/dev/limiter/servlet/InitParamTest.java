@@ -241,6 +241,23 @@ class InitParamTest {
             "TestServlets$PathKeyed#doGet", "attribute key", "path:id", "has no path parameters");
   }
 
+  /** A file-system path is read as it was before the web application's resources were. */
+  @Test
+  void aFileSystemPathIsReadFromTheFileSystem(@TempDir Path elsewhere) throws Exception {
+    Path file =
+        Files.writeString(
+            elsewhere.resolve("limits.properties"), "ratelimit.class-limited.max=5\n");
+    TestServer own = container.start(webapp(Map.of("ratelimit.config", file.toString())));
+    try {
+      HttpResponse<String> response = own.get("/class", "X-API-Key", "file-system");
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("X-RateLimit-Limit")).hasValue("5");
+    } finally {
+      own.close();
+    }
+  }
+
   @Test
   void filterGivenALimiterRefusesInitParams() {
     try (RateLimiter limiter = RateLimiter.builder().store(CaffeineStore.ofDefaults()).build()) {
