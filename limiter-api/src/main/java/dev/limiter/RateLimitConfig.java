@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <ol>
  *   <li>{@code ratelimit.properties} at the class-path root, or the file that {@code
- *       ratelimit.config} names (as a system property or {@code RATELIMIT_CONFIG});
+ *       ratelimit.config} names (as a system property or {@code RATELIMIT_CONFIG}), or the file or
+ *       stream given to {@link Builder#file} or {@link Builder#properties} in their place;
  *   <li>values set with {@link Builder#set} (the servlet filter's init-params, the JAX-RS feature's
  *       builder);
  *   <li>environment variables: the key upper-cased with every character other than a letter or a
@@ -107,8 +108,9 @@ public final class RateLimitConfig {
    * Describes the source that {@link #get(String)} takes {@code key}'s value from, for messages
    * about a wrong value: {@code system property ratelimit.search.max}, {@code environment variable
    * RATELIMIT_SEARCH_MAX}, {@code file /etc/app/ratelimit.properties}, {@code ratelimit.properties
-   * on the class path (jar:file:/app.jar!/ratelimit.properties)}, {@code code} for values set with
-   * {@link Builder#set} (or what {@link Builder#valuesFrom} named), or {@code no source}.
+   * on the class path (jar:file:/app.jar!/ratelimit.properties)}, what {@link Builder#properties}
+   * was told, {@code code} for values set with {@link Builder#set} (or what {@link
+   * Builder#valuesFrom} named), or {@code no source}.
    *
    * @param key the key
    * @return where its value comes from
@@ -197,6 +199,8 @@ public final class RateLimitConfig {
     private Map<String, String> environment = System.getenv();
     private Map<String, String> systemProperties = systemProperties();
     private @Nullable Path path;
+    private @Nullable Map<String, String> given;
+    private String givenSource = "no file";
     private boolean fileSet;
 
     private Builder() {}
@@ -234,6 +238,40 @@ public final class RateLimitConfig {
      */
     public Builder file(Path file) {
       this.path = Objects.requireNonNull(file, "file");
+      this.given = null;
+      this.fileSet = true;
+      return this;
+    }
+
+    /**
+     * Reads the properties in {@code in} instead of {@code ratelimit.properties} on the class path,
+     * for a file that is not on the file system: a resource of a packed web application ({@code
+     * ServletContext.getResourceAsStream}), of a jar, or any other stream. Like {@link
+     * #file(Path)}, it takes the place of the file that a {@code ratelimit.config} system property
+     * or {@code RATELIMIT_CONFIG} would name; a caller that lets those win checks them first.
+     *
+     * <p>The stream is read now, as {@link Properties#load(InputStream)} reads a properties file
+     * (ISO 8859-1 and its escapes), and left open: the caller closes it.
+     *
+     * @param in the properties
+     * @param source where they come from, for messages about a wrong value and for {@link
+     *     RateLimitConfig#sourceOf}, such as {@code /WEB-INF/ratelimit.properties in the web
+     *     application}
+     * @return this builder
+     * @throws IllegalArgumentException naming {@code source} when {@code in} cannot be read or is
+     *     not in the properties format
+     */
+    public Builder properties(InputStream in, String source) {
+      Objects.requireNonNull(in, "in");
+      Objects.requireNonNull(source, "source");
+      try {
+        this.given = read(in, source);
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "cannot read the rate-limit configuration " + source + ": " + e.getMessage(), e);
+      }
+      this.givenSource = source;
+      this.path = null;
       this.fileSet = true;
       return this;
     }
@@ -267,6 +305,12 @@ public final class RateLimitConfig {
      * @throws IllegalArgumentException if a named file cannot be read
      */
     public RateLimitConfig build() {
+      Map<String, String> properties = given;
+      if (properties != null) {
+        file = properties;
+        fileSource = givenSource;
+        return new RateLimitConfig(this);
+      }
       Path named = path;
       if (!fileSet) {
         String configured = systemProperties.get("ratelimit.config");
@@ -282,7 +326,7 @@ public final class RateLimitConfig {
     private Map<String, String> readFile(Path path) {
       try (InputStream in = Files.newInputStream(path)) {
         fileSource = "file " + path.toAbsolutePath();
-        return read(in);
+        return read(in, fileSource);
       } catch (IOException e) {
         throw new IllegalArgumentException(
             "cannot read the rate-limit configuration file "
@@ -304,16 +348,21 @@ public final class RateLimitConfig {
       }
       try (InputStream in = url.openStream()) {
         fileSource = DEFAULT_RESOURCE + " on the class path (" + url + ")";
-        return read(in);
+        return read(in, fileSource);
       } catch (IOException e) {
         throw new UncheckedIOException(
             "cannot read " + DEFAULT_RESOURCE + " from the class path", e);
       }
     }
 
-    private static Map<String, String> read(InputStream in) throws IOException {
+    private static Map<String, String> read(InputStream in, String source) throws IOException {
       Properties properties = new Properties();
-      properties.load(in);
+      try {
+        properties.load(in);
+      } catch (IllegalArgumentException e) { // a malformed Unicode escape
+        throw new IllegalArgumentException(
+            "cannot read the rate-limit configuration " + source + ": " + e.getMessage(), e);
+      }
       Map<String, String> map = new HashMap<>();
       for (String name : properties.stringPropertyNames()) {
         map.put(name, properties.getProperty(name));

@@ -9,6 +9,7 @@ import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;
 import dev.limiter.spi.StoreException;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -59,8 +60,14 @@ public final class RateLimiter implements AutoCloseable {
    * Each thread's result holder: every store call of a decision fills it and the decision reads it
    * right after, before anything else runs on the thread, so one holder per thread serves every
    * decision without allocating one.
+   *
+   * <p>The thread holds it weakly. In a web application that bundles the library, the holder's
+   * class is the application's, and a holder the container's threads held strongly would keep the
+   * application's class loader, with every class it loaded, after the application is undeployed (as
+   * the servlet tests of a packed WAR on Tomcat and Jetty showed). Held weakly, the collector may
+   * take it between decisions; the thread's next decision then makes a new one.
    */
-  private static final ThreadLocal<StepResult> RESULTS = ThreadLocal.withInitial(StepResult::new);
+  private static final ThreadLocal<WeakReference<StepResult>> RESULTS = new ThreadLocal<>();
 
   private static final ThreadLocal<MessageDigest> SHA_256 =
       ThreadLocal.withInitial(RateLimiter::sha256);
@@ -231,7 +238,7 @@ public final class RateLimiter implements AutoCloseable {
     if (n == 1) {
       return decideOne(limits, keys[0], rethrow);
     }
-    StepResult result = RESULTS.get();
+    StepResult result = result();
     LimitStatus[] statuses = new LimitStatus[n];
     long[] taken =
         new long[3 * n]; // per limit: the limit applied, the acquire's time and generation
@@ -266,7 +273,7 @@ public final class RateLimiter implements AutoCloseable {
   /** One limit: nothing to give back, whatever happens, so no bookkeeping. */
   private Outcome decideOne(EndpointLimits limits, String key, boolean rethrow) {
     RateLimitPolicy policy = limits.policy(0);
-    StepResult result = RESULTS.get();
+    StepResult result = result();
     try {
       store.apply(storeKey(limits, 0, key), limits.acquireStep(0, limit(policy, key)), result);
     } catch (StoreException e) {
@@ -368,6 +375,17 @@ public final class RateLimiter implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /** This thread's result holder. */
+  private static StepResult result() {
+    WeakReference<StepResult> held = RESULTS.get();
+    StepResult result = held == null ? null : held.get();
+    if (result == null) {
+      result = new StepResult();
+      RESULTS.set(new WeakReference<>(result));
+    }
+    return result;
   }
 
   static String digest(String key) {

@@ -61,11 +61,17 @@ final class StoreDiscovery {
               + " dev.limiter:hazelcast-store (a cluster), or pass a store to"
               + " RateLimiter.builder().store(...)");
     }
+    String first = names.get(0);
     throw new IllegalStateException(
         String.format(
             Locale.ROOT,
-            "several rate-limit stores are on the class path: %s; choose one with ratelimit.store"
-                + " (system property, RATELIMIT_STORE or ratelimit.properties)",
-            names));
+            "several rate-limit stores are on the class path: %s; choose one with ratelimit.store,"
+                + " as an <init-param> ratelimit.store of the servlet filter, ratelimit.store=%s"
+                + " in application.properties (Spring) or ratelimit.properties,"
+                + " -Dratelimit.store=%s, or RATELIMIT_STORE=%s",
+            names,
+            first,
+            first,
+            first));
   }
 }

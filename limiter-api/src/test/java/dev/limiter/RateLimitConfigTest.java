@@ -7,6 +7,10 @@ package dev.limiter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -81,6 +85,80 @@ class RateLimitConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cannot read the rate-limit configuration file")
         .hasMessageContaining("nope.properties");
+  }
+
+  @Test
+  void propertiesFromAStreamTakeThePlaceOfTheFileAndKeepTheirSourceName() {
+    RateLimitConfig config =
+        RateLimitConfig.builder()
+            .environment(Map.of("RATELIMIT_B_MAX", "3"))
+            .systemProperties(Map.of("ratelimit.config", dir.resolve("ignored").toString()))
+            .properties(
+                stream("ratelimit.a.max=1\nratelimit.b.max=1\nratelimit.c.max=x\n"),
+                "/WEB-INF/ratelimit.properties in the web application")
+            .build();
+
+    assertThat(config.get("ratelimit.a.max")).contains("1");
+    assertThat(config.get("ratelimit.b.max")).contains("3");
+    assertThat(config.get("ratelimit.from-classpath.max")).isEmpty();
+    assertThat(config.sourceOf("ratelimit.a.max"))
+        .isEqualTo("/WEB-INF/ratelimit.properties in the web application");
+    assertThatThrownBy(() -> config.getLong("ratelimit.c.max", 1))
+        .hasMessage(
+            "configuration ratelimit.c.max=\"x\" (from /WEB-INF/ratelimit.properties in the web"
+                + " application) is not a whole number");
+  }
+
+  @Test
+  void theLastOfFileAndPropertiesWins() throws Exception {
+    Path file = file("ratelimit.a.max=1\n");
+    RateLimitConfig streamLast =
+        RateLimitConfig.builder()
+            .environment(Map.of())
+            .systemProperties(Map.of())
+            .file(file)
+            .properties(stream("ratelimit.a.max=2\n"), "the stream")
+            .build();
+    RateLimitConfig fileLast =
+        RateLimitConfig.builder()
+            .environment(Map.of())
+            .systemProperties(Map.of())
+            .properties(stream("ratelimit.a.max=2\n"), "the stream")
+            .file(file)
+            .build();
+
+    assertThat(streamLast.get("ratelimit.a.max")).contains("2");
+    assertThat(fileLast.get("ratelimit.a.max")).contains("1");
+    assertThat(fileLast.sourceOf("ratelimit.a.max")).isEqualTo("file " + file.toAbsolutePath());
+  }
+
+  @Test
+  void aStreamThatCannotBeReadFailsNamingItsSource() {
+    InputStream broken =
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            throw new IOException("the disk is gone");
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            throw new IOException("the disk is gone");
+          }
+        };
+
+    assertThatThrownBy(() -> RateLimitConfig.builder().properties(broken, "/WEB-INF/x.properties"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "cannot read the rate-limit configuration /WEB-INF/x.properties: the disk is gone");
+    assertThatThrownBy(
+            () -> RateLimitConfig.builder().properties(stream("a=\\u12"), "/WEB-INF/y.properties"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("cannot read the rate-limit configuration /WEB-INF/y.properties: ");
+  }
+
+  private static InputStream stream(String text) {
+    return new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1));
   }
 
   @Test

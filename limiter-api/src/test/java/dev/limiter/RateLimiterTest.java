@@ -10,11 +10,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.limiter.annotation.RateLimit;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.StoreException;
+import dev.limiter.spi.StoreProvider;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RateLimiterTest {
 
@@ -471,5 +477,39 @@ class RateLimiterTest {
                     .config(config(Map.of("ratelimit.store", "redis"), Map.of()))
                     .build())
         .hasMessageContaining("ratelimit.store=redis, but the stores on the class path are []");
+  }
+
+  /** The message names every way to choose: the filter's init-param, Spring's property, ... */
+  @Test
+  void withTwoStoresOnTheClassPathStartupSaysHowToChooseOne(@TempDir Path dir) throws Exception {
+    Path services = Files.createDirectories(dir.resolve("META-INF/services"));
+    Files.writeString(
+        services.resolve(StoreProvider.class.getName()),
+        TestStoreProviders.First.class.getName()
+            + "\n"
+            + TestStoreProviders.Second.class.getName()
+            + "\n");
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    try (URLClassLoader twoStores =
+        new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+      thread.setContextClassLoader(twoStores);
+
+      assertThatThrownBy(() -> RateLimiter.builder().config(config(Map.of(), Map.of())).build())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage(
+              "several rate-limit stores are on the class path: [first, second]; choose one with"
+                  + " ratelimit.store, as an <init-param> ratelimit.store of the servlet filter,"
+                  + " ratelimit.store=first in application.properties (Spring) or"
+                  + " ratelimit.properties, -Dratelimit.store=first, or RATELIMIT_STORE=first");
+      try (RateLimiter chosen =
+          RateLimiter.builder()
+              .config(config(Map.of("ratelimit.store", "second"), Map.of()))
+              .build()) {
+        assertThat(chosen.config().get("ratelimit.store")).contains("second");
+      }
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
   }
 }

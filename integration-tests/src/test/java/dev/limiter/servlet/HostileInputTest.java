@@ -11,7 +11,6 @@ import dev.limiter.RateLimitConfig;
 import dev.limiter.RateLimiter;
 import dev.limiter.caffeine.CaffeineStore;
 import dev.limiter.http.HttpContract;
-import jakarta.servlet.DispatcherType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,37 +21,44 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.jetty.ee11.servlet.FilterHolder;
-import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Hostile requests written byte by byte on a plain socket: whatever the request holds, the answer
- * is a well-formed HTTP/1.1 response and never a 500, and nothing the client sent comes back in a
- * header.
+ * Hostile requests written byte by byte on a plain socket, on Jetty and on Tomcat: whatever the
+ * request holds, the answer is a well-formed HTTP/1.1 response and never a 500, and nothing the
+ * client sent comes back in a header. Where the containers differ (which requests they refuse
+ * before the filter sees them, and with which status), the assertions accept each container's
+ * answer and check the library's part: a request that reaches the filter is decided, one that does
+ * not is the container's to answer.
  */
+@ParameterizedClass
+@EnumSource(Container.class)
 class HostileInputTest {
+
+  @Parameter Container container;
 
   private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.1 (\\d{3}) [\\x20-\\x7e]*");
   private static final Pattern FIELD_LINE =
       Pattern.compile("([!#$%&'*+.^_`|~0-9A-Za-z-]+): ?([\\x20-\\x7e\\t]*)");
 
   private static RateLimiter limiter;
-  private static TestJetty jetty;
+  private static TestServer server;
 
   /** A parsed response: status, header fields (names lower-cased, last one wins) and body. */
   record Response(int status, Map<String, String> headers, String body) {}
 
-  @BeforeAll
-  static void start() throws Exception {
+  @BeforeParameterizedClassInvocation
+  static void start(Container container) throws Exception {
     RateLimitConfig config =
         RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build();
     limiter =
@@ -63,19 +69,21 @@ class HostileInputTest {
                     .build())
             .config(config)
             .build();
-    ServletContextHandler context = new ServletContextHandler("/");
-    FilterHolder filter = new FilterHolder(new RateLimitFilter(limiter, HttpContract.from(config)));
-    filter.setAsyncSupported(true);
-    context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
-    context.addServlet(TestServlets.ClassLimited.class, "/class");
-    context.addServlet(TestServlets.QueryKeyed.class, "/query");
-    jetty = TestJetty.start(context);
+    server =
+        container.start(
+            Webapp.at("/")
+                .filter("rate-limit", new RateLimitFilter(limiter, HttpContract.from(config)), "/*")
+                .servlet(TestServlets.ClassLimited.class, "/class")
+                .servlet(TestServlets.QueryKeyed.class, "/query"));
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() throws Exception {
-    jetty.close();
-    limiter.close();
+    try {
+      server.close();
+    } finally {
+      limiter.close();
+    }
   }
 
   @Test
@@ -107,7 +115,7 @@ class HostileInputTest {
     for (String value : new String[] {"a\u0001b", "a\u007fb", "a\tb", "\u00ff\u00fe", "a\u0000b"}) {
       Response response = send(request("GET /class", "X-API-Key: " + value));
 
-      assertThat(response.status()).as("key %s", escape(value)).isIn(200, 400);
+      assertDecidedOrRefused(response, "key " + escape(value));
     }
   }
 
@@ -116,9 +124,9 @@ class HostileInputTest {
     Response bareCr = send(request("GET /class", "X-API-Key: a\rInjected: yes"));
     Response bareLf = send(request("GET /class", "X-API-Key: b\nInjected: yes"));
 
-    assertThat(bareCr.status()).isIn(200, 400);
+    assertDecidedOrRefused(bareCr, "bare CR");
     assertThat(bareCr.headers()).doesNotContainKey("injected");
-    assertThat(bareLf.status()).isIn(200, 400);
+    assertDecidedOrRefused(bareLf, "bare LF");
     assertThat(bareLf.headers()).doesNotContainKey("injected");
   }
 
@@ -149,7 +157,7 @@ class HostileInputTest {
         }) {
       Response response = send(request("GET /query?" + query));
 
-      assertThat(response.status()).as(query).isIn(200, 400);
+      assertDecidedOrRefused(response, query);
     }
     Response raw =
         send(
@@ -157,7 +165,7 @@ class HostileInputTest {
                 "GET /query?user=\u00ff\u00fe\u00c3 HTTP/1.1\r\n"
                     + "Host: 127.0.0.1\r\n"
                     + "Connection: close\r\n\r\n"));
-    assertThat(raw.status()).isIn(200, 400);
+    assertDecidedOrRefused(raw, "raw bytes in the query");
   }
 
   @Test
@@ -175,15 +183,18 @@ class HostileInputTest {
     assertThat(repeated.headers()).containsEntry("x-ratelimit-remaining", "1");
   }
 
+  /** Jetty answers 431 and Tomcat 400; the request reaches the filter on neither. */
   @Test
   void headersBeyondTheServerLimitGetTheServersAnswer() throws Exception {
     Response tooMany =
         send(
             request(
                 "GET /class",
-                "X-Filler: 0123456789012345678901234567890123456789\r\n".repeat(3000).strip()));
+                "X-Filler: 0123456789012345678901234567890123456789\r\n".repeat(3000).strip(),
+                "X-API-Key: too-many"));
 
-    assertThat(tooMany.status()).isEqualTo(431);
+    assertThat(tooMany.status()).isIn(400, 431);
+    assertThat(tooMany.headers()).doesNotContainKey("x-ratelimit-policy");
   }
 
   @Test
@@ -194,6 +205,29 @@ class HostileInputTest {
     assertThat(unknown.status()).isIn(400, 405, 501);
     assertThat(unknown.headers()).containsEntry("x-ratelimit-policy", "class-limited");
     assertThat(huge.status()).isIn(400, 405, 414, 431, 501);
+  }
+
+  /**
+   * The library's part of a hostile request: a 200 the filter decided (its fields are there), or a
+   * 400 that is either the filter's answer to a missing key (a problem body) or the container's
+   * refusal before the filter ran (no rate-limit field). Which requests a container refuses
+   * differs: raw bytes above 0x7f in the request target are refused by Tomcat and passed on by
+   * Jetty; both refuse the control characters tested here but the tab.
+   */
+  private static void assertDecidedOrRefused(Response response, String what) {
+    assertThat(response.status()).as(what).isIn(200, 400);
+    if (response.status() == 200) {
+      assertThat(response.headers()).as(what).containsKey("x-ratelimit-policy");
+    } else if (response
+        .headers()
+        .getOrDefault("content-type", "")
+        .startsWith("application/problem+json")) {
+      assertThat(response.body()).as(what).containsPattern("\"status\"\\s*:\\s*400");
+    } else {
+      assertThat(response.headers().keySet())
+          .as(what)
+          .noneMatch(name -> name.startsWith("x-ratelimit"));
+    }
   }
 
   private static byte[] request(String requestLine, String... headers) {
@@ -213,7 +247,7 @@ class HostileInputTest {
   private static Response send(byte[] request) throws IOException {
     byte[] raw;
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), jetty.port()), 5_000);
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 5_000);
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       try {

@@ -10,37 +10,43 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.limiter.RateLimiter;
 import dev.limiter.caffeine.CaffeineStore;
 import dev.limiter.http.HttpContract;
-import jakarta.servlet.DispatcherType;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.eclipse.jetty.ee11.servlet.FilterHolder;
-import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The filter declared as in {@code web.xml}: built by the container from its class name, configured
  * by init-params only (store, header dialect, trusted proxies, and a properties file inside the web
- * application that declares URL policies and an override).
+ * application, here an unpacked directory, that declares URL policies and an override); on Jetty
+ * and on Tomcat. A bad init-param fails the start on both: Jetty's start throws, Tomcat logs the
+ * failed context (see {@link TomcatServer}).
  */
+@ParameterizedClass
+@EnumSource(Container.class)
 class InitParamTest {
 
   @TempDir static Path webapp;
-  private static TestJetty jetty;
+  private static TestServer server;
+
+  @Parameter Container container;
 
   @BeforeAll
-  static void start() throws Exception {
+  static void writeTheProperties() throws Exception {
     Path webInf = Files.createDirectories(webapp.resolve("WEB-INF"));
     Files.writeString(
         webInf.resolve("ratelimit.properties"),
@@ -55,43 +61,45 @@ class InitParamTest {
             "ratelimit.url.reports.algorithm=fixed_window",
             "ratelimit.url.reports.methods=POST",
             ""));
-    ServletContextHandler context = context();
-    context.setBaseResourceAsPath(webapp);
-    FilterHolder filter =
-        filter(
-            Map.of(
-                "ratelimit.store", "caffeine",
-                "ratelimit.headers", "ietf",
-                "ratelimit.trusted-proxies", "127.0.0.1, ::1",
-                "ratelimit.config", "/WEB-INF/ratelimit.properties"));
-    context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
-    jetty = TestJetty.start(context);
+    Files.writeString(webInf.resolve("bad.properties"), "ratelimit.class-limited.max=many\n");
   }
 
-  @AfterAll
+  @BeforeParameterizedClassInvocation
+  static void start(Container container) throws Exception {
+    server =
+        container.start(
+            webapp()
+                .filter(
+                    "rate-limit",
+                    RateLimitFilter.class,
+                    Map.of(
+                        "ratelimit.store", "caffeine",
+                        "ratelimit.headers", "ietf",
+                        "ratelimit.trusted-proxies", "127.0.0.1, ::1",
+                        "ratelimit.config", "/WEB-INF/ratelimit.properties"),
+                    "/*"));
+  }
+
+  @AfterParameterizedClassInvocation
   static void stop() throws Exception {
-    jetty.close();
+    server.close();
   }
 
-  private static ServletContextHandler context() {
-    ServletContextHandler context = new ServletContextHandler("/");
-    context.addServlet(TestServlets.ClassLimited.class, "/class");
-    context.addServlet(TestServlets.IpKeyed.class, "/ip");
-    context.addServlet(TestServlets.Plain.class, "/reports/*");
-    return context;
+  private static Webapp webapp() {
+    return Webapp.at("/")
+        .root(webapp)
+        .servlet(TestServlets.ClassLimited.class, "/class")
+        .servlet(TestServlets.IpKeyed.class, "/ip")
+        .servlet(TestServlets.Plain.class, "/reports/*");
   }
 
-  private static FilterHolder filter(Map<String, String> initParams) {
-    FilterHolder filter = new FilterHolder(RateLimitFilter.class);
-    filter.setName("rate-limit");
-    filter.setAsyncSupported(true);
-    filter.setInitParameters(initParams);
-    return filter;
+  private static Webapp webapp(Map<String, String> initParams) {
+    return webapp().filter("rate-limit", RateLimitFilter.class, initParams, "/*");
   }
 
   @Test
   void ietfDialectFromTheInitParamWithTheOverrideFromTheFile() throws Exception {
-    HttpResponse<String> response = jetty.get("/class", "X-API-Key", "ietf");
+    HttpResponse<String> response = server.get("/class", "X-API-Key", "ietf");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("RateLimit-Policy"))
@@ -103,22 +111,22 @@ class InitParamTest {
 
   @Test
   void trustedProxyForwardsTheClientAddress() throws Exception {
-    assertThat(jetty.get("/ip", "X-Forwarded-For", "203.0.113.5").statusCode()).isEqualTo(200);
-    assertThat(jetty.get("/ip", "X-Forwarded-For", "198.51.100.1, 203.0.113.5").statusCode())
+    assertThat(server.get("/ip", "X-Forwarded-For", "203.0.113.5").statusCode()).isEqualTo(200);
+    assertThat(server.get("/ip", "X-Forwarded-For", "198.51.100.1, 203.0.113.5").statusCode())
         .isEqualTo(429);
-    assertThat(jetty.get("/ip", "X-Forwarded-For", "203.0.113.6").statusCode()).isEqualTo(200);
-    assertThat(jetty.get("/ip", "Forwarded", "for=\"[2001:db8::7]:4711\"").statusCode())
+    assertThat(server.get("/ip", "X-Forwarded-For", "203.0.113.6").statusCode()).isEqualTo(200);
+    assertThat(server.get("/ip", "Forwarded", "for=\"[2001:db8::7]:4711\"").statusCode())
         .isEqualTo(200);
-    assertThat(jetty.get("/ip", "Forwarded", "for=2001:db8::7").statusCode())
+    assertThat(server.get("/ip", "Forwarded", "for=2001:db8::7").statusCode())
         .as("the same client, written without brackets and port")
         .isEqualTo(429);
   }
 
   @Test
   void urlPolicyFromTheFileAppliesToItsMethodsOnly() throws Exception {
-    HttpResponse<String> first = jetty.send("POST", "/reports/q1", "X-Tenant", "acme");
-    HttpResponse<String> second = jetty.send("POST", "/reports/q2", "X-Tenant", "acme");
-    HttpResponse<String> get = jetty.get("/reports/q1", "X-Tenant", "acme");
+    HttpResponse<String> first = server.send("POST", "/reports/q1", "X-Tenant", "acme");
+    HttpResponse<String> second = server.send("POST", "/reports/q2", "X-Tenant", "acme");
+    HttpResponse<String> get = server.get("/reports/q1", "X-Tenant", "acme");
 
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(first.headers().firstValue("RateLimit-Policy")).hasValue("\"reports\";q=1;w=3600");
@@ -136,7 +144,22 @@ class InitParamTest {
         Arguments.of(Map.of("ratelimt.store", "caffeine"), List.of("init-param ratelimt.store")),
         Arguments.of(
             Map.of("ratelimit.config", "/no/such/ratelimit.properties"),
-            List.of("/no/such/ratelimit.properties")),
+            List.of(
+                "init-param ratelimit.config=\"/no/such/ratelimit.properties\" names no file",
+                "the web application has no file /no/such/ratelimit.properties",
+                "there is none at /no/such/ratelimit.properties on the file system")),
+        Arguments.of(
+            Map.of("ratelimit.config", "/WEB-INF/bad.properties"),
+            List.of(
+                "ratelimit.class-limited.max=\"many\" (from /WEB-INF/bad.properties in the web"
+                    + " application (",
+                "bad.properties)",
+                "not a whole number")),
+        Arguments.of(
+            Map.of("ratelimit.config", "WEB-INF/ratelimit.properties"),
+            List.of(
+                "init-param ratelimit.config=\"WEB-INF/ratelimit.properties\" names no file",
+                "is named from its root, such as /WEB-INF/ratelimit.properties")),
         Arguments.of(
             Map.of("ratelimit.url.policies", "downloads"),
             List.of("ratelimit.url.downloads.pattern is missing")),
@@ -189,10 +212,7 @@ class InitParamTest {
   @ParameterizedTest
   @MethodSource("badInitParams")
   void badInitParamFailsTheStartNamingIt(Map<String, String> initParams, List<String> mentioned) {
-    ServletContextHandler context = context();
-    context.addFilter(filter(initParams), "/*", EnumSet.of(DispatcherType.REQUEST));
-
-    Throwable failure = catchThrowable(() -> TestJetty.start(context).close());
+    Throwable failure = catchThrowable(() -> container.start(webapp(initParams)).close());
 
     assertThat(messages(failure))
         .contains("RateLimitFilter \"rate-limit\" cannot start")
@@ -201,11 +221,9 @@ class InitParamTest {
 
   @Test
   void invalidAnnotationOnARegisteredServletFailsTheStart() {
-    ServletContextHandler context = context();
-    context.addServlet(TestServlets.InvalidWindow.class, "/broken");
-    context.addFilter(filter(Map.of()), "/*", EnumSet.of(DispatcherType.REQUEST));
+    Webapp broken = webapp(Map.of()).servlet(TestServlets.InvalidWindow.class, "/broken");
 
-    Throwable failure = catchThrowable(() -> TestJetty.start(context).close());
+    Throwable failure = catchThrowable(() -> container.start(broken).close());
 
     assertThat(messages(failure))
         .contains("TestServlets$InvalidWindow#doGet", "attribute window", "\"60x\"");
@@ -214,28 +232,44 @@ class InitParamTest {
   /** A servlet has no path parameters, so {@code path:} would answer 400 to every request. */
   @Test
   void aPathKeyOnAServletFailsTheStart() {
-    ServletContextHandler context = context();
-    context.addServlet(TestServlets.PathKeyed.class, "/items/*");
-    context.addFilter(filter(Map.of()), "/*", EnumSet.of(DispatcherType.REQUEST));
+    Webapp broken = webapp(Map.of()).servlet(TestServlets.PathKeyed.class, "/items/*");
 
-    Throwable failure = catchThrowable(() -> TestJetty.start(context).close());
+    Throwable failure = catchThrowable(() -> container.start(broken).close());
 
     assertThat(messages(failure))
         .contains(
             "TestServlets$PathKeyed#doGet", "attribute key", "path:id", "has no path parameters");
   }
 
+  /** A file-system path is read as it was before the web application's resources were. */
+  @Test
+  void aFileSystemPathIsReadFromTheFileSystem(@TempDir Path elsewhere) throws Exception {
+    Path file =
+        Files.writeString(
+            elsewhere.resolve("limits.properties"), "ratelimit.class-limited.max=5\n");
+    TestServer own = container.start(webapp(Map.of("ratelimit.config", file.toString())));
+    try {
+      HttpResponse<String> response = own.get("/class", "X-API-Key", "file-system");
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("X-RateLimit-Limit")).hasValue("5");
+    } finally {
+      own.close();
+    }
+  }
+
   @Test
   void filterGivenALimiterRefusesInitParams() {
     try (RateLimiter limiter = RateLimiter.builder().store(CaffeineStore.ofDefaults()).build()) {
-      ServletContextHandler context = context();
-      FilterHolder holder =
-          new FilterHolder(new RateLimitFilter(limiter, HttpContract.from(limiter.config())));
-      holder.setName("rate-limit");
-      holder.setInitParameter("ratelimit.headers", "ietf");
-      context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
+      Webapp given =
+          webapp()
+              .filter(
+                  "rate-limit",
+                  new RateLimitFilter(limiter, HttpContract.from(limiter.config())),
+                  Map.of("ratelimit.headers", "ietf"),
+                  "/*");
 
-      Throwable failure = catchThrowable(() -> TestJetty.start(context).close());
+      Throwable failure = catchThrowable(() -> container.start(given).close());
 
       assertThat(messages(failure)).contains("ratelimit.headers", "was given a RateLimiter");
     }

@@ -13,7 +13,6 @@ import dev.limiter.caffeine.CaffeineStore;
 import dev.limiter.http.HttpContract;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.StoreException;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.http.HttpHeaders;
@@ -21,22 +20,24 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.Map;
-import org.eclipse.jetty.ee11.servlet.FilterHolder;
-import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee11.servlet.ServletHolder;
-import org.eclipse.jetty.server.handler.ContextHandlerCollection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The filter added in code ({@code new RateLimitFilter(limiter, contract)}) in a real Jetty 12,
- * with a Caffeine store on a manual clock. Every test uses its own keys, so the shared server's
- * counters do not interfere.
+ * The filter added in code ({@code new RateLimitFilter(limiter, contract)}) in a real Jetty 12 and
+ * a real Tomcat 11, with a Caffeine store on a manual clock; one server per container for the
+ * class. Every test uses its own keys, so the shared server's counters do not interfere.
  */
+@ParameterizedClass
+@EnumSource(Container.class)
 class RateLimitFilterTest {
+
+  @Parameter Container container;
 
   private static final ManualClock CLOCK = ManualClock.at(Instant.parse("2030-01-01T00:00:00Z"));
   private static RateLimiter limiter;
@@ -44,11 +45,10 @@ class RateLimitFilterTest {
   /** A limiter whose store cannot answer and refuses, as a store in FAIL_CLOSED mode does. */
   private static RateLimiter unavailable;
 
-  private static ServletContextHandler context;
-  private static TestJetty jetty;
+  private static TestServer server;
 
-  @BeforeAll
-  static void start() throws Exception {
+  @BeforeParameterizedClassInvocation
+  static void start(Container container) throws Exception {
     RateLimitConfig config =
         RateLimitConfig.builder()
             .environment(Map.of())
@@ -69,15 +69,12 @@ class RateLimitFilterTest {
           throw new StoreException("the test store is down", null, Duration.ofSeconds(3));
         };
     unavailable = RateLimiter.builder().store(failing).config(config).build();
-    context = new ServletContextHandler("/");
     Filter committing =
         (request, response, chain) -> {
           response.getWriter().write("early");
           response.flushBuffer();
           chain.doFilter(request, response);
         };
-    context.addFilter(
-        new FilterHolder(committing), "/committed/*", EnumSet.of(DispatcherType.REQUEST));
     Filter cors =
         (request, response, chain) -> {
           HttpServletResponse http = (HttpServletResponse) response;
@@ -85,42 +82,44 @@ class RateLimitFilterTest {
           http.setHeader("X-RateLimit-Limit", "999");
           chain.doFilter(request, response);
         };
-    context.addFilter(new FilterHolder(cors), "/cors/*", EnumSet.of(DispatcherType.REQUEST));
-    FilterHolder rateLimit =
-        new FilterHolder(new RateLimitFilter(limiter, HttpContract.from(config)));
-    rateLimit.setAsyncSupported(true);
-    context.addFilter(rateLimit, "/*", EnumSet.of(DispatcherType.REQUEST));
-    context.addServlet(TestServlets.ClassLimited.class, "/class");
-    context.addServlet(TestServlets.ClassLimited.class, "/committed/*");
-    context.addServlet(TestServlets.ClassLimited.class, "/cors/*");
-    context.addServlet(new ServletHolder(new TestServlets.ClassLimited()), "/instance");
-    context.addServlet(TestServlets.MethodLimited.class, "/method");
-    context.addServlet(TestServlets.Async.class, "/async").setAsyncSupported(true);
-    context.addServlet(TestServlets.QueryKeyed.class, "/query");
-    context.addServlet(TestServlets.Plain.class, "/files/*");
-    context.addServlet(TestServlets.Plain.class, "/plain/*");
-    context.addServlet(TestServlets.Plain.class, "/health");
-    ServletContextHandler down = new ServletContextHandler("/down");
-    FilterHolder downFilter =
-        new FilterHolder(new RateLimitFilter(unavailable, HttpContract.from(config)));
-    down.addFilter(downFilter, "/*", EnumSet.of(DispatcherType.REQUEST));
-    down.addServlet(TestServlets.ClassLimited.class, "/class");
-    jetty = TestJetty.start(new ContextHandlerCollection(context, down));
+    Webapp root =
+        Webapp.at("/")
+            .filter("committing", committing, "/committed/*")
+            .filter("cors", cors, "/cors/*")
+            .filter("rate-limit", new RateLimitFilter(limiter, HttpContract.from(config)), "/*")
+            .servlet(TestServlets.ClassLimited.class, "/class")
+            .servlet(TestServlets.ClassLimited.class, "/committed/*")
+            .servlet(TestServlets.ClassLimited.class, "/cors/*")
+            .servlet(new TestServlets.ClassLimited(), "/instance")
+            .servlet(TestServlets.MethodLimited.class, "/method")
+            .asyncServlet(TestServlets.Async.class, "/async")
+            .servlet(TestServlets.QueryKeyed.class, "/query")
+            .servlet(TestServlets.Plain.class, "/files/*")
+            .servlet(TestServlets.Plain.class, "/plain/*")
+            .servlet(TestServlets.Plain.class, "/health");
+    Webapp down =
+        Webapp.at("/down")
+            .filter("rate-limit", new RateLimitFilter(unavailable, HttpContract.from(config)), "/*")
+            .servlet(TestServlets.ClassLimited.class, "/class");
+    server = container.start(root, down);
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() throws Exception {
-    jetty.close();
-    limiter.close();
-    unavailable.close();
+    try {
+      server.close();
+    } finally {
+      limiter.close();
+      unavailable.close();
+    }
   }
 
   @Test
   void allowedResponsesCarryTheHeaders() throws Exception {
     long now = CLOCK.instant().getEpochSecond();
 
-    HttpResponse<String> first = jetty.get("/class", "X-API-Key", "allowed");
-    HttpResponse<String> second = jetty.get("/class", "X-API-Key", "allowed");
+    HttpResponse<String> first = server.get("/class", "X-API-Key", "allowed");
+    HttpResponse<String> second = server.get("/class", "X-API-Key", "allowed");
 
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(first.body()).isEqualTo("class");
@@ -135,10 +134,10 @@ class RateLimitFilterTest {
 
   @Test
   void rejectionIs429WithRetryAfterNoStoreAndAProblemBody() throws Exception {
-    jetty.get("/class", "X-API-Key", "rejected");
-    jetty.get("/class", "X-API-Key", "rejected");
+    server.get("/class", "X-API-Key", "rejected");
+    server.get("/class", "X-API-Key", "rejected");
 
-    HttpResponse<String> rejected = jetty.get("/class", "X-API-Key", "rejected");
+    HttpResponse<String> rejected = server.get("/class", "X-API-Key", "rejected");
 
     assertThat(rejected.statusCode()).isEqualTo(429);
     long retryAfter = Long.parseLong(header(rejected, "Retry-After"));
@@ -162,16 +161,16 @@ class RateLimitFilterTest {
                 rejected.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
 
     CLOCK.advance(Duration.ofSeconds(retryAfter));
-    assertThat(jetty.get("/class", "X-API-Key", "rejected").statusCode()).isEqualTo(200);
+    assertThat(server.get("/class", "X-API-Key", "rejected").statusCode()).isEqualTo(200);
   }
 
   @Test
   void methodLevelLimitAppliesToGetButNotToPost() throws Exception {
-    assertThat(jetty.get("/method", "X-User", "method").statusCode()).isEqualTo(200);
-    assertThat(jetty.get("/method", "X-User", "method").statusCode()).isEqualTo(429);
+    assertThat(server.get("/method", "X-User", "method").statusCode()).isEqualTo(200);
+    assertThat(server.get("/method", "X-User", "method").statusCode()).isEqualTo(429);
 
     for (int i = 0; i < 3; i++) {
-      HttpResponse<String> post = jetty.send("POST", "/method", "X-User", "method");
+      HttpResponse<String> post = server.send("POST", "/method", "X-User", "method");
       assertThat(post.statusCode()).isEqualTo(200);
       assertThat(post.body()).isEqualTo("post");
       assertThat(post.headers().firstValue("X-RateLimit-Limit")).isEmpty();
@@ -180,24 +179,26 @@ class RateLimitFilterTest {
 
   @Test
   void headIsLimitedByDoGetWhenTheServletHasNoDoHead() throws Exception {
-    HttpResponse<String> head = jetty.send("HEAD", "/method", "X-User", "head");
+    HttpResponse<String> head = server.send("HEAD", "/method", "X-User", "head");
 
     assertThat(head.statusCode()).isEqualTo(200);
     assertThat(header(head, "X-RateLimit-Policy")).isEqualTo("get-only");
-    assertThat(jetty.get("/method", "X-User", "head").statusCode()).isEqualTo(429);
+    assertThat(server.get("/method", "X-User", "head").statusCode()).isEqualTo(429);
   }
 
   @Test
   void classLevelLimitAppliesToEveryMethod() throws Exception {
-    assertThat(jetty.send("POST", "/class", "X-API-Key", "class-post").statusCode()).isEqualTo(200);
-    assertThat(jetty.get("/class", "X-API-Key", "class-post").statusCode()).isEqualTo(200);
-    assertThat(jetty.send("POST", "/class", "X-API-Key", "class-post").statusCode()).isEqualTo(429);
+    assertThat(server.send("POST", "/class", "X-API-Key", "class-post").statusCode())
+        .isEqualTo(200);
+    assertThat(server.get("/class", "X-API-Key", "class-post").statusCode()).isEqualTo(200);
+    assertThat(server.send("POST", "/class", "X-API-Key", "class-post").statusCode())
+        .isEqualTo(429);
   }
 
   @Test
   void servletRegisteredAsAnInstanceIsFoundByItsClassAndSharesTheCounter() throws Exception {
-    HttpResponse<String> instance = jetty.get("/instance", "X-API-Key", "instance");
-    HttpResponse<String> byClass = jetty.get("/class", "X-API-Key", "instance");
+    HttpResponse<String> instance = server.get("/instance", "X-API-Key", "instance");
+    HttpResponse<String> byClass = server.get("/class", "X-API-Key", "instance");
 
     assertThat(header(instance, "X-RateLimit-Policy")).isEqualTo("class-limited");
     assertThat(header(byClass, "X-RateLimit-Remaining")).isEqualTo("0");
@@ -205,10 +206,10 @@ class RateLimitFilterTest {
 
   @Test
   void urlPatternPolicyLimitsAnUnannotatedServlet() throws Exception {
-    HttpResponse<String> prefix = jetty.get("/files/a.txt", "X-API-Key", "url");
-    HttpResponse<String> extension = jetty.get("/plain/report.pdf", "X-API-Key", "url");
-    HttpResponse<String> third = jetty.get("/files", "X-API-Key", "url");
-    HttpResponse<String> unmatched = jetty.get("/plain/readme.txt", "X-API-Key", "url");
+    HttpResponse<String> prefix = server.get("/files/a.txt", "X-API-Key", "url");
+    HttpResponse<String> extension = server.get("/plain/report.pdf", "X-API-Key", "url");
+    HttpResponse<String> third = server.get("/files", "X-API-Key", "url");
+    HttpResponse<String> unmatched = server.get("/plain/readme.txt", "X-API-Key", "url");
 
     assertThat(prefix.statusCode()).isEqualTo(200);
     assertThat(header(prefix, "X-RateLimit-Policy")).isEqualTo("downloads");
@@ -223,27 +224,27 @@ class RateLimitFilterTest {
 
   @Test
   void missingApiKeyIs401AndCountsNothing() throws Exception {
-    HttpResponse<String> missing = jetty.get("/class");
+    HttpResponse<String> missing = server.get("/class");
 
     assertThat(missing.statusCode()).isEqualTo(401);
     assertThat(header(missing, "Content-Type")).startsWith("application/problem+json");
     assertThat(missing.body()).containsPattern("\"status\"\\s*:\\s*401").contains("X-API-Key");
-    assertThat(jetty.get("/class", "X-API-Key", "").statusCode()).isEqualTo(401);
+    assertThat(server.get("/class", "X-API-Key", "").statusCode()).isEqualTo(401);
   }
 
   @Test
   void missingQueryParameterIs400() throws Exception {
-    HttpResponse<String> missing = jetty.get("/query?other=1");
+    HttpResponse<String> missing = server.get("/query?other=1");
 
     assertThat(missing.statusCode()).isEqualTo(400);
     assertThat(missing.body()).containsPattern("\"status\"\\s*:\\s*400").contains("user");
-    assertThat(jetty.get("/query?user=").statusCode()).isEqualTo(400);
+    assertThat(server.get("/query?user=").statusCode()).isEqualTo(400);
   }
 
   @Test
   void unlimitedServletGetsNoRateLimitHeaders() throws Exception {
     HttpResponse<String> health =
-        jetty.get("/health", "Origin", "https://app.example", "X-API-Key", "k");
+        server.get("/health", "Origin", "https://app.example", "X-API-Key", "k");
 
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.body()).isEqualTo("plain");
@@ -256,10 +257,10 @@ class RateLimitFilterTest {
   @Test
   void browserRequestGetsExposeHeaders() throws Exception {
     HttpResponse<String> allowed =
-        jetty.get("/class", "X-API-Key", "origin", "Origin", "https://app.example");
-    jetty.get("/class", "X-API-Key", "origin", "Origin", "https://app.example");
+        server.get("/class", "X-API-Key", "origin", "Origin", "https://app.example");
+    server.get("/class", "X-API-Key", "origin", "Origin", "https://app.example");
     HttpResponse<String> rejected =
-        jetty.get("/class", "X-API-Key", "origin", "Origin", "https://app.example");
+        server.get("/class", "X-API-Key", "origin", "Origin", "https://app.example");
 
     assertThat(header(allowed, "Access-Control-Expose-Headers"))
         .contains("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset");
@@ -269,8 +270,8 @@ class RateLimitFilterTest {
 
   @Test
   void asyncServletIsLimitedAndKeepsTheHeaders() throws Exception {
-    HttpResponse<String> first = jetty.get("/async", "X-API-Key", "async");
-    HttpResponse<String> second = jetty.get("/async", "X-API-Key", "async");
+    HttpResponse<String> first = server.get("/async", "X-API-Key", "async");
+    HttpResponse<String> second = server.get("/async", "X-API-Key", "async");
 
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(first.body()).isEqualTo("async");
@@ -282,14 +283,14 @@ class RateLimitFilterTest {
   @Test
   void queryKeyIsDecodedAndAFormBodyIsLeftToTheServlet() throws Exception {
     HttpResponse<String> post =
-        jetty.send(
+        server.send(
             "POST",
             "/query?user=%C3%A9t%C3%A9",
             HttpRequest.BodyPublishers.ofString("user=body&x=1"),
             "Content-Type",
             "application/x-www-form-urlencoded");
-    HttpResponse<String> sameKeyOtherCase = jetty.get("/query?x=1&user=%c3%a9t%c3%a9");
-    HttpResponse<String> third = jetty.get("/query?user=%C3%A9t%C3%A9");
+    HttpResponse<String> sameKeyOtherCase = server.get("/query?x=1&user=%c3%a9t%c3%a9");
+    HttpResponse<String> third = server.get("/query?user=%C3%A9t%C3%A9");
 
     assertThat(post.statusCode()).isEqualTo(200);
     assertThat(post.body()).isEqualTo("été,body");
@@ -299,9 +300,9 @@ class RateLimitFilterTest {
 
   @Test
   void committedResponseIsLeftAlone() throws Exception {
-    HttpResponse<String> first = jetty.get("/committed/x", "X-API-Key", "committed");
-    jetty.get("/committed/x", "X-API-Key", "committed");
-    HttpResponse<String> third = jetty.get("/committed/x", "X-API-Key", "committed");
+    HttpResponse<String> first = server.get("/committed/x", "X-API-Key", "committed");
+    server.get("/committed/x", "X-API-Key", "committed");
+    HttpResponse<String> third = server.get("/committed/x", "X-API-Key", "committed");
 
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(first.body()).isEqualTo("earlyclass");
@@ -318,10 +319,10 @@ class RateLimitFilterTest {
     String exposed =
         "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-RateLimit-Policy";
     HttpResponse<String> allowed =
-        jetty.get("/cors/a", "X-API-Key", "cors", "Origin", "https://app.example");
-    jetty.get("/cors/a", "X-API-Key", "cors");
+        server.get("/cors/a", "X-API-Key", "cors", "Origin", "https://app.example");
+    server.get("/cors/a", "X-API-Key", "cors");
     HttpResponse<String> rejected =
-        jetty.get("/cors/a", "X-API-Key", "cors", "Origin", "https://app.example");
+        server.get("/cors/a", "X-API-Key", "cors", "Origin", "https://app.example");
 
     assertThat(allowed.statusCode()).isEqualTo(200);
     assertThat(allowed.headers().allValues("Access-Control-Expose-Headers"))
@@ -335,9 +336,9 @@ class RateLimitFilterTest {
 
   @Test
   void invalidAnnotationOnAServletAddedLaterFailsAtFirstSight() throws Exception {
-    context.addServlet(TestServlets.InvalidWindow.class, "/late");
+    server.addServlet("/", TestServlets.InvalidWindow.class, "/late");
 
-    HttpResponse<String> late = jetty.get("/late");
+    HttpResponse<String> late = server.get("/late");
 
     assertThat(late.statusCode()).isEqualTo(500);
     assertThat(late.body()).doesNotContain("never");
@@ -345,7 +346,7 @@ class RateLimitFilterTest {
 
   @Test
   void storeThatCannotAnswerGives503WithRetryAfter() throws Exception {
-    HttpResponse<String> response = jetty.get("/down/class", "X-API-Key", "down");
+    HttpResponse<String> response = server.get("/down/class", "X-API-Key", "down");
 
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(header(response, "Retry-After")).isEqualTo("3");

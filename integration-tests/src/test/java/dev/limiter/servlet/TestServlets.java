@@ -129,6 +129,28 @@ final class TestServlets {
     }
   }
 
+  /**
+   * Tells which class loaders loaded the filter and the engine, as {@code filter=<loader>
+   * engine=<loader>}, each {@code own} (this servlet's: the web application's) or {@code other}.
+   */
+  public static final class Loaders extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
+      ClassLoader own = Loaders.class.getClassLoader();
+      write(
+          response,
+          "filter="
+              + (RateLimitFilter.class.getClassLoader() == own ? "own" : "other")
+              + " engine="
+              + (dev.limiter.RateLimiter.class.getClassLoader() == own ? "own" : "other")
+              + " system="
+              + (ClassLoader.getSystemClassLoader() == own ? "own" : "other"));
+    }
+  }
+
   /** An invalid annotation: window "60x". */
   public static final class InvalidWindow extends HttpServlet {
     private static final long serialVersionUID = 1L;

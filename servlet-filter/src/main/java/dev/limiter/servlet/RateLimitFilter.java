@@ -21,8 +21,13 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Locale;
@@ -87,9 +92,12 @@ import org.jspecify.annotations.Nullable;
  * {@code X-Forwarded-For} by default, or {@code Forwarded}), {@code ratelimit.ipv6-prefix}, {@code
  * ratelimit.api-key-header}, and overrides such as {@code ratelimit.search.max}. {@code
  * ratelimit.config} names the properties file to read instead of {@code ratelimit.properties} on
- * the class path: a file-system path, or a path inside the web application such as {@code
- * /WEB-INF/ratelimit.properties}; like the other keys, a {@code ratelimit.config} system property
- * or {@code RATELIMIT_CONFIG} variable overrides it. A filter given a limiter takes no init-params.
+ * the class path: a file-system path, looked for first, or a path inside the web application such
+ * as {@code /WEB-INF/ratelimit.properties}, read through {@link ServletContext#getResourceAsStream}
+ * so that a WAR the container does not unpack works too. A file found in neither place fails the
+ * start, naming both. Like the other keys, a {@code ratelimit.config} system property or {@code
+ * RATELIMIT_CONFIG} variable overrides it; that one names a file-system path. A filter given a
+ * limiter takes no init-params.
  *
  * <h2>Which limits apply</h2>
  *
@@ -320,8 +328,7 @@ public final class RateLimitFilter implements Filter {
       if (param.getKey().equals("ratelimit.config")) {
         if (System.getProperty("ratelimit.config") == null
             && System.getenv("RATELIMIT_CONFIG") == null) {
-          builder.file(
-              configFile(value.strip(), context)); // else the builder reads the one they name
+          readConfigFile(builder, value.strip(), context); // else the builder reads the one named
         }
       } else {
         builder.set(param.getKey(), value);
@@ -330,17 +337,65 @@ public final class RateLimitFilter implements Filter {
     return builder.build();
   }
 
-  /** A file-system path, or else a path inside the web application. */
-  private static Path configFile(String value, ServletContext context) {
+  /**
+   * Reads the file that the init-param {@code ratelimit.config} names: a file on the file system,
+   * or else a resource of the web application, read through the servlet context so that a packed
+   * WAR, which has no real path, works too.
+   */
+  private static void readConfigFile(
+      RateLimitConfig.Builder builder, String value, ServletContext context) {
     if (value.isEmpty()) {
       throw new IllegalArgumentException(
-          "init-param ratelimit.config is empty; name a properties file");
+          "init-param ratelimit.config is empty; name a properties file, such as"
+              + " /WEB-INF/ratelimit.properties in the web application");
     }
-    Path path = Path.of(value);
-    if (Files.isRegularFile(path)) {
-      return path;
+    Path path = fileSystemPath(value);
+    if (path != null && Files.isRegularFile(path)) {
+      builder.file(path);
+      return;
     }
-    String real = context.getRealPath(value);
-    return real != null && Files.isRegularFile(Path.of(real)) ? Path.of(real) : path;
+    String onFileSystem = path == null ? "no such path" : path.toAbsolutePath().toString();
+    if (!value.startsWith("/")) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "init-param ratelimit.config=\"%s\" names no file: there is none at %s on the file"
+                  + " system; a file inside the web application is named from its root, such as"
+                  + " /WEB-INF/ratelimit.properties",
+              value,
+              onFileSystem));
+    }
+    URL url;
+    try {
+      url = context.getResource(value);
+    } catch (MalformedURLException e) {
+      url = null;
+    }
+    InputStream in = url == null ? null : context.getResourceAsStream(value);
+    if (in == null) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "init-param ratelimit.config=\"%s\" names no file: the web application has no"
+                  + " file %s (in a WAR, the entry %s), and there is none at %s on the file"
+                  + " system; add the file, or correct the init-param",
+              value,
+              value,
+              value.substring(1),
+              onFileSystem));
+    }
+    try (in) {
+      builder.properties(in, value + " in the web application (" + url + ")");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close " + value, e);
+    }
+  }
+
+  private static @Nullable Path fileSystemPath(String value) {
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      return null;
+    }
   }
 }
