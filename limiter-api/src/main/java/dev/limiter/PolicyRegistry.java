@@ -75,9 +75,10 @@ final class PolicyRegistry {
             bound.isEmpty()
                 ? String.format(
                     Locale.ROOT,
-                    "path:%s reads a path parameter, and this endpoint has no path parameters (a"
-                        + " servlet never has any); key on query:, header:, apiKey, principal or"
-                        + " ip",
+                    "path:%s reads a path parameter, and this endpoint has no path parameters"
+                        + " (a servlet never has any; an endpoint mapped to several paths has"
+                        + " those that every one of them binds); key on query:, header:, apiKey,"
+                        + " principal or ip",
                     name)
                 : String.format(
                     Locale.ROOT,

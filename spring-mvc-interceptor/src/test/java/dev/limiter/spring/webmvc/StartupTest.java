@@ -154,7 +154,8 @@ class StartupTest {
     try (AnnotationConfigApplicationContext context = context(PathOnOnePatternOnly.class)) {
       assertThatThrownBy(context::refresh)
           .hasMessageContaining(PathOnOnePatternOnly.class.getName() + "#things")
-          .hasMessageContaining("path:id");
+          .hasMessageContaining("path:id")
+          .hasMessageContaining("mapped to several paths has those that every one of them binds");
     }
   }
 
