@@ -4,9 +4,8 @@
  */
 package dev.limiter;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the client's address and turns it into the key of the {@code ip} part: the socket peer, or,
@@ -37,13 +36,13 @@ final class ClientAddress {
   static final String DEFAULT_HEADER = "X-Forwarded-For";
   static final int DEFAULT_IPV6_PREFIX = 64;
 
-  private final List<byte[]> networks = new ArrayList<>();
-  private final List<Integer> prefixes = new ArrayList<>();
+  private final Networks trustedProxies;
   private final String header;
   private final boolean rfc7239;
   private final int ipv6Prefix;
 
-  private ClientAddress(String header, int ipv6Prefix) {
+  private ClientAddress(Networks trustedProxies, String header, int ipv6Prefix) {
+    this.trustedProxies = trustedProxies;
     this.header = header;
     this.rfc7239 = header.equalsIgnoreCase("Forwarded");
     this.ipv6Prefix = ipv6Prefix;
@@ -95,49 +94,27 @@ final class ClientAddress {
    * @throws IllegalArgumentException naming an entry that is not an IP address or CIDR range
    */
   static ClientAddress of(String trustedProxies, String header, int ipv6Prefix) {
-    ClientAddress result = new ClientAddress(header, ipv6Prefix);
-    for (String entry : trustedProxies.split(",", -1)) {
-      String item = entry.strip();
-      if (item.isEmpty()) {
-        continue;
-      }
-      int slash = item.indexOf('/');
-      String text = slash < 0 ? item : item.substring(0, slash);
-      if (text.length() > 2 && text.startsWith("[") && text.endsWith("]")) {
-        text = text.substring(1, text.length() - 1);
-      }
-      byte[] address = IpAddresses.literal(text);
-      int prefix = -1;
-      if (address != null) {
-        boolean mapped = address.length == 4 && text.indexOf(':') >= 0; // ::ffff:10.0.0.0/104
-        int bits = mapped ? 128 : address.length * 8;
-        prefix = slash < 0 ? bits : prefixLength(item.substring(slash + 1), bits);
-        if (mapped && prefix >= 0) {
-          prefix = prefix >= 96 ? prefix - 96 : -1;
-        }
-      }
-      if (address == null || prefix < 0) {
-        throw new IllegalArgumentException(
-            String.format(
-                Locale.ROOT,
-                "trusted proxy \"%s\" is not an IP address or CIDR range such as 10.0.0.0/8 or ::1",
-                item));
-      }
-      result.networks.add(address);
-      result.prefixes.add(prefix);
-    }
-    return result;
+    return new ClientAddress(Networks.parse(trustedProxies, "trusted proxy"), header, ipv6Prefix);
   }
 
   /** Returns the key of the client of {@code request}; the peer's text when it is no address. */
   String resolve(RequestView request) {
+    byte[] client = address(request);
+    return client == null ? request.remoteAddress() : key(client);
+  }
+
+  /**
+   * Returns the client's address as {@link #resolve} finds it, whole (not cut to the IPv6 prefix),
+   * or null when the peer is not an IP literal.
+   */
+  byte @Nullable [] address(RequestView request) {
     String peerText = request.remoteAddress();
     byte[] peer = IpAddresses.parse(peerText, true);
     if (peer == null) {
-      return peerText; // not an IP literal (the container's own form): as the container says
+      return null; // not an IP literal (the container's own form): as the container says
     }
-    if (networks.isEmpty() || !trusted(peer)) {
-      return key(peer);
+    if (trustedProxies.isEmpty() || !trustedProxies.contains(peer)) {
+      return peer;
     }
     byte[] client = peer;
     List<String> lines = request.headers(header);
@@ -156,15 +133,15 @@ final class ClientAddress {
         hops++;
         byte[] hop = IpAddresses.parse(rfc7239 ? forParameter(element) : element, false);
         if (hop == null) {
-          return key(client); // not an address: stop at the last hop a trusted proxy vouched for
+          return client; // not an address: stop at the last hop a trusted proxy vouched for
         }
         client = hop;
-        if (!trusted(hop)) {
-          return key(hop);
+        if (!trustedProxies.contains(hop)) {
+          return hop;
         }
       }
     }
-    return key(client);
+    return client;
   }
 
   /**
@@ -264,48 +241,6 @@ final class ClientAddress {
       masked[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
     }
     return IpAddresses.canonical(masked) + "/" + ipv6Prefix;
-  }
-
-  private boolean trusted(byte[] address) {
-    for (int i = 0; i < networks.size(); i++) {
-      if (matches(networks.get(i), prefixes.get(i), address)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean matches(byte[] network, int prefix, byte[] address) {
-    if (network.length != address.length) {
-      return false;
-    }
-    int whole = prefix / 8;
-    for (int i = 0; i < whole; i++) {
-      if (network[i] != address[i]) {
-        return false;
-      }
-    }
-    int rest = prefix % 8;
-    if (rest == 0) {
-      return true;
-    }
-    int mask = 0xFF << (8 - rest);
-    return (network[whole] & mask) == (address[whole] & mask);
-  }
-
-  private static int prefixLength(String text, int bits) {
-    if (text.isEmpty() || text.length() > 3) {
-      return -1;
-    }
-    int value = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      value = value * 10 + (c - '0');
-    }
-    return value <= bits ? value : -1;
   }
 
   /** Whether {@code name} is one header field name (an RFC 9110 token), not a list. */

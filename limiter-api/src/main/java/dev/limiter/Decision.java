@@ -7,7 +7,7 @@ package dev.limiter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine's answer for a request that carried its keys: admitted or not, and where each of its
@@ -17,13 +17,18 @@ import java.util.Objects;
  * with the longest wait (so {@code Retry-After} is never too early), otherwise the limit closest to
  * rejecting (fewest units left; on a tie, the one whose units come back last).
  *
+ * <p>Limits that did not apply to the request (its caller is exempt, the {@link LimitResolver}
+ * answered {@link LimitResolver#UNLIMITED}, the limit is {@code optional} or {@code unless} turned
+ * it off) are not among {@link #limits()}; when none applied, the decision is {@link #exempt()}:
+ * allowed, without limits and without a reported one, and the adapters add no header field.
+ *
  * @param allowed whether every limit admitted the request; if not, it consumed nothing
- * @param reported the limit the single-limit headers describe
- * @param limits every limit of the request, in declaration order
+ * @param reported the limit the single-limit headers describe; null only when {@link #exempt()}
+ * @param limits every limit that applied to the request, in declaration order
  * @param epochNanos the store's time of the decision, nanoseconds since the epoch
  */
 public record Decision(
-    boolean allowed, LimitStatus reported, List<LimitStatus> limits, long epochNanos)
+    boolean allowed, @Nullable LimitStatus reported, List<LimitStatus> limits, long epochNanos)
     implements Outcome {
 
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -32,16 +37,44 @@ public record Decision(
    * Validates the components and copies the list.
    *
    * @param allowed whether every limit admitted the request; if not, it consumed nothing
-   * @param reported the limit the single-limit headers describe
-   * @param limits every limit of the request, in declaration order
+   * @param reported the limit the single-limit headers describe; null only when no limit applied
+   * @param limits every limit that applied to the request, in declaration order
    * @param epochNanos the store's time of the decision, nanoseconds since the epoch
    */
   public Decision {
-    Objects.requireNonNull(reported, "reported");
     limits = List.copyOf(limits);
-    if (limits.isEmpty()) {
-      throw new IllegalArgumentException("a decision covers at least one limit");
+    if (limits.isEmpty() != (reported == null) || (reported == null && !allowed)) {
+      throw new IllegalArgumentException(
+          "a decision reports one of its limits, or is allowed without any (exempt)");
     }
+  }
+
+  /**
+   * Returns the decision for a request that no limit applied to: allowed, nothing counted.
+   *
+   * @param epochNanos when it was decided
+   * @return an exempt decision
+   */
+  public static Decision exempt(long epochNanos) {
+    return new Decision(true, null, List.of(), epochNanos);
+  }
+
+  /**
+   * Returns whether no limit applied to the request, so that nothing was counted and no header
+   * field describes it.
+   *
+   * @return true when {@link #limits()} is empty
+   */
+  public boolean exempt() {
+    return reported == null;
+  }
+
+  private LimitStatus reportedLimit() {
+    if (reported == null) {
+      throw new IllegalStateException(
+          "no limit applied to this request (it is exempt), so none is reported; check exempt()");
+    }
+    return reported;
   }
 
   /**
@@ -70,7 +103,10 @@ public record Decision(
       }
     }
     if (reported == null) {
-      throw new IllegalArgumentException("a decision covers at least one limit");
+      if (!allowed) {
+        throw new IllegalArgumentException("a rejection covers at least one limit");
+      }
+      return exempt(epochNanos);
     }
     return new Decision(allowed, reported, limits, epochNanos);
   }
@@ -81,7 +117,7 @@ public record Decision(
    * @return the policy name
    */
   public String policy() {
-    return reported.policy();
+    return reportedLimit().policy();
   }
 
   /**
@@ -90,7 +126,7 @@ public record Decision(
    * @return units per window for this key
    */
   public long limit() {
-    return reported.limit();
+    return reportedLimit().limit();
   }
 
   /**
@@ -99,7 +135,7 @@ public record Decision(
    * @return the remaining units
    */
   public long remaining() {
-    return reported.remaining();
+    return reportedLimit().remaining();
   }
 
   /**
@@ -108,7 +144,7 @@ public record Decision(
    * @return the time until reset
    */
   public Duration resetAfter() {
-    return reported.resetAfter();
+    return reportedLimit().resetAfter();
   }
 
   /**
@@ -117,7 +153,7 @@ public record Decision(
    * @return the wait before retrying
    */
   public Duration retryAfter() {
-    return reported.retryAfter();
+    return reportedLimit().retryAfter();
   }
 
   /**
@@ -132,7 +168,7 @@ public record Decision(
     if (allowed) {
       return 0;
     }
-    long nanos = reported.retryAfterNanos();
+    long nanos = reportedLimit().retryAfterNanos();
     long seconds = nanos / NANOS_PER_SECOND + (nanos % NANOS_PER_SECOND == 0 ? 0 : 1);
     return Math.max(1, seconds);
   }

@@ -23,11 +23,12 @@ import org.jspecify.annotations.Nullable;
 final class KeyExpression {
 
   private static final String PARTS =
-      "ip, apiKey, principal, global, header:NAME, query:NAME or path:NAME";
+      "ip, apiKey, bearer, principal, global, header:NAME, query:NAME or path:NAME";
 
   enum Kind {
     IP,
     API_KEY,
+    BEARER,
     PRINCIPAL,
     GLOBAL,
     HEADER,
@@ -71,6 +72,7 @@ final class KeyExpression {
         switch (part) {
           case "ip" -> Kind.IP;
           case "apiKey" -> Kind.API_KEY;
+          case "bearer" -> Kind.BEARER;
           case "principal" -> Kind.PRINCIPAL;
           case "global" -> Kind.GLOBAL;
           default -> null;
@@ -151,7 +153,10 @@ final class KeyExpression {
           present = true;
           break;
         }
-        credentials |= part.kind() == Kind.API_KEY || part.kind() == Kind.PRINCIPAL;
+        credentials |=
+            part.kind() == Kind.API_KEY
+                || part.kind() == Kind.BEARER
+                || part.kind() == Kind.PRINCIPAL;
         wanted.add(describe(part, apiKeyHeader));
       }
       if (!present) {
@@ -166,6 +171,7 @@ final class KeyExpression {
     return switch (part.kind()) {
       case IP -> clientAddress.resolve(request);
       case API_KEY -> request.header(apiKeyHeader);
+      case BEARER -> bearer(request.header("Authorization"));
       case PRINCIPAL -> request.principal();
       case GLOBAL -> "global";
       case HEADER -> request.header(part.argument());
@@ -178,12 +184,30 @@ final class KeyExpression {
     return switch (part.kind()) {
       case IP -> "the client address";
       case API_KEY -> "an API key in header " + apiKeyHeader;
+      case BEARER -> "a bearer token in header Authorization";
       case PRINCIPAL -> "an authenticated user";
       case GLOBAL -> "nothing";
       case HEADER -> "header " + part.argument();
       case QUERY -> "query parameter " + part.argument();
       case PATH -> "path parameter " + part.argument();
     };
+  }
+
+  /**
+   * Returns the SHA-256 digest, in URL-safe Base64, of the token of an {@code Authorization: Bearer
+   * <token>} field (the scheme is case-insensitive), or null when the field carries none; the raw
+   * token never reaches a store.
+   */
+  static @Nullable String bearer(@Nullable String authorization) {
+    if (authorization == null || authorization.length() < 8) {
+      return null;
+    }
+    if (!authorization.regionMatches(true, 0, "Bearer", 0, 6)
+        || (authorization.charAt(6) != ' ' && authorization.charAt(6) != '\t')) {
+      return null;
+    }
+    String token = authorization.substring(7).strip();
+    return token.isEmpty() ? null : RateLimiter.sha256(token);
   }
 
   private static boolean plain(String value) {

@@ -9,6 +9,7 @@ package dev.limiter;
  *
  * <pre>{@code
  * LimitResolver tiers = (policy, key) -> key.startsWith("gold-") ? policy.max() * 10 : policy.max();
+ * LimitResolver internal = (policy, key) -> key.startsWith("ops-") ? UNLIMITED : policy.max();
  * }</pre>
  *
  * <p>Called on every request, so it should answer from memory. When a key's limit changes, the
@@ -18,13 +19,19 @@ package dev.limiter;
 public interface LimitResolver {
 
   /**
+   * What {@link #limit} returns for a key that the policy does not limit: its requests are not
+   * counted and carry no header field of the policy. Distinct from 0, which rejects every request.
+   */
+  long UNLIMITED = Long.MAX_VALUE;
+
+  /**
    * Returns the limit for {@code key} under {@code policy}.
    *
    * @param policy the policy, after configuration overrides
    * @param key the resolved key, as described on {@link RateLimiter}: for {@code key = "apiKey"}
    *     the API key itself
    * @return units per window for this key, from 0 (every request rejected) to {@value
-   *     dev.limiter.spi.Step#MAX_LIMIT}
+   *     dev.limiter.spi.Step#MAX_LIMIT}, or {@link #UNLIMITED} to exempt the key
    */
   long limit(RateLimitPolicy policy, String key);
 

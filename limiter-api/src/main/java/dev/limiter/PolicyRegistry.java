@@ -4,8 +4,11 @@
  */
 package dev.limiter;
 
+import dev.limiter.annotation.ConcurrencyLimit;
+import dev.limiter.annotation.IdempotencyKey;
 import dev.limiter.annotation.RateLimit;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,8 +31,11 @@ final class PolicyRegistry {
 
   private record Registration(RateLimitPolicy policy, String where) {}
 
+  private final Exemptions globalExemptions;
+
   PolicyRegistry(RateLimitConfig config) {
     this.config = config;
+    this.globalExemptions = Exemptions.read(config, "ratelimit.exempt.");
   }
 
   /** See {@link RateLimiter#limitsFor(Class, Method, Set)}. */
@@ -43,6 +49,13 @@ final class PolicyRegistry {
           checkPath(RateLimitPolicy.from(annotation, type, null), type, null, pathParameters));
       places.add(RateLimitPolicy.where(type, null));
     }
+    for (ConcurrencyLimit annotation : type.getAnnotationsByType(ConcurrencyLimit.class)) {
+      policies.add(
+          checkPath(RateLimitPolicy.from(annotation, type, null), type, null, pathParameters));
+      places.add(RateLimitPolicy.where(type, null));
+    }
+    IdempotencyKey idempotency = type.getAnnotation(IdempotencyKey.class);
+    String idempotencyPlace = RateLimitPolicy.where(type, null);
     if (method != null) {
       for (RateLimit annotation : method.getAnnotationsByType(RateLimit.class)) {
         policies.add(
@@ -50,8 +63,38 @@ final class PolicyRegistry {
                 RateLimitPolicy.from(annotation, type, method), type, method, pathParameters));
         places.add(RateLimitPolicy.where(type, method));
       }
+      for (ConcurrencyLimit annotation : method.getAnnotationsByType(ConcurrencyLimit.class)) {
+        policies.add(
+            checkPath(
+                RateLimitPolicy.from(annotation, type, method), type, method, pathParameters));
+        places.add(RateLimitPolicy.where(type, method));
+      }
+      IdempotencyKey own = method.getAnnotation(IdempotencyKey.class);
+      if (own != null) {
+        idempotency = own;
+        idempotencyPlace = RateLimitPolicy.where(type, method);
+      }
     }
-    return build(policies, places);
+    EndpointLimits limits = build(policies, places);
+    if (idempotency == null) {
+      return limits;
+    }
+    Duration window;
+    try {
+      window = Windows.parse(idempotency.window());
+    } catch (IllegalArgumentException e) {
+      throw RateLimitPolicy.invalid(
+          "@IdempotencyKey", idempotencyPlace, "window", String.valueOf(e.getMessage()));
+    }
+    try {
+      return limits.withIdempotency(window, idempotency.header());
+    } catch (IllegalArgumentException e) {
+      throw RateLimitPolicy.invalid(
+          "@IdempotencyKey",
+          idempotencyPlace,
+          e.getMessage() != null && e.getMessage().contains("header") ? "header" : "window",
+          e.getMessage());
+    }
   }
 
   /** See {@link RateLimiter#limits(List)}. */
@@ -118,7 +161,11 @@ final class PolicyRegistry {
       register(policy, places.get(i));
       policies.add(policy);
     }
-    return new EndpointLimits(policies);
+    Exemptions[] exemptions = new Exemptions[policies.size()];
+    for (int i = 0; i < exemptions.length; i++) {
+      exemptions[i] = Exemptions.read(config, "ratelimit." + policies.get(i).name() + ".exempt.");
+    }
+    return new EndpointLimits(policies, globalExemptions, exemptions, 0, null);
   }
 
   private void register(RateLimitPolicy policy, String where) {
@@ -129,6 +176,8 @@ final class PolicyRegistry {
           other.window().equals(policy.window())
               && other.max() == policy.max()
               && other.algorithm() == policy.algorithm()
+              && other.kind() == policy.kind()
+              && other.countOn().equals(policy.countOn())
               && KeyExpression.parse(other.key())
                   .canonical()
                   .equals(KeyExpression.parse(policy.key()).canonical());
@@ -137,8 +186,8 @@ final class PolicyRegistry {
             String.format(
                 Locale.ROOT,
                 "policy \"%s\" is declared as %s on %s and as %s on %s; limits that share a name"
-                    + " share one counter per key, so give them the same window, max, algorithm and"
-                    + " key or different names",
+                    + " share one counter per key, so give them the same window, max, algorithm,"
+                    + " key and counted statuses, or different names",
                 policy.name(),
                 other,
                 existing.where(),

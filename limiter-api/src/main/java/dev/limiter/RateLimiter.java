@@ -14,12 +14,17 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -79,6 +84,11 @@ public final class RateLimiter implements AutoCloseable {
   private final String apiKeyHeader;
   private final ClientAddress clientAddress;
   private final PolicyRegistry policies;
+  private final Clock clock;
+  private final Set<Admission> leased = ConcurrentHashMap.newKeySet();
+  private final Object renewalLock = new Object();
+  private @Nullable ScheduledExecutorService renewal;
+  private boolean closed;
 
   private RateLimiter(Builder builder) {
     this.config = builder.config != null ? builder.config : RateLimitConfig.load();
@@ -88,6 +98,7 @@ public final class RateLimiter implements AutoCloseable {
     this.limitResolver = builder.limitResolver;
     this.apiKeyHeader = config.get("ratelimit.api-key-header", "X-API-Key");
     this.clientAddress = ClientAddress.from(config);
+    this.clock = builder.clock;
   }
 
   /**
@@ -177,27 +188,258 @@ public final class RateLimiter implements AutoCloseable {
 
   /**
    * Decides a request: resolves each limit's key from the request and takes one request's units
-   * from every limit, or from none.
+   * from every limit that applies, or from none.
+   *
+   * <p>For limits that need to know how the request ended (limits on requests in flight, limits
+   * that count only some statuses, idempotent retries that remember admitted requests), use {@link
+   * #admit(EndpointLimits, RequestView)}, which returns what must be completed.
    *
    * @param limits the endpoint's limits
    * @param request the request
    * @return a {@link Decision}; a {@link MissingKey} when the request lacks a key part; a {@link
    *     StoreUnavailable} when the store cannot decide (in both of those cases nothing was counted)
+   * @throws IllegalArgumentException if {@code limits} {@link EndpointLimits#completes() needs
+   *     completing}
    */
   public Outcome check(EndpointLimits limits, RequestView request) {
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(request, "request");
-    String[] keys = new String[limits.size()];
-    for (int i = 0; i < keys.length; i++) {
+    requireNoCompletion(limits);
+    if (!limits.conditional() && !limits.idempotent()) {
+      String[] keys = new String[limits.size()];
+      for (int i = 0; i < keys.length; i++) {
+        String key = limits.key(i).resolve(request, apiKeyHeader, clientAddress);
+        if (key == null) {
+          MissingKey missing =
+              limits.key(i).missing(limits.policy(i).name(), request, apiKeyHeader, clientAddress);
+          return Objects.requireNonNull(missing, "a key that does not resolve has a missing part");
+        }
+        keys[i] = key;
+      }
+      return decide(limits, keys, false);
+    }
+    return admit(limits, request).outcome();
+  }
+
+  /**
+   * Decides a request and returns its {@link Admission}: resolves each limit's key, skips the
+   * limits that do not apply (exempt callers and keys, {@code unless}, {@code optional}), takes the
+   * request's units and slots from every other limit or from none, and applies idempotent retries.
+   * The adapters call this for every limited request and {@link Admission#complete(int) complete}
+   * the admission when the response is known.
+   *
+   * @param limits the endpoint's limits
+   * @param request the request
+   * @return the admission, whose {@link Admission#outcome()} is a {@link Decision}, a {@link
+   *     MissingKey} or a {@link StoreUnavailable} (in both of those cases nothing was counted)
+   */
+  public Admission admit(EndpointLimits limits, RequestView request) {
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(request, "request");
+    int n = limits.size();
+    String[] keys = new String[n];
+    for (int i = 0; i < n; i++) {
+      if (limits.conditional()) {
+        if (limits.exempts(i, request, apiKeyHeader, clientAddress)) {
+          continue;
+        }
+        KeyExpression unless = limits.unless(i);
+        if (unless != null && unless.resolve(request, apiKeyHeader, clientAddress) != null) {
+          continue;
+        }
+      }
       String key = limits.key(i).resolve(request, apiKeyHeader, clientAddress);
       if (key == null) {
+        if (limits.policy(i).optional()) {
+          continue;
+        }
         MissingKey missing =
             limits.key(i).missing(limits.policy(i).name(), request, apiKeyHeader, clientAddress);
-        return Objects.requireNonNull(missing, "a key that does not resolve has a missing part");
+        return Admission.of(
+            Objects.requireNonNull(missing, "a key that does not resolve has a missing part"));
       }
       keys[i] = key;
     }
-    return decide(limits, keys, false);
+    String header = limits.idempotencyHeader();
+    String idempotencyKey = header == null ? null : request.header(header);
+    return admitResolved(
+        limits, keys, idempotencyKey == null || idempotencyKey.isEmpty() ? null : idempotencyKey);
+  }
+
+  /**
+   * Decides a request whose keys the caller resolved, as {@link #admit(EndpointLimits,
+   * RequestView)} does, for limits of any kind: one key per policy, in order, or null for a limit
+   * that does not apply to this request.
+   *
+   * @param limits the limits
+   * @param keys one key per policy, null for a limit that does not apply
+   * @return the admission; its outcome is a {@link Decision}, or a {@link StoreUnavailable}
+   * @throws IllegalArgumentException if the number of keys does not match or a key is empty
+   */
+  public Admission admit(EndpointLimits limits, @Nullable String... keys) {
+    Objects.requireNonNull(limits, "limits");
+    if (keys.length != limits.size()) {
+      throw new IllegalArgumentException(
+          "expected " + limits.size() + " keys, one per policy, got " + keys.length);
+    }
+    String[] copy = Arrays.copyOf(keys, keys.length);
+    for (int i = 0; i < copy.length; i++) {
+      if (copy[i] != null && copy[i].isEmpty()) {
+        throw new IllegalArgumentException(
+            "key " + i + " for policy " + limits.policy(i).name() + " is empty");
+      }
+    }
+    return admitResolved(limits, copy, null);
+  }
+
+  private static void requireNoCompletion(EndpointLimits limits) {
+    if (limits.completes()) {
+      throw new IllegalArgumentException(
+          "these limits give back units when the response completes (a limit on requests in"
+              + " flight, or one that counts only some statuses), so decide them with admit() and"
+              + " complete the Admission it returns: "
+              + limits);
+    }
+  }
+
+  /**
+   * Takes the units of every limit whose key is not null, or of none, and applies idempotent
+   * retries: the engine of {@link #admit}.
+   */
+  private Admission admitResolved(
+      EndpointLimits limits, @Nullable String[] keys, @Nullable String idempotencyKey) {
+    int n = limits.size();
+    long[] applied = new long[n];
+    int applicable = 0;
+    for (int i = 0; i < n; i++) {
+      String key = keys[i];
+      if (key != null) {
+        long limit = limit(limits.policy(i), key);
+        if (limit == LimitResolver.UNLIMITED) {
+          keys[i] = null;
+        } else {
+          applied[i] = limit;
+          applicable++;
+        }
+      }
+    }
+    if (applicable == 0) {
+      return Admission.of(Decision.exempt(clock.epochNanos()));
+    }
+    Admission admission = Admission.taking(this, limits, Decision.exempt(0));
+    StepResult result = result();
+    LimitStatus[] statuses = new LimitStatus[n];
+    boolean allowed = true;
+    boolean slotsRefused = false;
+    long epochNanos = 0;
+    long now = clock.epochNanos();
+    for (int i = 0; i < n; i++) {
+      String key = keys[i];
+      if (key == null) {
+        continue;
+      }
+      RateLimitPolicy policy = limits.policy(i);
+      String storeKey = storeKey(limits, i, key);
+      try {
+        store.apply(storeKey, limits.acquireStep(i, applied[i]), result);
+      } catch (StoreException e) {
+        admission.giveBackAll(true, true);
+        return Admission.of(new StoreUnavailable(policy.name(), e.retryAfter()));
+      }
+      statuses[i] = status(limits, i, result);
+      if (result.allowed()) {
+        admission.record(
+            i, storeKey, applied[i], policy.cost(), result.stampNanos(), result.generation(), now);
+      } else {
+        slotsRefused |= policy.kind() == LimitKind.CONCURRENCY;
+      }
+      allowed &= result.allowed();
+      epochNanos = Math.max(epochNanos, result.stampNanos());
+    }
+    if (idempotencyKey != null && !slotsRefused) {
+      int first = 0;
+      while (keys[first] == null) {
+        first++;
+      }
+      String marker =
+          IDEMPOTENCY_PREFIX
+              .concat(limits.keyPrefix(first))
+              .concat(hashedIfLong(keys[first] + '\u0000' + idempotencyKey));
+      long window = limits.idempotencyWindowNanos();
+      boolean repeat = allowed ? !remember(marker, window, result) : seen(marker, window, result);
+      if (repeat) {
+        // a retry of an admitted request: it takes nothing from the rate limits
+        admission.giveBackAll(true, false);
+        for (int i = 0; i < n; i++) {
+          LimitStatus status = statuses[i];
+          if (status != null && limits.policy(i).kind() == LimitKind.RATE) {
+            statuses[i] = admittedAsRetry(status);
+          }
+        }
+        allowed = true;
+      }
+    }
+    if (!allowed) {
+      admission.giveBackAll(true, true);
+    }
+    List<LimitStatus> applying = new ArrayList<>(applicable);
+    for (LimitStatus status : statuses) {
+      if (status != null) {
+        applying.add(status);
+      }
+    }
+    Decision decision = Decision.of(allowed, applying, epochNanos);
+    if (!allowed) {
+      return Admission.of(decision);
+    }
+    boolean slots = admission.holdsSlots();
+    admission.decided(decision, slots);
+    if (slots) {
+      leaseStarted(admission);
+    }
+    return admission;
+  }
+
+  /** Store keys of remembered idempotency keys start with this; no policy name contains a tilde. */
+  private static final String IDEMPOTENCY_PREFIX = "~idempotency:";
+
+  /**
+   * Remembers an idempotency key of an admitted request; returns false when it was remembered
+   * already (the request is a retry). A store that cannot answer makes it a new request: charged.
+   */
+  private boolean remember(String marker, long windowNanos, StepResult result) {
+    try {
+      store.apply(marker, Step.acquire(Algorithm.SLIDING_WINDOW, windowNanos, 1, 1), result);
+      return result.allowed();
+    } catch (StoreException e) {
+      return true;
+    }
+  }
+
+  /**
+   * Whether an admitted request brought this idempotency key within the window, asked without
+   * remembering it: a step with limit 0 takes nothing and tells, through the time until the state
+   * is empty, whether a unit is there. A store that cannot answer makes it unseen: rejected.
+   */
+  private boolean seen(String marker, long windowNanos, StepResult result) {
+    try {
+      store.apply(marker, Step.acquire(Algorithm.SLIDING_WINDOW, windowNanos, 0, 1), result);
+      return result.resetAfterNanos() > 0;
+    } catch (StoreException e) {
+      return false;
+    }
+  }
+
+  private static LimitStatus admittedAsRetry(LimitStatus status) {
+    return new LimitStatus(
+        status.policy(),
+        status.limit(),
+        status.windowNanos(),
+        status.remaining(),
+        status.resetAfterNanos(),
+        0,
+        true,
+        status.kind());
   }
 
   /**
@@ -206,11 +448,14 @@ public final class RateLimiter implements AutoCloseable {
    * @param limits the limits
    * @param keys one non-empty key per policy
    * @return the decision
-   * @throws IllegalArgumentException if the number of keys does not match or a key is empty
+   * @throws IllegalArgumentException if the number of keys does not match or a key is empty, or the
+   *     limits {@link EndpointLimits#completes() need completing} (use {@link
+   *     #admit(EndpointLimits, String...)} for those)
    * @throws StoreException if the store cannot decide; nothing was counted
    */
   public Decision acquire(EndpointLimits limits, String... keys) {
     Objects.requireNonNull(limits, "limits");
+    requireNoCompletion(limits);
     if (keys.length != limits.size()) {
       throw new IllegalArgumentException(
           "expected " + limits.size() + " keys, one per policy, got " + keys.length);
@@ -247,6 +492,9 @@ public final class RateLimiter implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       RateLimitPolicy policy = limits.policy(i);
       long limit = limit(policy, keys[i]);
+      if (limit == LimitResolver.UNLIMITED) {
+        continue; // exempt: not counted, not reported
+      }
       Step step = limits.acquireStep(i, limit);
       try {
         store.apply(storeKey(limits, i, keys[i]), step, result);
@@ -267,15 +515,27 @@ public final class RateLimiter implements AutoCloseable {
     if (!allowed) {
       giveBack(limits, keys, taken, statuses, result, n);
     }
-    return Decision.of(allowed, List.of(statuses), epochNanos);
+    List<LimitStatus> applying = new ArrayList<>(n);
+    for (LimitStatus status : statuses) {
+      if (status != null) {
+        applying.add(status);
+      }
+    }
+    return applying.isEmpty()
+        ? Decision.exempt(clock.epochNanos())
+        : Decision.of(allowed, applying, epochNanos);
   }
 
   /** One limit: nothing to give back, whatever happens, so no bookkeeping. */
   private Outcome decideOne(EndpointLimits limits, String key, boolean rethrow) {
     RateLimitPolicy policy = limits.policy(0);
+    long limit = limit(policy, key);
+    if (limit == LimitResolver.UNLIMITED) {
+      return Decision.exempt(clock.epochNanos());
+    }
     StepResult result = result();
     try {
-      store.apply(storeKey(limits, 0, key), limits.acquireStep(0, limit(policy, key)), result);
+      store.apply(storeKey(limits, 0, key), limits.acquireStep(0, limit), result);
     } catch (StoreException e) {
       if (rethrow) {
         throw e;
@@ -287,11 +547,15 @@ public final class RateLimiter implements AutoCloseable {
 
   private long limit(RateLimitPolicy policy, String key) {
     long limit = limitResolver.limit(policy, key);
+    if (limit == LimitResolver.UNLIMITED) {
+      return limit;
+    }
     if (limit < 0 || limit > Step.MAX_LIMIT) {
       throw new IllegalStateException(
           String.format(
               Locale.ROOT,
-              "the LimitResolver returned %d for policy %s; a limit is from 0 to %d",
+              "the LimitResolver returned %d for policy %s; a limit is from 0 to %d, or"
+                  + " LimitResolver.UNLIMITED to exempt the key",
               limit,
               policy.name(),
               Step.MAX_LIMIT));
@@ -300,14 +564,174 @@ public final class RateLimiter implements AutoCloseable {
   }
 
   private static LimitStatus status(EndpointLimits limits, int index, StepResult r) {
+    RateLimitPolicy policy = limits.policy(index);
+    if (policy.kind() == LimitKind.CONCURRENCY) {
+      // when a slot comes back is not known: a short, fixed wait, so that no client queues
+      long wait = r.remaining() == 0 ? LimitStatus.CONCURRENCY_RETRY_NANOS : 0;
+      return new LimitStatus(
+          policy.name(),
+          r.limit(),
+          limits.windowNanos(index),
+          r.remaining(),
+          wait,
+          r.allowed() ? 0 : LimitStatus.CONCURRENCY_RETRY_NANOS,
+          r.allowed(),
+          LimitKind.CONCURRENCY);
+    }
     return new LimitStatus(
-        limits.policy(index).name(),
+        policy.name(),
         r.limit(),
         limits.windowNanos(index),
         r.remaining(),
         r.resetAfterNanos(),
         r.retryAfterNanos(),
         r.allowed());
+  }
+
+  /**
+   * Gives back {@code units} taken by an earlier acquire of the limit at {@code index}, to the
+   * state that took them; returns whether that state was found. A store failure drops the give-back
+   * (the units return when their time passes: stricter for a while, never looser).
+   */
+  boolean release(
+      EndpointLimits limits,
+      int index,
+      String storeKey,
+      long limit,
+      long units,
+      long stampNanos,
+      long generation) {
+    RateLimitPolicy policy = limits.policy(index);
+    Step release =
+        Step.release(
+            policy.algorithm(), limits.windowNanos(index), limit, units, stampNanos, generation);
+    StepResult result = result();
+    try {
+      store.apply(storeKey, release, result);
+      return result.allowed();
+    } catch (StoreException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Takes up to {@code units} more from the limit at {@code index} for {@code admission}: all of
+   * them if they are left, else what is left.
+   */
+  long charge(
+      Admission admission,
+      EndpointLimits limits,
+      int index,
+      String storeKey,
+      long limit,
+      long units) {
+    RateLimitPolicy policy = limits.policy(index);
+    long windowNanos = limits.windowNanos(index);
+    StepResult result = result();
+    long asked = Math.min(units, Step.MAX_LIMIT);
+    store.apply(storeKey, Step.acquire(policy.algorithm(), windowNanos, limit, asked), result);
+    if (!result.allowed()) {
+      asked = Math.min(asked, result.remaining());
+      if (asked == 0) {
+        return 0;
+      }
+      store.apply(storeKey, Step.acquire(policy.algorithm(), windowNanos, limit, asked), result);
+      if (!result.allowed()) {
+        return 0; // taken by others meanwhile: the key is spent
+      }
+    }
+    admission.record(
+        index,
+        storeKey,
+        limit,
+        asked,
+        result.stampNanos(),
+        result.generation(),
+        clock.epochNanos());
+    return asked;
+  }
+
+  /**
+   * Takes a new slot for a lease renewal, whatever the limit (the request holds one already, which
+   * is given back right after); returns its stamp and generation, or null if the store failed.
+   */
+  long @Nullable [] renewSlot(EndpointLimits limits, int index, String storeKey) {
+    RateLimitPolicy policy = limits.policy(index);
+    StepResult result = result();
+    try {
+      store.apply(
+          storeKey,
+          Step.acquire(policy.algorithm(), limits.windowNanos(index), Step.MAX_LIMIT, 1),
+          result);
+    } catch (StoreException e) {
+      return null;
+    }
+    return result.allowed() ? new long[] {result.stampNanos(), result.generation()} : null;
+  }
+
+  private void leaseStarted(Admission admission) {
+    leased.add(admission);
+    synchronized (renewalLock) {
+      if (renewal == null && !closed) {
+        ScheduledExecutorService executor =
+            Executors.newSingleThreadScheduledExecutor(
+                task -> {
+                  Thread thread = new Thread(task, "limiter-lease-renewal");
+                  thread.setDaemon(true);
+                  thread.setContextClassLoader(null);
+                  return thread;
+                });
+        // renewQuietly never throws, so the returned future has nothing to report
+        var unused =
+            executor.scheduleWithFixedDelay(
+                this::renewQuietly, RENEW_EVERY_MILLIS, RENEW_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+        renewal = executor;
+      }
+    }
+  }
+
+  void leaseEnded(Admission admission) {
+    leased.remove(admission);
+  }
+
+  /** How often the limiter's own thread renews the leases of requests in flight. */
+  private static final long RENEW_EVERY_MILLIS = 1000;
+
+  private void renewQuietly() {
+    try {
+      renewLeases();
+    } catch (RuntimeException e) {
+      System.getLogger(RateLimiter.class.getName())
+          .log(System.Logger.Level.WARNING, "renewing the leases of requests in flight failed", e);
+    }
+  }
+
+  /**
+   * Renews the leases of the slots held by requests in flight that were taken or renewed a third of
+   * their lease ago or more, by the builder's {@link Builder#clock(Clock) clock}. The limiter does
+   * this every second on its own thread; tests that move a clock call it to see the renewal at
+   * once.
+   *
+   * @return how many requests hold slots
+   */
+  public int renewLeases() {
+    synchronized (renewalLock) {
+      long now = clock.epochNanos();
+      for (Admission admission : leased) {
+        admission.renew(this, now, 3);
+      }
+      return leased.size();
+    }
+  }
+
+  /**
+   * Returns how many admitted requests hold slots of limits on requests in flight and are not
+   * complete: 0 once every response has completed.
+   *
+   * @return the requests in flight under this limiter's limits on requests in flight
+   */
+  public int inFlight() {
+    return leased.size();
   }
 
   /**
@@ -354,7 +778,11 @@ public final class RateLimiter implements AutoCloseable {
    * unescaped {@code =}, so a digest never equals a key a client sent.
    */
   private static String storeKey(EndpointLimits limits, int index, String key) {
-    return limits.keyPrefix(index).concat(tooLong(key) ? digest(key) : key);
+    return limits.keyPrefix(index).concat(hashedIfLong(key));
+  }
+
+  private static String hashedIfLong(String key) {
+    return tooLong(key) ? digest(key) : key;
   }
 
   /**
@@ -389,9 +817,14 @@ public final class RateLimiter implements AutoCloseable {
   }
 
   static String digest(String key) {
+    return "=" + sha256(key);
+  }
+
+  /** Returns the SHA-256 digest of the UTF-8 bytes of {@code text} in URL-safe Base64. */
+  static String sha256(String text) {
     MessageDigest sha256 = SHA_256.get();
-    byte[] hash = sha256.digest(key.getBytes(StandardCharsets.UTF_8)); // digest() also resets it
-    return "=" + Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+    byte[] hash = sha256.digest(text.getBytes(StandardCharsets.UTF_8)); // digest() also resets it
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
   }
 
   private static MessageDigest sha256() {
@@ -402,9 +835,19 @@ public final class RateLimiter implements AutoCloseable {
     }
   }
 
-  /** Closes the store if this limiter created it; a store passed to the builder stays open. */
+  /**
+   * Stops renewing leases and closes the store if this limiter created it; a store passed to the
+   * builder stays open.
+   */
   @Override
   public void close() {
+    synchronized (renewalLock) {
+      closed = true;
+      if (renewal != null) {
+        renewal.shutdownNow();
+        renewal = null;
+      }
+    }
     if (ownsStore) {
       store.close();
     }
@@ -415,8 +858,21 @@ public final class RateLimiter implements AutoCloseable {
     private @Nullable RateLimitStore store;
     private @Nullable RateLimitConfig config;
     private LimitResolver limitResolver = LimitResolver.policyMax();
+    private Clock clock = Clock.system();
 
     private Builder() {}
+
+    /**
+     * Uses this clock to time the renewal of leases held by requests in flight (the stores keep
+     * their own clocks for decisions).
+     *
+     * @param clock the clock, the system clock by default
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
 
     /**
      * Uses this store instead of the one found on the class path. The limiter does not close it.

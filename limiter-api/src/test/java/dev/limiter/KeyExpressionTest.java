@@ -119,6 +119,6 @@ class KeyExpressionTest {
     assertThatThrownBy(() -> KeyExpression.parse(expression))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(
-            "ip, apiKey, principal, global, header:NAME, query:NAME or path:NAME");
+            "ip, apiKey, bearer, principal, global, header:NAME, query:NAME or path:NAME");
   }
 }

@@ -183,7 +183,7 @@ class RateLimiterTest {
         .hasMessageContaining("key=header:X-Tenant")
         .hasMessageContaining("RateLimiterTest$Resource#first")
         .hasMessageContaining("RateLimiterTest$Resource#otherKey")
-        .hasMessageContaining("same window, max, algorithm and key");
+        .hasMessageContaining("same window, max, algorithm, key and counted statuses");
   }
 
   @Test
@@ -343,7 +343,9 @@ class RateLimiterTest {
     EndpointLimits limits = limiter.limits(List.of(RateLimitPolicy.of("p", "1h", 2, "apiKey")));
     assertThatThrownBy(() -> limiter.acquire(limits, "k"))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("the LimitResolver returned -1 for policy p; a limit is from 0 to 2147483647");
+        .hasMessage(
+            "the LimitResolver returned -1 for policy p; a limit is from 0 to 2147483647, or"
+                + " LimitResolver.UNLIMITED to exempt the key");
   }
 
   @Test

@@ -86,4 +86,34 @@ public @interface RateLimit {
    * @return the algorithm
    */
   Algorithm algorithm() default Algorithm.SLIDING_WINDOW;
+
+  /**
+   * Which responses count: empty for all; codes and classes such as {@code "401, 403"} or {@code
+   * "2xx"}; {@code "!"} before a list for every status but those, such as {@code "!5xx"}. The units
+   * are taken before the request runs, so that concurrent requests cannot all slip through, and
+   * given back after the response when its status does not count: a limit of 5 failed logins
+   * ({@code countOn = "401, 403"}) never admits more than 5 requests that end in 401 or 403 in a
+   * window, and successful logins leave no trace.
+   *
+   * @return the statuses that count, as {@link dev.limiter.StatusSet#parse} reads them
+   */
+  String countOn() default "";
+
+  /**
+   * A key expression that, when it resolves, turns this limit off for the request: {@code key =
+   * "ip", unless = "apiKey|bearer"} limits anonymous callers by address and leaves callers with a
+   * key or a bearer token to the endpoint's other limits.
+   *
+   * @return the key expression, or empty when the limit always applies
+   */
+  String unless() default "";
+
+  /**
+   * Whether a request whose {@link #key()} does not resolve skips this limit instead of being
+   * answered 400 or 401: {@code key = "apiKey|bearer", optional = true} limits callers that carry a
+   * key and leaves the others to a limit such as the one {@link #unless()} describes.
+   *
+   * @return whether the limit applies only when its key resolves
+   */
+  boolean optional() default false;
 }

@@ -5,6 +5,7 @@
 package dev.limiter.http;
 
 import dev.limiter.Decision;
+import dev.limiter.LimitKind;
 import dev.limiter.LimitStatus;
 import dev.limiter.MissingKey;
 import dev.limiter.Outcome;
@@ -196,6 +197,9 @@ public final class HttpContract {
       return RateLimitResponse.refuse(rejection, headers);
     }
     Decision decision = (Decision) outcome;
+    if (decision.exempt()) {
+      return RateLimitResponse.allow(headers); // no limit applied: nothing to describe
+    }
     putDialectFields(decision, headers);
     if (decision.allowed()) {
       if (browser && exposeAllowed != null) {
@@ -215,7 +219,7 @@ public final class HttpContract {
   }
 
   private void putDialectFields(Decision decision, Map<String, String> headers) {
-    LimitStatus reported = decision.reported();
+    LimitStatus reported = Objects.requireNonNull(decision.reported(), "reported");
     switch (dialect) {
       case X -> putX(decision, headers);
       case IETF -> putIetf(decision, headers);
@@ -233,7 +237,7 @@ public final class HttpContract {
   }
 
   private static void putX(Decision decision, Map<String, String> headers) {
-    LimitStatus reported = decision.reported();
+    LimitStatus reported = Objects.requireNonNull(decision.reported(), "reported");
     headers.put(X_LIMIT, Long.toString(reported.limit()));
     headers.put(X_REMAINING, Long.toString(reported.remaining()));
     headers.put(X_RESET, Long.toString(Seconds.resetEpoch(decision)));
@@ -246,14 +250,15 @@ public final class HttpContract {
       if (policies.length() > 0) {
         policies.append(", ");
       }
-      HttpText.appendSfString(policies, status.policy())
-          .append(";q=")
-          .append(status.limit())
-          .append(";w=")
-          .append(Seconds.window(status));
+      HttpText.appendSfString(policies, status.policy()).append(";q=").append(status.limit());
+      if (status.kind() == LimitKind.CONCURRENCY) {
+        policies.append(";qu=\"concurrent-requests\""); // in flight: no window
+      } else {
+        policies.append(";w=").append(Seconds.window(status));
+      }
     }
     headers.put(IETF_POLICY, policies.toString());
-    LimitStatus reported = decision.reported();
+    LimitStatus reported = Objects.requireNonNull(decision.reported(), "reported");
     StringBuilder limit = HttpText.appendSfString(new StringBuilder(32), reported.policy());
     limit.append(";r=").append(reported.remaining());
     limit.append(";t=").append(Seconds.resetDelta(decision));

@@ -24,7 +24,8 @@ final class Seconds {
    */
   static long resetEpoch(Decision decision) {
     long epoch = decision.epochNanos();
-    long reset = decision.reported().resetAfterNanos();
+    LimitStatus reported = decision.reported();
+    long reset = reported == null ? 0 : reported.resetAfterNanos();
     long seconds = Math.floorDiv(epoch, NANOS_PER_SECOND) + reset / NANOS_PER_SECOND;
     long nanos = Math.floorMod(epoch, NANOS_PER_SECOND) + reset % NANOS_PER_SECOND;
     return seconds + (nanos + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND;

@@ -1,0 +1,442 @@
+/*
+ * Copyright 2026 the limiter authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.limiter;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One request's passage through its limits: the {@link #outcome()} that decided it, and what the
+ * request took, so that it can be given back.
+ *
+ * <p>The adapters make one per limited request ({@link RateLimiter#admit(EndpointLimits,
+ * RequestView)}) and {@link #complete(int) complete} it when the response is known, which gives
+ * back the request's slots on its limits on requests in flight and the units of its limits whose
+ * {@code countOn} the status does not match. Application code reaches it to correct the charge once
+ * the real cost is known:
+ *
+ * <pre>{@code
+ * Admission admission = Admission.current().orElseThrow(); // on the thread that runs the method
+ * long tokens = model.complete(prompt).tokens();
+ * admission.charge("tokens", tokens - 1);                 // the request's cost was 1
+ * }</pre>
+ *
+ * <p>{@link #current()} is set while the adapters run the resource method, servlet or handler on
+ * the request's thread; a servlet reads the request attribute {@value #ATTRIBUTE} as well, and
+ * asynchronous code keeps the reference it took on that thread.
+ *
+ * <p>Units go back to exactly the state that took them, as the engine's own give-back does: never
+ * to a state created since (after its window passed or the key was evicted), never to another
+ * store. Thread-safe; every method may be called from any thread, and {@link #complete(int)} does
+ * its work once, however often it is called.
+ */
+public final class Admission {
+
+  /** The request attribute under which the servlet adapters keep the admission of a request. */
+  public static final String ATTRIBUTE = "dev.limiter.Admission";
+
+  private static final ThreadLocal<Admission> CURRENT = new ThreadLocal<>();
+
+  private final @Nullable RateLimiter limiter;
+  private final @Nullable EndpointLimits limits;
+  private Outcome outcome;
+
+  // what the request took, one entry per acquire: the request's own, then its charges
+  private int count;
+  private int[] policyIndex = new int[0];
+  private String[] storeKeys = new String[0];
+  private long[] applied = new long[0];
+  private long[] units = new long[0];
+  private long[] stamps = new long[0];
+  private long[] generations = new long[0];
+  private long[] renewedAt = new long[0];
+  private boolean[] held = new boolean[0];
+  private boolean completed;
+  private boolean leased;
+
+  private Admission(
+      @Nullable RateLimiter limiter, @Nullable EndpointLimits limits, Outcome outcome) {
+    this.limiter = limiter;
+    this.limits = limits;
+    this.outcome = outcome;
+  }
+
+  /** An admission that took nothing and holds nothing: a rejection, a missing key, an exemption. */
+  static Admission of(Outcome outcome) {
+    Admission admission = new Admission(null, null, outcome);
+    admission.completed = true;
+    return admission;
+  }
+
+  /** An admission whose units the engine is about to record; its outcome is set when decided. */
+  static Admission taking(RateLimiter limiter, EndpointLimits limits, Outcome pending) {
+    return new Admission(limiter, limits, pending);
+  }
+
+  /**
+   * Returns the admission of the request that the current thread serves, while an adapter runs the
+   * endpoint on it.
+   *
+   * @return the admission, or empty outside a limited request's endpoint
+   */
+  public static Optional<Admission> current() {
+    return Optional.ofNullable(CURRENT.get());
+  }
+
+  /**
+   * Makes {@code admission} the {@link #current()} one of this thread, or clears it: for adapters,
+   * which set it before they run the endpoint and clear it after.
+   *
+   * @param admission the admission, or null to clear
+   */
+  public static void setCurrent(@Nullable Admission admission) {
+    if (admission == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(admission);
+    }
+  }
+
+  /**
+   * Returns how the limits decided the request.
+   *
+   * @return a {@link Decision}, a {@link MissingKey} or a {@link StoreUnavailable}
+   */
+  public synchronized Outcome outcome() {
+    return outcome;
+  }
+
+  /**
+   * Returns whether the request was admitted and runs.
+   *
+   * @return whether the outcome is an allowed {@link Decision}
+   */
+  public boolean allowed() {
+    return outcome() instanceof Decision decision && decision.allowed();
+  }
+
+  /**
+   * Completes the request with the status of its response: gives back its slots on limits on
+   * requests in flight, and its units on limits whose {@code countOn} does not match {@code
+   * status}. Does its work the first time only; later calls change nothing.
+   *
+   * @param status the response's status; when it cannot be known (the response failed), 500
+   */
+  public void complete(int status) {
+    RateLimiter owner;
+    synchronized (this) {
+      if (completed) {
+        return;
+      }
+      completed = true;
+      owner = limiter;
+    }
+    if (owner == null) {
+      return;
+    }
+    EndpointLimits endpoint = Objects.requireNonNull(limits);
+    for (int i = 0; i < count(); i++) {
+      RateLimitPolicy policy = endpoint.policy(policyIndex(i));
+      if (policy.kind() == LimitKind.CONCURRENCY || !policy.countOn().matches(status)) {
+        giveBack(owner, endpoint, i);
+      }
+    }
+    if (leased) {
+      owner.leaseEnded(this);
+    }
+  }
+
+  /**
+   * Returns whether {@link #complete(int)} has run, or the request held nothing to complete.
+   *
+   * @return whether the request is complete
+   */
+  public synchronized boolean completed() {
+    return completed;
+  }
+
+  /**
+   * Gives back every unit this request took from its rate limits (its own cost and what {@link
+   * #charge} added), as if it had not been counted; its slots on limits on requests in flight stay
+   * held until it completes.
+   *
+   * @return the units given back; fewer than taken when some had already left the window or the
+   *     state that took them is gone
+   */
+  public long refund() {
+    return refundOf(null);
+  }
+
+  /**
+   * Gives back the units this request took from one rate limit, as {@link #refund()} does for all.
+   *
+   * @param policy the policy's name
+   * @return the units given back
+   * @throws IllegalArgumentException if {@code policy} is not a rate limit of this request
+   */
+  public long refund(String policy) {
+    return refundOf(Objects.requireNonNull(policy, "policy"));
+  }
+
+  private long refundOf(@Nullable String policy) {
+    RateLimiter owner = limiter;
+    EndpointLimits endpoint = limits;
+    if (owner == null || endpoint == null) {
+      if (policy != null) {
+        throw notHere(policy);
+      }
+      return 0;
+    }
+    if (policy != null) {
+      index(endpoint, policy);
+    }
+    long given = 0;
+    for (int i = 0; i < count(); i++) {
+      RateLimitPolicy p = endpoint.policy(policyIndex(i));
+      if (p.kind() == LimitKind.RATE && (policy == null || p.name().equals(policy))) {
+        given += giveBack(owner, endpoint, i);
+      }
+    }
+    return given;
+  }
+
+  /**
+   * Takes {@code units} more from one of this request's rate limits, once its real cost is known
+   * (tokens generated, credits spent). When fewer remain, takes what remains: the request ran
+   * already, so the limiter charges what it can and the key waits for the rest to come back. What
+   * is charged here is given back by {@link #refund()} like the request's own cost.
+   *
+   * @param policy the policy's name
+   * @param units the units to add, at least 1
+   * @return the units taken, from 0 to {@code units}
+   * @throws IllegalArgumentException if {@code policy} is not a rate limit of this request or
+   *     {@code units} is below 1
+   * @throws dev.limiter.spi.StoreException if the store cannot answer; nothing was charged
+   */
+  public long charge(String policy, long units) {
+    Objects.requireNonNull(policy, "policy");
+    if (units < 1) {
+      throw new IllegalArgumentException("units to charge must be at least 1, was " + units);
+    }
+    RateLimiter owner = limiter;
+    EndpointLimits endpoint = limits;
+    if (owner == null || endpoint == null) {
+      throw notHere(policy);
+    }
+    int index = index(endpoint, policy);
+    String storeKey;
+    long limit;
+    synchronized (this) {
+      int first = firstOf(index);
+      storeKey = storeKeys[first];
+      limit = applied[first];
+    }
+    return owner.charge(this, endpoint, index, storeKey, limit, units);
+  }
+
+  /** Returns the index of {@code policy} among the limits this request took units from. */
+  private int index(EndpointLimits endpoint, String policy) {
+    synchronized (this) {
+      for (int i = 0; i < count; i++) {
+        RateLimitPolicy p = endpoint.policy(policyIndex[i]);
+        if (p.name().equals(policy) && p.kind() == LimitKind.RATE) {
+          return policyIndex[i];
+        }
+      }
+    }
+    throw notHere(policy);
+  }
+
+  private IllegalArgumentException notHere(String policy) {
+    return new IllegalArgumentException(
+        "policy \""
+            + policy
+            + "\" took no units from this request; its rate limits that did are "
+            + names());
+  }
+
+  private synchronized String names() {
+    if (limits == null) {
+      return "none (the request was not admitted, or no limit applied)";
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      RateLimitPolicy p = limits.policy(policyIndex[i]);
+      if (p.kind() == LimitKind.RATE && out.indexOf("\"" + p.name() + "\"") < 0) {
+        out.append(out.length() == 0 ? "" : ", ").append('"').append(p.name()).append('"');
+      }
+    }
+    return out.length() == 0 ? "none" : out.toString();
+  }
+
+  private synchronized int firstOf(int index) {
+    for (int i = 0; i < count; i++) {
+      if (policyIndex[i] == index) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no acquire recorded for limit " + index);
+  }
+
+  /** Gives back acquire {@code i} if it is still held; returns what the store gave back. */
+  private long giveBack(RateLimiter owner, EndpointLimits endpoint, int i) {
+    String storeKey;
+    long limit;
+    long amount;
+    long stamp;
+    long generation;
+    synchronized (this) {
+      if (!held[i]) {
+        return 0;
+      }
+      held[i] = false;
+      storeKey = storeKeys[i];
+      limit = applied[i];
+      amount = units[i];
+      stamp = stamps[i];
+      generation = generations[i];
+    }
+    return owner.release(endpoint, policyIndex(i), storeKey, limit, amount, stamp, generation)
+        ? amount
+        : 0;
+  }
+
+  // ---- the engine's side
+
+  synchronized int count() {
+    return count;
+  }
+
+  synchronized int policyIndex(int i) {
+    return policyIndex[i];
+  }
+
+  /** Records an acquire that took {@code amount} units. */
+  synchronized void record(
+      int index,
+      String storeKey,
+      long limit,
+      long amount,
+      long stamp,
+      long generation,
+      long nowNanos) {
+    if (count == policyIndex.length) {
+      int size = Math.max(4, count * 2);
+      policyIndex = Arrays.copyOf(policyIndex, size);
+      storeKeys = Arrays.copyOf(storeKeys, size);
+      applied = Arrays.copyOf(applied, size);
+      units = Arrays.copyOf(units, size);
+      stamps = Arrays.copyOf(stamps, size);
+      generations = Arrays.copyOf(generations, size);
+      renewedAt = Arrays.copyOf(renewedAt, size);
+      held = Arrays.copyOf(held, size);
+    }
+    policyIndex[count] = index;
+    storeKeys[count] = storeKey;
+    applied[count] = limit;
+    units[count] = amount;
+    stamps[count] = stamp;
+    generations[count] = generation;
+    renewedAt[count] = nowNanos;
+    held[count] = true;
+    count++;
+  }
+
+  /** Gives back every acquire still held, of the kinds asked for; used before an answer is sent. */
+  void giveBackAll(boolean rate, boolean concurrency) {
+    RateLimiter owner = limiter;
+    EndpointLimits endpoint = limits;
+    if (owner == null || endpoint == null) {
+      return;
+    }
+    for (int i = 0; i < count(); i++) {
+      LimitKind kind = endpoint.policy(policyIndex(i)).kind();
+      if (kind == LimitKind.RATE ? rate : concurrency) {
+        giveBack(owner, endpoint, i);
+      }
+    }
+  }
+
+  /** Whether the request holds a slot of a limit on requests in flight. */
+  boolean holdsSlots() {
+    EndpointLimits endpoint = limits;
+    if (endpoint == null) {
+      return false;
+    }
+    synchronized (this) {
+      for (int i = 0; i < count; i++) {
+        if (held[i] && endpoint.policy(policyIndex[i]).kind() == LimitKind.CONCURRENCY) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  synchronized void decided(Outcome decided, boolean slots) {
+    this.outcome = decided;
+    this.leased = slots;
+    if (!slots && count == 0) {
+      completed = true; // nothing to give back at completion
+    }
+  }
+
+  /**
+   * Renews the leases of this request's slots that were taken or renewed {@code ageNanos} or more
+   * before {@code nowNanos}: takes a slot anew at the store's time and then gives back the old one,
+   * so that the request holds at least one slot at every instant and never more than two.
+   */
+  void renew(RateLimiter owner, long nowNanos, long minAgeDivisor) {
+    EndpointLimits endpoint = Objects.requireNonNull(limits);
+    for (int i = 0; i < count(); i++) {
+      String storeKey;
+      long limit;
+      long stamp;
+      long generation;
+      int index;
+      synchronized (this) {
+        index = policyIndex[i];
+        RateLimitPolicy policy = endpoint.policy(index);
+        if (completed
+            || !held[i]
+            || policy.kind() != LimitKind.CONCURRENCY
+            || nowNanos - renewedAt[i] < policy.window().toNanos() / minAgeDivisor) {
+          continue;
+        }
+        storeKey = storeKeys[i];
+        limit = applied[i];
+        stamp = stamps[i];
+        generation = generations[i];
+      }
+      long[] renewed = owner.renewSlot(endpoint, index, storeKey);
+      if (renewed == null) {
+        continue; // the store could not answer: the old lease stands until it runs out
+      }
+      boolean stillHeld;
+      synchronized (this) {
+        stillHeld = !completed && held[i];
+        if (stillHeld) {
+          stamps[i] = renewed[0];
+          generations[i] = renewed[1];
+          renewedAt[i] = nowNanos;
+        }
+      }
+      // give back the old slot; if the request completed meanwhile, completion gave back the old
+      // one already (it had not seen the new), so give back the new one instead
+      if (stillHeld) {
+        owner.release(endpoint, index, storeKey, limit, 1, stamp, generation);
+      } else {
+        owner.release(endpoint, index, storeKey, limit, 1, renewed[0], renewed[1]);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Admission[" + outcome() + (completed() ? ", completed]" : "]");
+  }
+}
