@@ -162,46 +162,41 @@ public final class Admission {
   /**
    * Gives back every unit this request took from its rate limits (its own cost and what {@link
    * #charge} added), as if it had not been counted; its slots on limits on requests in flight stay
-   * held until it completes.
-   *
-   * @return the units given back; fewer than taken when some had already left the window or the
-   *     state that took them is gone
+   * held until it completes. Units whose time has passed, or whose state is gone (evicted, another
+   * window), are not given back: a refund never adds to a window that did not take the units.
    */
-  public long refund() {
-    return refundOf(null);
+  public void refund() {
+    refundOf(null);
   }
 
   /**
    * Gives back the units this request took from one rate limit, as {@link #refund()} does for all.
    *
    * @param policy the policy's name
-   * @return the units given back
    * @throws IllegalArgumentException if {@code policy} is not a rate limit of this request
    */
-  public long refund(String policy) {
-    return refundOf(Objects.requireNonNull(policy, "policy"));
+  public void refund(String policy) {
+    refundOf(Objects.requireNonNull(policy, "policy"));
   }
 
-  private long refundOf(@Nullable String policy) {
+  private void refundOf(@Nullable String policy) {
     RateLimiter owner = limiter;
     EndpointLimits endpoint = limits;
     if (owner == null || endpoint == null) {
       if (policy != null) {
         throw notHere(policy);
       }
-      return 0;
+      return;
     }
     if (policy != null) {
       index(endpoint, policy);
     }
-    long given = 0;
     for (int i = 0; i < count(); i++) {
       RateLimitPolicy p = endpoint.policy(policyIndex(i));
       if (p.kind() == LimitKind.RATE && (policy == null || p.name().equals(policy))) {
-        given += giveBack(owner, endpoint, i);
+        giveBack(owner, endpoint, i);
       }
     }
-    return given;
   }
 
   /**
@@ -282,8 +277,8 @@ public final class Admission {
     throw new IllegalStateException("no acquire recorded for limit " + index);
   }
 
-  /** Gives back acquire {@code i} if it is still held; returns what the store gave back. */
-  private long giveBack(RateLimiter owner, EndpointLimits endpoint, int i) {
+  /** Gives back acquire {@code i} if it is still held. */
+  private void giveBack(RateLimiter owner, EndpointLimits endpoint, int i) {
     String storeKey;
     long limit;
     long amount;
@@ -291,7 +286,7 @@ public final class Admission {
     long generation;
     synchronized (this) {
       if (!held[i]) {
-        return 0;
+        return;
       }
       held[i] = false;
       storeKey = storeKeys[i];
@@ -300,9 +295,7 @@ public final class Admission {
       stamp = stamps[i];
       generation = generations[i];
     }
-    return owner.release(endpoint, policyIndex(i), storeKey, limit, amount, stamp, generation)
-        ? amount
-        : 0;
+    owner.release(endpoint, policyIndex(i), storeKey, limit, amount, stamp, generation);
   }
 
   // ---- the engine's side

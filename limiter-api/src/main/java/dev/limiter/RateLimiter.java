@@ -373,7 +373,7 @@ public final class RateLimiter implements AutoCloseable {
         for (int i = 0; i < n; i++) {
           LimitStatus status = statuses[i];
           if (status != null && limits.policy(i).kind() == LimitKind.RATE) {
-            statuses[i] = admittedAsRetry(status);
+            statuses[i] = admittedAsRetry(status, limits.policy(i).cost());
           }
         }
         allowed = true;
@@ -430,12 +430,13 @@ public final class RateLimiter implements AutoCloseable {
     }
   }
 
-  private static LimitStatus admittedAsRetry(LimitStatus status) {
+  /** The status of a retry: allowed, and what it took (if anything) back in what remains. */
+  private static LimitStatus admittedAsRetry(LimitStatus status, long cost) {
     return new LimitStatus(
         status.policy(),
         status.limit(),
         status.windowNanos(),
-        status.remaining(),
+        status.allowed() ? Math.min(status.limit(), status.remaining() + cost) : status.remaining(),
         status.resetAfterNanos(),
         0,
         true,

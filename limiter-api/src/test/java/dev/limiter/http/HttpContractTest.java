@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.limiter.Decision;
+import dev.limiter.LimitKind;
 import dev.limiter.LimitStatus;
 import dev.limiter.MissingKey;
 import dev.limiter.RateLimitConfig;
@@ -105,6 +106,41 @@ class HttpContractTest {
             RateLimit-Policy: "search-burst";q=2;w=1, "search";q=120;w=60
             RateLimit: "search-burst";r=1;t=2
             """);
+  }
+
+  @Test
+  void aLimitOnRequestsInFlightIsAConcurrentRequestsQuotaWithoutWindow() {
+    Decision full =
+        Decision.of(
+            false,
+            List.of(
+                new LimitStatus("runs-hourly", 100, 3_600 * S, 97, 3_000 * S, 0, true),
+                new LimitStatus(
+                    "runs",
+                    2,
+                    30 * S,
+                    0,
+                    LimitStatus.CONCURRENCY_RETRY_NANOS,
+                    LimitStatus.CONCURRENCY_RETRY_NANOS,
+                    false,
+                    LimitKind.CONCURRENCY)),
+            NOW);
+    String wire = wire(contract(HeaderDialect.IETF).respond(full, false));
+    assertThat(wire)
+        .contains(
+            "RateLimit-Policy: \"runs-hourly\";q=100;w=3600,"
+                + " \"runs\";q=2;qu=\"concurrent-requests\"")
+        .contains("RateLimit: \"runs\";r=0;t=2") // one second from a quarter into one
+        .contains("Retry-After: 1");
+  }
+
+  @Test
+  void anExemptDecisionCarriesNoField() {
+    for (HeaderDialect dialect : HeaderDialect.values()) {
+      assertThat(wire(contract(dialect).respond(Decision.exempt(NOW), true)))
+          .as(dialect.name())
+          .isEqualTo("proceed\n");
+    }
   }
 
   @Test
