@@ -45,16 +45,24 @@ public final class Admission {
   private final @Nullable EndpointLimits limits;
   private Outcome outcome;
 
-  // what the request took, one entry per acquire: the request's own, then its charges
+  // What the request took, one entry per acquire (the request's own, then its charges): the store
+  // key, and STRIDE longs: the limit's index, the limit applied, the units, the acquire's stamp
+  // and generation, when its lease was taken or renewed, and whether it is still held (1) or was
+  // given back (0). Two arrays, so that an admission costs little on every request's path.
+  private static final int STRIDE = 7;
+  private static final int INDEX = 0;
+  private static final int APPLIED = 1;
+  private static final int UNITS = 2;
+  private static final int STAMP = 3;
+  private static final int GENERATION = 4;
+  private static final int RENEWED = 5;
+  private static final int HELD = 6;
+  private static final long[] NO_DATA = new long[0];
+  private static final String[] NO_KEYS = new String[0];
+
   private int count;
-  private int[] policyIndex = new int[0];
-  private String[] storeKeys = new String[0];
-  private long[] applied = new long[0];
-  private long[] units = new long[0];
-  private long[] stamps = new long[0];
-  private long[] generations = new long[0];
-  private long[] renewedAt = new long[0];
-  private boolean[] held = new boolean[0];
+  private long[] data = NO_DATA;
+  private String[] storeKeys = NO_KEYS;
   private boolean completed;
   private boolean leased;
 
@@ -228,7 +236,7 @@ public final class Admission {
     synchronized (this) {
       int first = firstOf(index);
       storeKey = storeKeys[first];
-      limit = applied[first];
+      limit = data[first * STRIDE + APPLIED];
     }
     return owner.charge(this, endpoint, index, storeKey, limit, units);
   }
@@ -237,9 +245,9 @@ public final class Admission {
   private int index(EndpointLimits endpoint, String policy) {
     synchronized (this) {
       for (int i = 0; i < count; i++) {
-        RateLimitPolicy p = endpoint.policy(policyIndex[i]);
+        RateLimitPolicy p = endpoint.policy((int) data[i * STRIDE + INDEX]);
         if (p.name().equals(policy) && p.kind() == LimitKind.RATE) {
-          return policyIndex[i];
+          return (int) data[i * STRIDE + INDEX];
         }
       }
     }
@@ -260,7 +268,7 @@ public final class Admission {
     }
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < count; i++) {
-      RateLimitPolicy p = limits.policy(policyIndex[i]);
+      RateLimitPolicy p = limits.policy((int) data[i * STRIDE + INDEX]);
       if (p.kind() == LimitKind.RATE && out.indexOf("\"" + p.name() + "\"") < 0) {
         out.append(out.length() == 0 ? "" : ", ").append('"').append(p.name()).append('"');
       }
@@ -270,7 +278,7 @@ public final class Admission {
 
   private synchronized int firstOf(int index) {
     for (int i = 0; i < count; i++) {
-      if (policyIndex[i] == index) {
+      if ((int) data[i * STRIDE + INDEX] == index) {
         return i;
       }
     }
@@ -285,15 +293,15 @@ public final class Admission {
     long stamp;
     long generation;
     synchronized (this) {
-      if (!held[i]) {
+      if (data[i * STRIDE + HELD] == 0) {
         return;
       }
-      held[i] = false;
+      data[i * STRIDE + HELD] = 0;
       storeKey = storeKeys[i];
-      limit = applied[i];
-      amount = units[i];
-      stamp = stamps[i];
-      generation = generations[i];
+      limit = data[i * STRIDE + APPLIED];
+      amount = data[i * STRIDE + UNITS];
+      stamp = data[i * STRIDE + STAMP];
+      generation = data[i * STRIDE + GENERATION];
     }
     owner.release(endpoint, policyIndex(i), storeKey, limit, amount, stamp, generation);
   }
@@ -305,7 +313,7 @@ public final class Admission {
   }
 
   synchronized int policyIndex(int i) {
-    return policyIndex[i];
+    return (int) data[i * STRIDE + INDEX];
   }
 
   /** Records an acquire that took {@code amount} units. */
@@ -317,25 +325,20 @@ public final class Admission {
       long stamp,
       long generation,
       long nowNanos) {
-    if (count == policyIndex.length) {
-      int size = Math.max(4, count * 2);
-      policyIndex = Arrays.copyOf(policyIndex, size);
+    if (count == storeKeys.length) {
+      int size = Math.max(limits == null ? 1 : limits.size(), count * 2);
+      data = Arrays.copyOf(data, size * STRIDE);
       storeKeys = Arrays.copyOf(storeKeys, size);
-      applied = Arrays.copyOf(applied, size);
-      units = Arrays.copyOf(units, size);
-      stamps = Arrays.copyOf(stamps, size);
-      generations = Arrays.copyOf(generations, size);
-      renewedAt = Arrays.copyOf(renewedAt, size);
-      held = Arrays.copyOf(held, size);
     }
-    policyIndex[count] = index;
+    int at = count * STRIDE;
+    data[at + INDEX] = index;
+    data[at + APPLIED] = limit;
+    data[at + UNITS] = amount;
+    data[at + STAMP] = stamp;
+    data[at + GENERATION] = generation;
+    data[at + RENEWED] = nowNanos;
+    data[at + HELD] = 1;
     storeKeys[count] = storeKey;
-    applied[count] = limit;
-    units[count] = amount;
-    stamps[count] = stamp;
-    generations[count] = generation;
-    renewedAt[count] = nowNanos;
-    held[count] = true;
     count++;
   }
 
@@ -362,7 +365,8 @@ public final class Admission {
     }
     synchronized (this) {
       for (int i = 0; i < count; i++) {
-        if (held[i] && endpoint.policy(policyIndex[i]).kind() == LimitKind.CONCURRENCY) {
+        if (data[i * STRIDE + HELD] != 0
+            && endpoint.policy((int) data[i * STRIDE + INDEX]).kind() == LimitKind.CONCURRENCY) {
           return true;
         }
       }
@@ -392,18 +396,18 @@ public final class Admission {
       long generation;
       int index;
       synchronized (this) {
-        index = policyIndex[i];
+        index = (int) data[i * STRIDE + INDEX];
         RateLimitPolicy policy = endpoint.policy(index);
         if (completed
-            || !held[i]
+            || data[i * STRIDE + HELD] == 0
             || policy.kind() != LimitKind.CONCURRENCY
-            || nowNanos - renewedAt[i] < policy.window().toNanos() / minAgeDivisor) {
+            || nowNanos - data[i * STRIDE + RENEWED] < policy.window().toNanos() / minAgeDivisor) {
           continue;
         }
         storeKey = storeKeys[i];
-        limit = applied[i];
-        stamp = stamps[i];
-        generation = generations[i];
+        limit = data[i * STRIDE + APPLIED];
+        stamp = data[i * STRIDE + STAMP];
+        generation = data[i * STRIDE + GENERATION];
       }
       long[] renewed = owner.renewSlot(endpoint, index, storeKey);
       if (renewed == null) {
@@ -411,11 +415,11 @@ public final class Admission {
       }
       boolean stillHeld;
       synchronized (this) {
-        stillHeld = !completed && held[i];
+        stillHeld = !completed && data[i * STRIDE + HELD] != 0;
         if (stillHeld) {
-          stamps[i] = renewed[0];
-          generations[i] = renewed[1];
-          renewedAt[i] = nowNanos;
+          data[i * STRIDE + STAMP] = renewed[0];
+          data[i * STRIDE + GENERATION] = renewed[1];
+          data[i * STRIDE + RENEWED] = nowNanos;
         }
       }
       // give back the old slot; if the request completed meanwhile, completion gave back the old

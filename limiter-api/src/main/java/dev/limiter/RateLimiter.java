@@ -382,11 +382,18 @@ public final class RateLimiter implements AutoCloseable {
     if (!allowed) {
       admission.giveBackAll(true, true);
     }
-    List<LimitStatus> applying = new ArrayList<>(applicable);
-    for (LimitStatus status : statuses) {
-      if (status != null) {
-        applying.add(status);
+    List<LimitStatus> applying;
+    if (applicable == n) {
+      applying = List.of(statuses); // every limit applied: no copy
+    } else {
+      LimitStatus[] some = new LimitStatus[applicable];
+      int next = 0;
+      for (LimitStatus status : statuses) {
+        if (status != null) {
+          some[next++] = status;
+        }
       }
+      applying = List.of(some);
     }
     Decision decision = Decision.of(allowed, applying, epochNanos);
     if (!allowed) {

@@ -5,6 +5,7 @@
 package dev.limiter.benchmarks;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.limiter.Admission;
 import dev.limiter.Algorithm;
 import dev.limiter.EndpointLimits;
 import dev.limiter.RateLimitConfig;
@@ -57,8 +58,11 @@ final class Limiters {
    * Returns the decider named {@code name}: {@code caffeine-sliding}, {@code caffeine-fixed},
    * {@code caffeine-token} (our store, through {@link RateLimitStore#apply}), {@code
    * compute-sliding} (the store as it was before, one {@code compute} per decision), {@code
-   * engine-sliding} (the {@link RateLimiter} engine on our store, one policy), or {@code
-   * bucket4j-caffeine} (Bucket4j's Caffeine proxy manager, one bucket per key).
+   * engine-sliding} (the {@link RateLimiter} engine on our store, one policy), {@code engine-admit}
+   * (the same through {@code RateLimiter.admit}, what the HTTP adapters call since issue 13: it
+   * also keeps what the request took, for refunds), {@code engine-in-flight} (a limit on requests
+   * in flight: admit, then complete), or {@code bucket4j-caffeine} (Bucket4j's Caffeine proxy
+   * manager, one bucket per key).
    */
   static Decider create(String name) {
     return switch (name) {
@@ -68,6 +72,8 @@ final class Limiters {
       case "caffeine-sliding-value" -> valueStore(Algorithm.SLIDING_WINDOW);
       case "compute-sliding" -> store(new ComputeStore(MAXIMUM_SIZE), Algorithm.SLIDING_WINDOW);
       case "engine-sliding" -> engine();
+      case "engine-admit" -> engineAdmit(false);
+      case "engine-in-flight" -> engineAdmit(true);
       case "bucket4j-caffeine" -> bucket4jCaffeine();
       default -> throw new IllegalArgumentException("unknown limiter " + name);
     };
@@ -109,6 +115,34 @@ final class Limiters {
 
       @Override
       public void close() {
+        store.close();
+      }
+    };
+  }
+
+  static Decider engineAdmit(boolean inFlight) {
+    RateLimitStore store = CaffeineStore.builder().maximumSize(MAXIMUM_SIZE).build();
+    RateLimitConfig isolated =
+        RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build();
+    RateLimiter limiter = RateLimiter.builder().store(store).config(isolated).build();
+    RateLimitPolicy policy =
+        inFlight
+            ? RateLimitPolicy.concurrency("bench", LIMIT, "apiKey")
+            : new RateLimitPolicy("bench", WINDOW, LIMIT, "apiKey", 1, Algorithm.SLIDING_WINDOW);
+    EndpointLimits limits = limiter.limits(List.of(policy));
+    return new Decider() {
+      @Override
+      Object decide(String key, StepResult holder) {
+        Admission admission = limiter.admit(limits, key);
+        if (inFlight) {
+          admission.complete(200);
+        }
+        return admission;
+      }
+
+      @Override
+      public void close() {
+        limiter.close();
         store.close();
       }
     };
