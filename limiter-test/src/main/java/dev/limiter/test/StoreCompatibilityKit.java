@@ -678,6 +678,25 @@ public abstract class StoreCompatibilityKit {
     }
   }
 
+  /** Limits that count by status, refunds and charges, exempt keys, through a limiter. */
+  @Nested
+  class ByOutcome extends OutcomeChecks {
+    @Override
+    RateLimitStore store() {
+      return store;
+    }
+
+    @Override
+    ManualClock clock() {
+      return clock;
+    }
+
+    @Override
+    int attempts() {
+      return StoreCompatibilityKit.this.attempts();
+    }
+  }
+
   private int attempts() {
     int attempts = concurrentAttempts();
     if (attempts < 4_000) {
