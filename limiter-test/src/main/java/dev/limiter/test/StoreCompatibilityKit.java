@@ -697,6 +697,25 @@ public abstract class StoreCompatibilityKit {
     }
   }
 
+  /** Idempotent retries, whose remembered keys the store holds, through a limiter. */
+  @Nested
+  class IdempotentRetries extends IdempotencyChecks {
+    @Override
+    RateLimitStore store() {
+      return store;
+    }
+
+    @Override
+    ManualClock clock() {
+      return clock;
+    }
+
+    @Override
+    int attempts() {
+      return StoreCompatibilityKit.this.attempts();
+    }
+  }
+
   private int attempts() {
     int attempts = concurrentAttempts();
     if (attempts < 4_000) {
