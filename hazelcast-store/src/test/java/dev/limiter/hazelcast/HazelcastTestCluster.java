@@ -40,6 +40,9 @@ final class HazelcastTestCluster implements AutoCloseable {
   /** The first port members try; 5701 stays free for anything else on the machine. */
   static final int BASE_PORT = 5801;
 
+  /** How long {@link #owner} waits for a partition to have a running owner. */
+  static final Duration OWNER_WAIT = Duration.ofSeconds(30);
+
   private static final AtomicInteger MAPS = new AtomicInteger();
 
   private final String clusterName = "limiter-test-" + UUID.randomUUID();
@@ -146,15 +149,46 @@ final class HazelcastTestCluster implements AutoCloseable {
     return members().get(index);
   }
 
-  /** The member that owns {@code key}'s partition. */
+  /**
+   * The running member that owns {@code key}'s partition. Right after the cluster forms or a member
+   * joins or leaves, the partition may have no owner yet (Hazelcast assigns partitions on first use
+   * and moves them in migrations), or one that has just left: this waits up to {@link #OWNER_WAIT}
+   * for a running owner, reading the partition afresh on each poll. Called on every decision of
+   * {@link #createStore}'s store, so an owner that is there costs no wait at all. That is why it
+   * polls by hand rather than through Awaitility: every {@code await().until} first sleeps its poll
+   * delay, by default its poll interval of 100 ms even when the condition holds already, and
+   * uninterruptibly; on every decision, that made each call take 100 ms and the kit's concurrency
+   * tests (thousands of calls on 8 threads) outlast their 60 s, which looked like a hang.
+   */
   HazelcastInstance owner(String key) {
-    Member owner = members().get(0).getPartitionService().getPartition(key).getOwner();
-    for (HazelcastInstance member : members()) {
-      if (member.getCluster().getLocalMember().getUuid().equals(owner.getUuid())) {
-        return member;
+    long deadline = System.nanoTime() + OWNER_WAIT.toNanos();
+    while (true) {
+      List<HazelcastInstance> running = members();
+      Member owner =
+          running.isEmpty()
+              ? null
+              : running.get(0).getPartitionService().getPartition(key).getOwner();
+      if (owner != null) {
+        for (HazelcastInstance member : running) {
+          if (member.getCluster().getLocalMember().getUuid().equals(owner.getUuid())) {
+            return member;
+          }
+        }
       }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException(
+            "no running member owned "
+                + key
+                + " within "
+                + OWNER_WAIT.toSeconds()
+                + " s (last owner "
+                + owner
+                + ", running "
+                + running.size()
+                + ")");
+      }
+      sleep(10);
     }
-    throw new IllegalStateException("no running member owns " + key + " (owner " + owner + ")");
   }
 
   /** A member that does not own {@code key}'s partition. */

@@ -45,9 +45,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The tests every {@link RateLimitStore} passes: the algorithms driven through the store by a
  * {@link ManualClock}, all-or-nothing decisions through the {@link RateLimiter} engine, releases,
- * limit changes, idle-key expiry, and admissions counted exactly under concurrency, each group a
- * {@link Nested} class that a report shows apart. Published as {@code dev.limiter:limiter-test}; a
- * store module adds it at test scope and extends it in a few lines:
+ * limit changes, idle-key expiry, and admissions counted exactly under concurrency; and, through a
+ * limiter on the store, limits on requests in flight and their leases, limits that count by status,
+ * refunds and charges, exempt keys and idempotent retries. Each group is a {@link Nested} class
+ * that a report shows apart. Published as {@code dev.limiter:limiter-test}; a store module adds it
+ * at test scope and extends it in a few lines:
  *
  * <pre>{@code
  * class CaffeineStoreTest extends StoreCompatibilityKit {
@@ -63,9 +65,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * that restarts the key's expiry. Each test gets a new store and a clock at {@link #START}; the
  * whole kit takes a few seconds.
  *
- * <p>This file is longer than the project's files usually are (about 800 lines) because JUnit runs
+ * <p>This file is longer than the project's files usually are (about 850 lines) because JUnit runs
  * {@link Nested} groups only as inner classes of the class a store's test extends: the groups are
- * the seams, and each stays short.
+ * the seams, and each stays short. The groups that go through a limiter keep their tests in files
+ * of their own, which their {@link Nested} class here extends.
  */
 public abstract class StoreCompatibilityKit {
 
@@ -125,7 +128,9 @@ public abstract class StoreCompatibilityKit {
   /**
    * Returns how many requests each concurrency test makes in all, spread over {@value #THREADS}
    * threads, against a limit of 1,000. The default is 20,000; a store behind a network may make
-   * fewer, but at least 4,000, so that most requests still race for the last units.
+   * fewer, but at least 4,000, so that most requests still race for the last units. The groups that
+   * go through a limiter make as many requests (a quarter of them for idempotent retries) on 32
+   * threads.
    *
    * @return the number of attempts, at least 4,000
    */
@@ -648,6 +653,66 @@ public abstract class StoreCompatibilityKit {
       assertThat(sum(admitted)).isEqualTo(3L * keys);
       assertThat(toArray(admitted)).as("admissions per key").containsOnly(3);
       assertStoredKeys(keys);
+    }
+  }
+
+  /**
+   * Limits on requests in flight through a {@link RateLimiter} on the store: never more slots held
+   * than the limit, each given back at completion, the lease of a limiter that stopped.
+   */
+  @Nested
+  class InFlight extends InFlightChecks {
+    @Override
+    RateLimitStore store() {
+      return store;
+    }
+
+    @Override
+    ManualClock clock() {
+      return clock;
+    }
+
+    @Override
+    int attempts() {
+      return StoreCompatibilityKit.this.attempts();
+    }
+  }
+
+  /** Limits that count by status, refunds and charges, exempt keys, through a limiter. */
+  @Nested
+  class ByOutcome extends OutcomeChecks {
+    @Override
+    RateLimitStore store() {
+      return store;
+    }
+
+    @Override
+    ManualClock clock() {
+      return clock;
+    }
+
+    @Override
+    int attempts() {
+      return StoreCompatibilityKit.this.attempts();
+    }
+  }
+
+  /** Idempotent retries, whose remembered keys the store holds, through a limiter. */
+  @Nested
+  class IdempotentRetries extends IdempotencyChecks {
+    @Override
+    RateLimitStore store() {
+      return store;
+    }
+
+    @Override
+    ManualClock clock() {
+      return clock;
+    }
+
+    @Override
+    int attempts() {
+      return StoreCompatibilityKit.this.attempts();
     }
   }
 
