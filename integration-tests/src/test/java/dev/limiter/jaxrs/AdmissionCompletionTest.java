@@ -162,6 +162,43 @@ class AdmissionCompletionTest {
   void theResourceMethodSeesItsAdmissionAndNoOtherRequestEverDoes() throws Exception {
     assertThat(server.get("/paths/current", "X-Client", "current-1").body()).isEqualTo("current");
     // threads that served asynchronous requests serve others: nothing is left current on them
+    assertThat(currentAfterAsynchronousRequests(server)).containsOnly("none");
+    awaitNoneInFlight(limiter);
+  }
+
+  /**
+   * Without {@link RateLimitFeatureInitializer}, as in an embedded server that was not given it,
+   * the feature's pre-matching filter alone clears what asynchronous requests left current on the
+   * container's threads, and the response filter alone completes the requests.
+   */
+  @Test
+  void withoutTheInitializerThePreMatchingFilterClearsWhatAsynchronousRequestsLeft()
+      throws Exception {
+    RateLimitConfig config =
+        RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build();
+    try (RateLimiter own =
+            RateLimiter.builder()
+                .store(CaffeineStore.builder().clock(CLOCK).build())
+                .config(config)
+                .clock(CLOCK)
+                .build();
+        TestServer bare =
+            TestServer.withoutInitializer(
+                container,
+                TestServer.application(
+                    List.of(AdmissionResources.Paths.class, AdmissionResources.Unlimited.class),
+                    new RateLimitFeature(own, HttpContract.from(config))))) {
+      assertThat(currentAfterAsynchronousRequests(bare)).containsOnly("none");
+      awaitNoneInFlight(own);
+      assertThat(remaining(bare.get("/paths/ok", "X-Client", "bare"))).isEqualTo(63);
+    }
+  }
+
+  /**
+   * What a method without limits finds current after asynchronous requests on 8 connections, 320
+   * times.
+   */
+  private static List<String> currentAfterAsynchronousRequests(TestServer target) throws Exception {
     ExecutorService clients = Executors.newFixedThreadPool(8);
     try {
       List<Future<List<String>>> calls = new ArrayList<>();
@@ -171,20 +208,22 @@ class AdmissionCompletionTest {
                 () -> {
                   List<String> answers = new ArrayList<>();
                   for (int i = 0; i < 40; i++) {
-                    server.get("/paths/async", "X-Client", "current-1");
-                    server.get("/paths/stage", "X-Client", "current-1");
-                    answers.add(server.get("/unlimited").body());
+                    target.get("/paths/async", "X-Client", "current-1");
+                    target.get("/paths/stage", "X-Client", "current-1");
+                    answers.add(target.get("/unlimited").body());
                   }
                   return answers;
                 }));
       }
+      List<String> answers = new ArrayList<>();
       for (Future<List<String>> call : calls) {
-        assertThat(call.get(60, TimeUnit.SECONDS)).hasSize(40).containsOnly("none");
+        answers.addAll(call.get(60, TimeUnit.SECONDS));
       }
+      assertThat(answers).hasSize(320);
+      return answers;
     } finally {
       clients.shutdownNow();
     }
-    awaitNoneInFlight(limiter);
   }
 
   @Test
