@@ -236,14 +236,11 @@ final class AdmissionResources {
     @RateLimit(name = "credits", window = "1h", max = 10, key = "apiKey")
     public String credits(@QueryParam("refund") boolean refund, @QueryParam("charge") long charge) {
       Admission admission = Admission.current().orElseThrow();
-      long moved = 0;
       if (refund) {
-        moved = -admission.refund();
+        admission.refund(); // its return value, if any, is not used: main's refund() returns none
+        return "refunded";
       }
-      if (charge > 0) {
-        moved = admission.charge("credits", charge);
-      }
-      return Long.toString(moved);
+      return charge > 0 ? Long.toString(admission.charge("credits", charge)) : "0";
     }
 
     @POST
