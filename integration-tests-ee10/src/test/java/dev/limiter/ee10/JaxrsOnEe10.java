@@ -51,4 +51,29 @@ final class JaxrsOnEe10 {
     assertThat(plain.statusCode()).isEqualTo(200);
     assertThat(plain.headers().firstValue("X-RateLimit-Limit")).isEmpty();
   }
+
+  /**
+   * Every way a request ends gives its slot back: after a hundred requests that returned, resumed
+   * from another thread, timed out or threw, a request still finds all slots but its own free.
+   */
+  static void givesSlotsBack(Container.Running server) throws Exception {
+    Map<String, Integer> expected =
+        Map.of("sync", 200, "async", 200, "timeout", 503, "unmapped", 500);
+    for (int i = 0; i < 25; i++) {
+      for (Map.Entry<String, Integer> way : expected.entrySet()) {
+        HttpResponse<String> response =
+            server.get("/inflight/" + way.getKey(), "X-Client", "ee10-slots");
+        assertThat(response.statusCode()).as(way.getKey()).isEqualTo(way.getValue());
+      }
+    }
+    // a slot a servlet filter gives back may come back just after its response did
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    HttpResponse<String> last;
+    do {
+      last = server.get("/inflight/sync", "X-Client", "ee10-slots");
+    } while (!last.headers().firstValue("X-RateLimit-Remaining").orElseThrow().equals("1")
+        && System.nanoTime() < deadline);
+    assertThat(last.headers().firstValue("X-RateLimit-Limit")).hasValue("2");
+    assertThat(last.headers().firstValue("X-RateLimit-Remaining")).hasValue("1");
+  }
 }

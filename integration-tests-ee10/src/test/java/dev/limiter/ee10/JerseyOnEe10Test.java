@@ -18,4 +18,13 @@ class JerseyOnEe10Test {
       JaxrsOnEe10.admitsExactlyMax(server, "org.glassfish.jersey.");
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(Container.class)
+  void givesEverySlotBackHoweverTheRequestEnds(Container container) throws Exception {
+    try (Container.Running server =
+        container.start(JaxrsOnEe10.app("org.glassfish.jersey.servlet.ServletContainer"))) {
+      JaxrsOnEe10.givesSlotsBack(server);
+    }
+  }
 }

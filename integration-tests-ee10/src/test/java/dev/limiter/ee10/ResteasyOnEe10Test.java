@@ -22,4 +22,14 @@ class ResteasyOnEe10Test {
       JaxrsOnEe10.admitsExactlyMax(server, "org.jboss.resteasy.");
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(Container.class)
+  void givesEverySlotBackHoweverTheRequestEnds(Container container) throws Exception {
+    try (Container.Running server =
+        container.start(
+            JaxrsOnEe10.app("org.jboss.resteasy.plugins.server.servlet.HttpServlet30Dispatcher"))) {
+      JaxrsOnEe10.givesSlotsBack(server);
+    }
+  }
 }

@@ -45,7 +45,7 @@ class IetfDialectTest {
         TestServer.start(
             container,
             TestServer.application(
-                List.of(Resources.Api.class),
+                List.of(Resources.Api.class, AdmissionResources.InFlight.class),
                 RateLimitFeature.builder()
                     .store(CaffeineStore.builder().clock(CLOCK).build())
                     .config(config)
@@ -85,5 +85,16 @@ class IetfDialectTest {
 
     assertThat(response.headers().allValues("Access-Control-Expose-Headers"))
         .containsExactly("RateLimit-Policy, RateLimit");
+  }
+
+  @Test
+  void aLimitOnRequestsInFlightIsDescribedInConcurrentRequests() throws Exception {
+    HttpResponse<String> response = server.get("/inflight/quick", "X-API-Key", "ietf-4");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("RateLimit-Policy"))
+        .hasValue("\"quick\";q=3;qu=\"concurrent-requests\"");
+    assertThat(response.headers().firstValue("RateLimit").orElseThrow())
+        .startsWith("\"quick\";r=2");
   }
 }

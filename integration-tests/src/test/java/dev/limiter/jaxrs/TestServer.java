@@ -121,7 +121,17 @@ final class TestServer implements AutoCloseable {
 
   /** Starts {@code application} in {@code container}; the caller closes the server. */
   static TestServer start(Container container, Application application) throws Exception {
-    return start(container, application, true, true);
+    return start(container, application, true, true, Map.of());
+  }
+
+  /**
+   * Starts {@code application} in {@code container} with these init parameters of the JAX-RS
+   * servlet, which both runtimes read as configuration.
+   */
+  static TestServer start(
+      Container container, Application application, Map<String, String> initParameters)
+      throws Exception {
+    return start(container, application, true, true, initParameters);
   }
 
   /**
@@ -130,13 +140,13 @@ final class TestServer implements AutoCloseable {
    */
   static TestServer withoutInitializer(Container container, Application application)
       throws Exception {
-    return start(container, application, false, true);
+    return start(container, application, false, true, Map.of());
   }
 
   /** Starts {@code application}, and leaves the server running when the servlet fails to start. */
   static TestServer startEvenIfTheServletFails(Container container, Application application)
       throws Exception {
-    return start(container, application, true, false);
+    return start(container, application, true, false, Map.of());
   }
 
   /**
@@ -155,20 +165,25 @@ final class TestServer implements AutoCloseable {
     // the initializers come from the class path through the class loader, as from WEB-INF/lib;
     // scanning every jar of the class path for annotated classes is not needed for that
     ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
-    return tomcat(tomcat, context, base, true);
+    return tomcat(tomcat, context, base, true, Map.of());
   }
 
   private static synchronized TestServer start(
-      Container container, Application application, boolean initializer, boolean failFast)
+      Container container,
+      Application application,
+      boolean initializer,
+      boolean failFast,
+      Map<String, String> initParameters)
       throws Exception {
     HandedOverApplication.handOver(application);
     return switch (container) {
-      case JETTY -> jetty(initializer, failFast);
-      case TOMCAT -> tomcat(initializer, failFast);
+      case JETTY -> jetty(initializer, failFast, initParameters);
+      case TOMCAT -> tomcat(initializer, failFast, initParameters);
     };
   }
 
-  private static TestServer jetty(boolean initializer, boolean failFast) throws Exception {
+  private static TestServer jetty(
+      boolean initializer, boolean failFast, Map<String, String> initParameters) throws Exception {
     Server server = new Server();
     HttpConfiguration http = new HttpConfiguration();
     http.setRequestHeaderSize(REQUEST_HEADER_SIZE);
@@ -193,6 +208,7 @@ final class TestServer implements AutoCloseable {
     }
     ServletHolder servlet = context.addServlet(JaxrsRuntime.current().servletClass, "/*");
     servlet.setInitParameter("jakarta.ws.rs.Application", HandedOverApplication.class.getName());
+    initParameters.forEach(servlet::setInitParameter);
     servlet.setAsyncSupported(true);
     servlet.setInitOrder(0); // start with the context, so deployment errors surface from start()
     server.setHandler(context);
@@ -205,14 +221,15 @@ final class TestServer implements AutoCloseable {
     return new TestServer(Container.JETTY, server::stop, connector.getLocalPort());
   }
 
-  private static TestServer tomcat(boolean initializer, boolean failFast) throws Exception {
+  private static TestServer tomcat(
+      boolean initializer, boolean failFast, Map<String, String> initParameters) throws Exception {
     File base = Files.createTempDirectory("limiter-tomcat").toFile();
     Tomcat tomcat = tomcat(base);
     Context context = tomcat.addContext("", base.getAbsolutePath());
     if (initializer) {
       context.addServletContainerInitializer(new RateLimitFeatureInitializer(), null);
     }
-    return tomcat(tomcat, context, base, failFast);
+    return tomcat(tomcat, context, base, failFast, initParameters);
   }
 
   private static Tomcat tomcat(File base) {
@@ -229,10 +246,16 @@ final class TestServer implements AutoCloseable {
     return tomcat;
   }
 
-  private static TestServer tomcat(Tomcat tomcat, Context context, File base, boolean failFast)
+  private static TestServer tomcat(
+      Tomcat tomcat,
+      Context context,
+      File base,
+      boolean failFast,
+      Map<String, String> initParameters)
       throws Exception {
     Wrapper servlet = Tomcat.addServlet(context, SERVLET_NAME, JaxrsRuntime.current().servletClass);
     servlet.addInitParameter("jakarta.ws.rs.Application", HandedOverApplication.class.getName());
+    initParameters.forEach(servlet::addInitParameter);
     servlet.setAsyncSupported(true);
     servlet.setLoadOnStartup(1);
     context.addServletMapping("/*", SERVLET_NAME);

@@ -8,6 +8,8 @@ import dev.limiter.EndpointLimits;
 import dev.limiter.LimitResolver;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.RateLimiter;
+import dev.limiter.annotation.ConcurrencyLimit;
+import dev.limiter.annotation.IdempotencyKey;
 import dev.limiter.annotation.RateLimit;
 import dev.limiter.http.HttpContract;
 import dev.limiter.jaxrs.internal.ServletAddressFilter;
@@ -26,7 +28,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Enforces {@link RateLimit} on the resource methods of a Jakarta REST application.
+ * Enforces {@link RateLimit}, {@link ConcurrencyLimit} and {@link IdempotencyKey} on the resource
+ * methods of a Jakarta REST application.
  *
  * <p>Register the class, and the feature finds its store on the class path and reads its
  * configuration from {@code ratelimit.properties}, the environment and system properties:
@@ -58,11 +61,11 @@ import org.jspecify.annotations.Nullable;
  * register(new RateLimitFeature(limiter, HttpContract.from(limiter.config())));
  * }</pre>
  *
- * <p>At deployment the feature reads the {@code @RateLimit} annotations of each resource method and
- * of its class, once, and adds filters to the methods that have limits; other methods are left
- * alone and their responses carry no rate-limit header fields. An invalid annotation fails the
- * deployment with a message naming the class, the method and the attribute, and so does a {@code
- * path:NAME} key whose name the method's URI template does not bind (checked on root resources; a
+ * <p>At deployment the feature reads the limiter's annotations of each resource method and of its
+ * class, once, and adds filters to the methods that have limits; other methods are left alone and
+ * their responses carry no rate-limit header fields. An invalid annotation fails the deployment
+ * with a message naming the class, the method and the attribute, and so does a {@code path:NAME}
+ * key whose name the method's URI template does not bind (checked on root resources; a
  * sub-resource's locators are not known at deployment).
  *
  * <p>On each request to a limited method:
@@ -84,6 +87,21 @@ import org.jspecify.annotations.Nullable;
  *   <li>A request over a limit is answered with 429, a request without its key with 400 or 401, a
  *       request the store cannot decide with 503, as the {@link HttpContract} says; an admitted
  *       request's response gets the contract's header fields, whatever its status.
+ *   <li>An admitted request's {@link dev.limiter.Admission} is {@link
+ *       dev.limiter.Admission#current()} while the resource method runs on the request's thread
+ *       (asynchronous code keeps the reference it took there), and the request property and, in a
+ *       servlet container, request attribute {@link dev.limiter.Admission#ATTRIBUTE} unless a
+ *       servlet filter set it. The response filter completes it with the response's status, on
+ *       whichever thread the runtime produces the response: a return, an exception mapped by the
+ *       application or by the runtime's default mapper (500), an {@code AsyncResponse} resumed,
+ *       cancelled or timed out (503), a {@code CompletionStage} completed. That gives back the
+ *       request's slots of {@link ConcurrencyLimit} limits and the units of limits whose {@code
+ *       countOn} the status does not match. In a servlet container where {@link
+ *       RateLimitFeatureInitializer} ran, a request that ends without its response passing the
+ *       response filter (an exception the runtime passes on to the container, an asynchronous
+ *       request the container ends) is completed with 500 when the container is done with it.
+ *       Elsewhere an {@code AsyncResponse} that is never resumed, cancelled or timed out holds its
+ *       slots until it is: give such responses a timeout.
  * </ul>
  *
  * <p>Closing: the feature builds its limiter, and finds its store, when the application is
@@ -226,23 +244,31 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
    * class's own override of it counts then.
    */
   static Method annotated(Class<?> type, Method method) {
-    if (method.getDeclaringClass() == type
-        || method.getAnnotationsByType(RateLimit.class).length > 0) {
+    if (method.getDeclaringClass() == type || limited(method)) {
       return method;
     }
     try {
       Method own = type.getMethod(method.getName(), method.getParameterTypes());
-      return own.getAnnotationsByType(RateLimit.class).length > 0 ? own : method;
+      return limited(own) ? own : method;
     } catch (NoSuchMethodException e) {
       return method;
     }
   }
 
+  /** Whether {@code method} carries an annotation of the limiter. */
+  private static boolean limited(Method method) {
+    return method.getAnnotationsByType(RateLimit.class).length > 0
+        || method.getAnnotationsByType(ConcurrencyLimit.class).length > 0
+        || method.isAnnotationPresent(IdempotencyKey.class);
+  }
+
   /**
    * Called once by the runtime when the application starts, before the resource methods: makes the
-   * features of the application share one limiter, to be closed with the servlet context; and on
-   * Jersey, keeps its injection manager so that {@link #configure(ResourceInfo, FeatureContext)}
-   * can inject one client-address filter for every limited method.
+   * features of the application share one limiter, to be closed with the servlet context; registers
+   * the pre-matching filter that clears an {@link dev.limiter.Admission#current()} another request
+   * left on the thread; and on Jersey, keeps its injection manager so that {@link
+   * #configure(ResourceInfo, FeatureContext)} can inject one client-address filter for every
+   * limited method.
    *
    * @param context the application's configuration
    * @return true: the feature stays enabled
@@ -252,6 +278,9 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
     ApplicationLimiters application = ApplicationLimiters.of(context);
     limiter = application.adopt(ownLimiter);
     addressFilters.start(context);
+    if (!context.getConfiguration().isRegistered(CurrentAdmissionReset.class)) {
+      context.register(new CurrentAdmissionReset(), CurrentAdmissionReset.PRIORITY);
+    }
     if (addressFilters.servletApi()
         && !context.getConfiguration().isRegistered(ServletContextFeature.class)) {
       context.register(ServletContextFeature.class); // closes the limiters with the servlet context

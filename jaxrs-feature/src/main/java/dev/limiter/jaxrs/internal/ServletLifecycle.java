@@ -30,7 +30,8 @@ public final class ServletLifecycle implements ServletContextListener {
   private ServletLifecycle() {}
 
   /**
-   * Installs the listener in {@code context}, once; called while the context starts.
+   * Installs the listener in {@code context}, once, with the filter {@link ServletCompletion};
+   * called while the context starts.
    *
    * @param context the servlet context
    */
@@ -40,6 +41,7 @@ public final class ServletLifecycle implements ServletContextListener {
     }
     ServletLifecycle lifecycle = new ServletLifecycle();
     context.addListener(lifecycle);
+    ServletCompletion.install(context); // completes what no response filter did
     context.setAttribute(ATTRIBUTE, lifecycle);
   }
 
