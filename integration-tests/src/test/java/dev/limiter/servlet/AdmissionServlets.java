@@ -9,6 +9,8 @@ import dev.limiter.annotation.ConcurrencyLimit;
 import dev.limiter.annotation.IdempotencyKey;
 import dev.limiter.annotation.RateLimit;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServlet;
@@ -61,13 +63,18 @@ final class AdmissionServlets {
    * {@code /ok}, {@code /204}, {@code /throw}, {@code /404} and {@code /500} (sendError), {@code
    * /async} and {@code /async-503} (completed on another thread), {@code /dispatch} (an async
    * dispatch to {@code /mixed/async}, which goes asynchronous again), {@code /timeout} (async,
-   * never completed, 50 ms timeout), {@code /slow} (writes until the client goes away) and {@code
-   * /slow-async} (the same, asynchronously, with a {@link WriteListener}).
+   * never completed, 50 ms timeout), {@code /timeout-503} (the same, its own listener answering the
+   * timeout with 503), {@code /slow} (writes until the client goes away), {@code /slow-throw} (the
+   * same, then throws) and {@code /slow-async} (writes asynchronously, with a {@link
+   * WriteListener}, until the client goes away).
    */
   public static final class Mixed extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
-    /** Requests of {@code /slow} and {@code /slow-async} that saw the client go. */
+    /**
+     * Requests of {@code /slow}, {@code /slow-throw} and {@code /slow-async} that saw the client
+     * go.
+     */
     static final AtomicInteger abandoned = new AtomicInteger();
 
     @Override
@@ -87,10 +94,40 @@ final class AdmissionServlets {
           async.start(() -> async.dispatch("/mixed/async"));
         }
         case "/timeout" -> request.startAsync().setTimeout(50);
+        case "/timeout-503" -> answerTheTimeout(request);
         case "/slow" -> writeUntilGone(response);
+        case "/slow-throw" -> {
+          writeUntilGone(response);
+          throw new IOException("the client went away (rethrown on purpose by the test servlet)");
+        }
         case "/slow-async" -> slowAsync(request, response);
         default -> response.sendError(400, "unknown kind " + kind);
       }
+    }
+
+    /** Goes asynchronous for 50 ms and answers the timeout itself with 503, as its listener. */
+    private static void answerTheTimeout(HttpServletRequest request) {
+      AsyncContext async = request.startAsync();
+      async.setTimeout(50);
+      async.addListener(
+          new AsyncListener() {
+            @Override
+            public void onTimeout(AsyncEvent event) throws IOException {
+              HttpServletResponse response = (HttpServletResponse) async.getResponse();
+              response.setStatus(503);
+              TestServlets.write(response, "timed out");
+              async.complete();
+            }
+
+            @Override
+            public void onComplete(AsyncEvent event) {}
+
+            @Override
+            public void onError(AsyncEvent event) {}
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {}
+          });
     }
 
     private static void later(HttpServletRequest request, int status) {

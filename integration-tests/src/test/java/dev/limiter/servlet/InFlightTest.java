@@ -252,8 +252,9 @@ class InFlightTest {
   }
 
   /**
-   * Asynchronous requests that nobody completes: the container times them out (50 ms; Tomcat looks
-   * for timeouts once a second) and answers 500, and their slots come back.
+   * Asynchronous requests that time out (50 ms; Tomcat looks for timeouts once a second): those
+   * that nobody completes the container answers with 500, those whose own listener answers the
+   * timeout get its 503, and all give their slots back.
    */
   @Test
   void asyncTimeoutsGiveTheirSlotsBack() throws Exception {
@@ -262,10 +263,12 @@ class InFlightTest {
     List<Future<HttpResponse<String>>> answers = new ArrayList<>();
     try {
       for (int i = 0; i < requests; i++) {
-        answers.add(pool.submit(() -> server.get("/mixed/timeout", "X-Run", "timeouts")));
+        String kind = i % 2 == 0 ? "timeout" : "timeout-503";
+        answers.add(pool.submit(() -> server.get("/mixed/" + kind, "X-Run", "timeouts")));
       }
-      for (Future<HttpResponse<String>> answer : answers) {
-        assertThat(answer.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(500);
+      for (int i = 0; i < requests; i++) {
+        assertThat(answers.get(i).get(30, TimeUnit.SECONDS).statusCode())
+            .isEqualTo(i % 2 == 0 ? 500 : 503);
       }
     } finally {
       pool.shutdownNow();
@@ -278,16 +281,17 @@ class InFlightTest {
 
   /**
    * Clients that go away (a reset connection) in the middle of a response that a servlet writes on
-   * the request thread, and of one it writes on another thread after {@code startAsync}: the
+   * the request thread (and then returns, or throws), and of one it writes asynchronously: the
    * servlet's next write fails, and each request gives its slot back. The responses were committed
-   * with 200, which is what their admissions are completed with.
+   * with 200, which the client has, and which is what their admissions are completed with, the one
+   * that threw included.
    */
   @Test
   void clientsThatGoAwayGiveTheirSlotsBack() throws Exception {
     AdmissionServlets.Mixed.abandoned.set(0);
     int each = 10;
     for (int i = 0; i < each; i++) {
-      for (String kind : List.of("slow", "slow-async")) {
+      for (String kind : List.of("slow", "slow-throw", "slow-async")) {
         try (Socket socket = new Socket()) {
           socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
           socket.setSoTimeout(10_000);
@@ -304,7 +308,7 @@ class InFlightTest {
       }
     }
 
-    assertThat(AdmissionServlets.Mixed.abandoned).hasValue(2 * each);
+    assertThat(AdmissionServlets.Mixed.abandoned).hasValue(3 * each);
     assertServerErrors("gone", 0);
     assertRemaining(MIXED_MAX - 1);
   }
