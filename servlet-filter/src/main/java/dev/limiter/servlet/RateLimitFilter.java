@@ -173,26 +173,31 @@ import org.jspecify.annotations.Nullable;
  * Admission#ATTRIBUTE} ({@link #admission(ServletRequest)} reads it) and, on the thread that runs
  * the rest of the chain, in {@link Admission#current()}, so that the servlet can {@linkplain
  * Admission#refund() refund} the request or {@linkplain Admission#charge(String, long) charge} it
- * more. The filter {@linkplain Admission#complete(int) completes} it exactly once, when the
- * response is complete, which gives back the slots of limits on requests in flight and the units of
- * limits whose {@code countOn} the status does not match:
+ * more; asynchronous code reads the attribute, or keeps the admission it took. A request that no
+ * limit applied to has one as well, which holds nothing. The filter {@linkplain
+ * Admission#complete(int) completes} it exactly once, when the response is complete, which gives
+ * back the slots of limits on requests in flight and the units of limits whose {@code countOn} the
+ * status does not match:
  *
  * <ul>
  *   <li>the chain returns: with the response's status ({@code sendError} included);
- *   <li>the chain throws (a client that went away makes a write throw, so a synchronous servlet
- *       that writes ends here too): with {@code 500}, which the container answers, or, when the
- *       response was committed before, with its status, which the client has already; the exception
- *       is rethrown;
+ *   <li>the chain throws: with {@code 500}, which the container answers then, or, when the response
+ *       was committed before, with its status, which the client has already (so that a client that
+ *       goes away in the middle of a response cannot turn a counted status into an uncounted one);
+ *       the exception is rethrown. A client that went away makes the servlet's next write throw, so
+ *       a synchronous servlet that writes ends here, or in the case above when it catches that;
  *   <li>the request went asynchronous ({@code request.isAsyncStarted()} after the chain returns):
- *       when the {@code AsyncContext} completes, with the status of the response the filter passed
- *       on (a wrapper's, if the application wraps it, delegates to it); or at a timeout or an
- *       error, whichever comes first. A timeout or an error is completed at once, rather than at
- *       the completion that follows it, so that a request never holds its slot past its end; its
- *       status is the response's when committed, else an error status the application set (its own
- *       listener answering the timeout, which runs before the filter's), else {@code 500}, what the
- *       container answers for a timeout or error nobody handled. A client that goes away during an
- *       asynchronous response ends it through an error, or through the application's {@code
- *       complete()} after its write failed, or at the timeout.
+ *       when its {@code AsyncContext} completes, with the status of the response the filter passed
+ *       down the chain (what the client gets; a wrapper the application puts around it delegates
+ *       its status to it); or at a timeout or an error, whichever comes first, completed there and
+ *       then rather than at the completion that follows, since a slot of a request not completed is
+ *       renewed for as long as it runs. The status then is the response's when it is committed,
+ *       else an error status the application set (its own listener answering the timeout runs
+ *       before the filter's), else {@code 500}, what the container answers for a timeout or error
+ *       that nobody handled. An {@code AsyncContext.dispatch} and a new {@code startAsync} after it
+ *       are followed to the end of the last cycle. A client that goes away during an asynchronous
+ *       response ends it through an error, through the application's {@code complete()} after its
+ *       write failed, or at the timeout.
  * </ul>
  */
 public final class RateLimitFilter implements Filter {
