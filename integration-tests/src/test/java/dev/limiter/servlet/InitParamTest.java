@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -203,10 +204,54 @@ class InitParamTest {
                 "path:id"),
             List.of("ratelimit.url.items.key", "path:id", "has no path parameters")),
         Arguments.of(
+            urlPolicy("busy", "kind", "concurrency", "window", "1m"),
+            List.of(
+                "invalid ratelimit.url.busy.window=\"1m\"",
+                "a policy of ratelimit.url.busy.kind=concurrency counts the requests in flight")),
+        Arguments.of(
+            urlPolicy("busy", "kind", "concurrency", "lease", "1s"),
+            List.of("invalid ratelimit.url.busy.lease=\"1s\"", "must be at least 3s")),
+        Arguments.of(
+            urlPolicy("busy", "kind", "parallel", "window", "1m"),
+            List.of("invalid ratelimit.url.busy.kind=\"parallel\"", "concurrency")),
+        Arguments.of(
+            urlPolicy("login", "window", "15m", "count-on", "40x"),
+            List.of("invalid ratelimit.url.login.count-on=\"40x\"", "is not a status")),
+        Arguments.of(
+            urlPolicy("login", "window", "15m", "unless", "cookie:session"),
+            List.of("invalid ratelimit.url.login.unless=\"cookie:session\"")),
+        Arguments.of(
+            urlPolicy("login", "window", "15m", "optional", "maybe"),
+            List.of("invalid ratelimit.url.login.optional=\"maybe\": use true or false")),
+        Arguments.of(
+            urlPolicy("pay", "window", "1h", "idempotency-header", "X-Request-Id"),
+            List.of(
+                "invalid ratelimit.url.pay.idempotency-header=\"X-Request-Id\"",
+                "turned on by ratelimit.url.pay.idempotency-window")),
+        Arguments.of(
+            urlPolicy("pay", "window", "1h", "idempotency-window", "forever"),
+            List.of("invalid ratelimit.url.pay.idempotency-window=\"forever\"")),
+        Arguments.of(
             Map.of("ratelimit.class-limited.max", "many"),
             List.of(
                 "ratelimit.class-limited.max=\"many\" (from init-param of filter rate-limit)",
                 "not a whole number")));
+  }
+
+  /**
+   * The init-params of one URL policy on {@code /x/*}, with max 5 and key ip, and the keys and
+   * values given (alternating, without the policy's prefix).
+   */
+  private static Map<String, String> urlPolicy(String name, String... keysAndValues) {
+    Map<String, String> params = new HashMap<>();
+    params.put("ratelimit.url.policies", name);
+    params.put("ratelimit.url." + name + ".pattern", "/x/*");
+    params.put("ratelimit.url." + name + ".max", "5");
+    params.put("ratelimit.url." + name + ".key", "ip");
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      params.put("ratelimit.url." + name + "." + keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return params;
   }
 
   @ParameterizedTest

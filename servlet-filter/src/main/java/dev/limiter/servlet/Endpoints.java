@@ -7,6 +7,7 @@ package dev.limiter.servlet;
 import dev.limiter.EndpointLimits;
 import dev.limiter.RateLimitPolicy;
 import dev.limiter.RateLimiter;
+import dev.limiter.annotation.IdempotencyKey;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
@@ -43,12 +44,19 @@ final class Endpoints {
 
   private record ServletMethod(String servlet, String method) {}
 
+  /**
+   * The limits a servlet's annotations declare for one HTTP method, and its {@link IdempotencyKey}
+   * (null when it has none): kept beside them, since limits combined with URL policies are built
+   * anew from the policies and must be given the idempotent retries again.
+   */
+  private record Annotated(EndpointLimits limits, @Nullable IdempotencyKey idempotency) {}
+
   private record Combined(ServletMethod endpoint, BitSet urlPolicies) {}
 
   private final RateLimiter limiter;
   private final ServletContext context;
   private final UrlPolicies urlPolicies;
-  private final Map<ServletMethod, EndpointLimits> annotated = new ConcurrentHashMap<>();
+  private final Map<ServletMethod, Annotated> annotated = new ConcurrentHashMap<>();
   private final Map<Combined, EndpointLimits> combined = new ConcurrentHashMap<>();
 
   Endpoints(RateLimiter limiter, ServletContext context, UrlPolicies urlPolicies) {
@@ -88,35 +96,57 @@ final class Endpoints {
     String method = request.getMethod();
     ServletMethod endpoint =
         new ServletMethod(servletName(request), METHODS.contains(method) ? method : OTHER_METHOD);
-    EndpointLimits limits = annotated(endpoint);
+    Annotated own = annotated(endpoint);
     if (urlPolicies.isEmpty()) {
-      return limits;
+      return own.limits();
     }
     BitSet matching = urlPolicies.matching(path(request), method);
     if (matching == null) {
-      return limits;
+      return own.limits();
     }
     return combined.computeIfAbsent(
-        new Combined(endpoint, matching),
-        key -> {
-          List<RateLimitPolicy> policies = new ArrayList<>(limits.policies());
-          policies.addAll(urlPolicies.policies(key.urlPolicies()));
-          return limiter.limits(policies);
-        });
+        new Combined(endpoint, matching), key -> combine(own, key.urlPolicies()));
   }
 
-  private EndpointLimits annotated(ServletMethod endpoint) {
-    EndpointLimits limits = annotated.get(endpoint);
+  /**
+   * The servlet's limits, then the matching URL policies', with the idempotent retries of the
+   * servlet's {@code @IdempotencyKey}, or else of the first matching URL policy that declares them:
+   * one endpoint has one idempotency key, which every one of its rate limits honours.
+   */
+  private EndpointLimits combine(Annotated own, BitSet matching) {
+    List<RateLimitPolicy> policies = new ArrayList<>(own.limits().policies());
+    policies.addAll(urlPolicies.policies(matching));
+    EndpointLimits limits = limiter.limits(policies);
+    IdempotencyKey annotation = own.idempotency();
+    if (annotation != null) {
+      // read and checked by limitsFor when the servlet's limits were built
+      return limits.withIdempotency(
+          RateLimitPolicy.parseWindow(annotation.window()), annotation.header());
+    }
+    UrlPolicies.Idempotency configured = urlPolicies.idempotency(matching);
+    return configured == null
+        ? limits
+        : limits.withIdempotency(configured.window(), configured.header());
+  }
+
+  private Annotated annotated(ServletMethod endpoint) {
+    Annotated limits = annotated.get(endpoint);
     return limits != null ? limits : annotated.computeIfAbsent(endpoint, this::read);
   }
 
-  private EndpointLimits read(ServletMethod endpoint) {
+  private Annotated read(ServletMethod endpoint) {
     Class<?> type = servletClass(endpoint.servlet());
     if (type == null) {
-      return limiter.limits(List.of());
+      return new Annotated(limiter.limits(List.of()), null);
     }
-    return limiter.limitsFor(
-        type, handler(type, endpoint.method()), Set.of()); // no path parameters
+    Method handler = handler(type, endpoint.method());
+    EndpointLimits limits = limiter.limitsFor(type, handler, Set.of()); // no path parameters
+    IdempotencyKey idempotency =
+        handler == null ? null : handler.getAnnotation(IdempotencyKey.class);
+    if (idempotency == null) {
+      idempotency = type.getAnnotation(IdempotencyKey.class); // the method's wins, as in limitsFor
+    }
+    return new Annotated(limits, idempotency);
   }
 
   private @Nullable Class<?> servletClass(String servlet) {

@@ -4,12 +4,13 @@
  */
 package dev.limiter.servlet;
 
+import dev.limiter.Admission;
 import dev.limiter.EndpointLimits;
-import dev.limiter.Outcome;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.RateLimiter;
 import dev.limiter.http.HttpContract;
 import dev.limiter.http.RateLimitResponse;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -33,6 +34,7 @@ import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -101,12 +103,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Which limits apply</h2>
  *
- * <p>A request is limited by the {@code @RateLimit}s on the class of the servlet that serves it,
- * then those on the servlet's {@code doGet}, {@code doPost}, ... method for the request's HTTP
- * method ({@code doGet} for a HEAD when the servlet has no {@code doHead}), then by every URL
- * policy whose pattern matches its path. Annotations of the servlets registered when the filter
- * starts are read then, and an invalid one fails the start naming the class, method and attribute;
- * servlets registered later are read on their first request.
+ * <p>A request is limited by the {@code @RateLimit}s and {@code @ConcurrencyLimit}s on the class of
+ * the servlet that serves it, then those on the servlet's {@code doGet}, {@code doPost}, ... method
+ * for the request's HTTP method ({@code doGet} for a HEAD when the servlet has no {@code doHead}),
+ * then by every URL policy whose pattern matches its path. An {@code @IdempotencyKey} on the
+ * servlet's class or method makes retries free, as it describes. Annotations of the servlets
+ * registered when the filter starts are read then, and an invalid one fails the start naming the
+ * class, method and attribute; servlets registered later are read on their first request.
  *
  * <h2>URL policies</h2>
  *
@@ -114,7 +117,7 @@ import org.jspecify.annotations.Nullable;
  * ratelimit.url.policies} lists the policy names; each has these keys:
  *
  * <pre>
- * ratelimit.url.policies=downloads, reports
+ * ratelimit.url.policies=downloads, login, exports
  *
  * ratelimit.url.downloads.pattern=/files/*, *.pdf   (required) servlet URL patterns
  * ratelimit.url.downloads.window=1m                 (required) as in RateLimit.window()
@@ -123,25 +126,79 @@ import org.jspecify.annotations.Nullable;
  * ratelimit.url.downloads.cost=1                    (default 1)
  * ratelimit.url.downloads.algorithm=sliding_window  (default; or fixed_window, token_bucket)
  * ratelimit.url.downloads.methods=GET, HEAD         (default: every method)
+ * ratelimit.url.downloads.count-on=!5xx             (default: every status) as RateLimit.countOn()
+ * ratelimit.url.downloads.unless=apiKey|bearer      (default: none) as RateLimit.unless()
+ * ratelimit.url.downloads.optional=false            (default false) as RateLimit.optional()
+ * ratelimit.url.downloads.idempotency-window=24h    (default: none) as IdempotencyKey.window()
+ * ratelimit.url.downloads.idempotency-header=Idempotency-Key  (the default) IdempotencyKey.header()
+ *
+ * ratelimit.url.exports.kind=concurrency            (default rate) requests in flight at once
+ * ratelimit.url.exports.pattern=/export/*           (required)
+ * ratelimit.url.exports.max=2                       (required) requests in flight per key
+ * ratelimit.url.exports.key=apiKey                  (required)
+ * ratelimit.url.exports.lease=30s                   (default 30s) as ConcurrencyLimit.lease()
  * </pre>
+ *
+ * <p>A policy of {@code .kind=concurrency} is a {@link dev.limiter.annotation.ConcurrencyLimit}: it
+ * takes {@code .pattern}, {@code .max}, {@code .key}, {@code .lease}, {@code .unless}, {@code
+ * .optional}, {@code .methods} and the idempotency keys, and has no {@code .window}, {@code .cost},
+ * {@code .algorithm} or {@code .count-on}, which fail the start when set. A policy of the default
+ * kind has no {@code .lease}. {@code .idempotency-window} turns idempotent retries on; {@code
+ * .idempotency-header} alone fails the start. One endpoint has one idempotency key, which all its
+ * limits honour: the servlet's {@code @IdempotencyKey} if it has one, else that of the first of its
+ * matching URL policies, in the order of {@code ratelimit.url.policies}, that declares one.
  *
  * <p>Patterns are matched against the path within the context (servlet path and path info), as
  * servlet mappings are: {@code /status} exactly that path, {@code /files/*} {@code /files} and
  * everything below it, {@code *.pdf} any path whose last segment ends in {@code .pdf}, and {@code
  * /*} every path. The policy name is the counter's name, as with annotations, and {@code
- * ratelimit.<name>.max} and {@code .window} override it like any other. Every listed policy is
- * checked when the filter starts; a wrong value fails the start with a message that names its key.
- * The names are listed, rather than found, so that the environment ({@code RATELIMIT_URL_POLICIES})
- * can declare them too.
+ * ratelimit.<name>.max}, {@code .window} and {@code .exempt.*} apply to it like to any other. Every
+ * listed policy is checked when the filter starts; a wrong value fails the start with a message
+ * that names its key and value. The names are listed, rather than found, so that the environment
+ * ({@code RATELIMIT_URL_POLICIES}) can declare them too.
  *
  * <h2>Responses</h2>
  *
  * <p>Headers and rejections follow {@link HttpContract}. On an admitted request the rate-limit
  * headers are set before the rest of the chain runs, so they are there however the servlet writes
- * its response, asynchronously included. A rejected request gets the contract's status, headers and
- * body and goes no further down the chain. If an earlier filter already committed the response, a
- * rejection writes nothing. The filter decides each request once: later dispatches of the same
- * request (forward, include, async, error) pass through.
+ * its response, asynchronously included; a request that no limit applied to (an exempt caller, a
+ * limit turned off by {@code unless} or skipped as {@code optional}) gets none. A rejected request
+ * gets the contract's status, headers and body and goes no further down the chain. If an earlier
+ * filter already committed the response, a rejection writes nothing. The filter decides each
+ * request once: later dispatches of the same request (forward, include, async, error) pass through.
+ *
+ * <h2>Completion and the admission</h2>
+ *
+ * <p>An admitted request's {@link Admission} is in the request attribute {@value
+ * Admission#ATTRIBUTE} ({@link #admission(ServletRequest)} reads it) and, on the thread that runs
+ * the rest of the chain, in {@link Admission#current()}, so that the servlet can {@linkplain
+ * Admission#refund() refund} the request or {@linkplain Admission#charge(String, long) charge} it
+ * more; asynchronous code reads the attribute, or keeps the admission it took. A request that no
+ * limit applied to has one as well, which holds nothing. The filter {@linkplain
+ * Admission#complete(int) completes} it exactly once, when the response is complete, which gives
+ * back the slots of limits on requests in flight and the units of limits whose {@code countOn} the
+ * status does not match:
+ *
+ * <ul>
+ *   <li>the chain returns: with the response's status ({@code sendError} included);
+ *   <li>the chain throws: with {@code 500}, which the container answers then, or, when the response
+ *       was committed before, with its status, which the client has already (so that a client that
+ *       goes away in the middle of a response cannot turn a counted status into an uncounted one);
+ *       the exception is rethrown. A client that went away makes the servlet's next write throw, so
+ *       a synchronous servlet that writes ends here, or in the case above when it catches that;
+ *   <li>the request went asynchronous ({@code request.isAsyncStarted()} after the chain returns):
+ *       when its {@code AsyncContext} completes, with the status of the response the filter passed
+ *       down the chain (what the client gets; a wrapper the application puts around it delegates
+ *       its status to it); or at a timeout or an error, whichever comes first, completed there and
+ *       then rather than at the completion that follows, since a slot of a request not completed is
+ *       renewed for as long as it runs. The status then is the response's when it is committed,
+ *       else an error status the application set (its own listener answering the timeout runs
+ *       before the filter's), else {@code 500}, what the container answers for a timeout or error
+ *       that nobody handled. An {@code AsyncContext.dispatch} and a new {@code startAsync} after it
+ *       are followed to the end of the last cycle. A client that goes away during an asynchronous
+ *       response ends it through an error, through the application's {@code complete()} after its
+ *       write failed, or at the timeout.
+ * </ul>
  */
 public final class RateLimitFilter implements Filter {
 
@@ -224,7 +281,9 @@ public final class RateLimitFilter implements Filter {
 
   /**
    * Decides the request: passes it on with the rate-limit headers set, or answers it with the
-   * rejection and stops the chain.
+   * rejection and stops the chain. A request passed on is {@linkplain Admission#complete(int)
+   * completed} once its response is: when the chain returns, or, when the request went
+   * asynchronous, when its {@link AsyncContext} completes, times out or fails.
    *
    * @param request the request
    * @param response the response
@@ -237,9 +296,12 @@ public final class RateLimitFilter implements Filter {
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     if (!(request instanceof HttpServletRequest http)
-        || !(response instanceof HttpServletResponse httpResponse)
-        || request.getAttribute(DECIDED) != null) {
+        || !(response instanceof HttpServletResponse httpResponse)) {
       chain.doFilter(request, response);
+      return;
+    }
+    if (request.getAttribute(DECIDED) != null) {
+      passOnDecided(http, response, chain);
       return;
     }
     Endpoints found = endpoints;
@@ -260,14 +322,88 @@ public final class RateLimitFilter implements Filter {
       chain.doFilter(request, response);
       return;
     }
-    Outcome outcome = active.check(limits, new ServletRequestView(http));
-    RateLimitResponse answer = answers.respond(outcome, http.getHeader("Origin") != null);
-    if (answer.proceed()) {
-      answer.applyHeaders(httpResponse::setHeader, httpResponse::addHeader);
-      chain.doFilter(request, response);
-    } else {
+    Admission admission = active.admit(limits, new ServletRequestView(http));
+    RateLimitResponse answer =
+        answers.respond(admission.outcome(), http.getHeader("Origin") != null);
+    if (!answer.proceed()) {
+      admission.complete(answer.status()); // a refused request holds nothing: this changes nothing
       reject(httpResponse, answer);
+      return;
     }
+    answer.applyHeaders(httpResponse::setHeader, httpResponse::addHeader);
+    request.setAttribute(Admission.ATTRIBUTE, admission);
+    run(http, httpResponse, chain, admission);
+  }
+
+  /**
+   * Runs the rest of the chain with {@code admission} current, and completes it when the response
+   * is complete: now when the chain returned or threw, later when the request went asynchronous.
+   */
+  private static void run(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      FilterChain chain,
+      Admission admission)
+      throws IOException, ServletException {
+    Admission previous = Admission.current().orElse(null);
+    Admission.setCurrent(admission);
+    boolean async;
+    try {
+      chain.doFilter(request, response);
+      async = request.isAsyncStarted();
+    } catch (IOException | ServletException | RuntimeException | Error e) {
+      // a client that went away makes the chain throw too; the status is the container's 500
+      // unless the response was committed before, in which case the client has its status
+      admission.complete(AsyncCompletion.failedStatus(response, false));
+      throw e;
+    } finally {
+      Admission.setCurrent(previous);
+    }
+    if (!async || !AsyncCompletion.listen(request, response, admission)) {
+      admission.complete(response.getStatus());
+    }
+  }
+
+  /**
+   * Passes on a later dispatch of a request decided already (forward, include, async, error), with
+   * its admission current, so that a servlet reached by {@code AsyncContext.dispatch} sees it too.
+   */
+  private static void passOnDecided(
+      HttpServletRequest request, ServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    Admission admission = admission(request).orElse(null);
+    if (admission == null || Admission.current().isPresent()) {
+      chain.doFilter(request, response);
+      return;
+    }
+    Admission.setCurrent(admission);
+    try {
+      chain.doFilter(request, response);
+    } finally {
+      Admission.setCurrent(null);
+    }
+  }
+
+  /**
+   * Returns the admission of a request that this filter let through: what application code uses to
+   * {@linkplain Admission#refund() refund} or {@linkplain Admission#charge(String, long) charge}
+   * the request, from any thread, for as long as it holds the request. The filter keeps it in the
+   * request attribute {@value Admission#ATTRIBUTE}; on the thread that runs the servlet, {@link
+   * Admission#current()} returns the same admission.
+   *
+   * <pre>{@code
+   * RateLimitFilter.admission(request).ifPresent(Admission::refund); // this one is on the house
+   * }</pre>
+   *
+   * @param request the request
+   * @return the admission, or empty when the filter did not limit the request (no limit applies to
+   *     it, or no filter saw it)
+   */
+  public static Optional<Admission> admission(ServletRequest request) {
+    Objects.requireNonNull(request, "request");
+    return request.getAttribute(Admission.ATTRIBUTE) instanceof Admission admission
+        ? Optional.of(admission)
+        : Optional.empty();
   }
 
   /** Closes the limiter if this filter built it. */

@@ -5,9 +5,11 @@
 package dev.limiter.servlet;
 
 import dev.limiter.Algorithm;
+import dev.limiter.EndpointLimits;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.RateLimitPolicy;
 import dev.limiter.RateLimiter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashSet;
@@ -25,6 +27,7 @@ final class UrlPolicies {
 
   static final String LIST_KEY = "ratelimit.url.policies";
   private static final String PREFIX = "ratelimit.url.";
+  private static final String DEFAULT_IDEMPOTENCY_HEADER = "Idempotency-Key";
 
   /** One servlet URL pattern: an exact path, a prefix ({@code /files/*}) or an extension. */
   record Pattern(Kind kind, String value) {
@@ -50,8 +53,21 @@ final class UrlPolicies {
     }
   }
 
-  /** A policy and where it applies; {@code methods} empty means every method. */
-  record UrlPolicy(RateLimitPolicy policy, List<Pattern> patterns, Set<String> methods) {
+  /**
+   * Idempotent retries declared by a URL policy: {@code .idempotency-window} and {@code
+   * .idempotency-header}.
+   */
+  record Idempotency(Duration window, String header) {}
+
+  /**
+   * A policy and where it applies; {@code methods} empty means every method; {@code idempotency}
+   * null when the policy declares no idempotent retries.
+   */
+  record UrlPolicy(
+      RateLimitPolicy policy,
+      List<Pattern> patterns,
+      Set<String> methods,
+      @Nullable Idempotency idempotency) {
     boolean matches(String path, String method) {
       if (!methods.isEmpty() && !methods.contains(method)) {
         return false;
@@ -73,7 +89,7 @@ final class UrlPolicies {
 
   /**
    * Reads the policies that {@code ratelimit.url.policies} lists and checks each with the limiter
-   * (overrides, a name shared with another declaration).
+   * (overrides, a name shared with another declaration, idempotent retries).
    *
    * @throws IllegalArgumentException naming the configuration key whose value is wrong
    */
@@ -94,11 +110,23 @@ final class UrlPolicies {
     }
     for (String name : names) {
       UrlPolicy policy = read(config, name);
+      EndpointLimits alone;
       try {
-        limiter.limits(List.of(policy.policy()));
+        alone = limiter.limits(List.of(policy.policy()));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "URL policy " + name + " (" + PREFIX + name + ".*): " + e.getMessage(), e);
+      }
+      Idempotency idempotency = policy.idempotency();
+      if (idempotency != null) {
+        try {
+          alone.withIdempotency(idempotency.window(), idempotency.header());
+        } catch (IllegalArgumentException e) {
+          String message = String.valueOf(e.getMessage());
+          String key =
+              PREFIX + name + ".idempotency-" + (message.contains("header") ? "header" : "window");
+          throw invalid(key, config.get(key, ""), message);
+        }
       }
       policies.add(policy);
     }
@@ -111,48 +139,173 @@ final class UrlPolicies {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(LIST_KEY + ": policy " + e.getMessage(), e);
     }
+    String prefix = PREFIX + name + ".";
     List<Pattern> patterns = new ArrayList<>();
-    String patternKey = PREFIX + name + ".pattern";
+    String patternKey = prefix + "pattern";
     for (String item : required(config, patternKey).split(",", -1)) {
       patterns.add(pattern(patternKey, item.strip()));
     }
-    String window = required(config, PREFIX + name + ".window");
-    String maxText = required(config, PREFIX + name + ".max");
-    String key = required(config, PREFIX + name + ".key");
-    String costText = config.get(PREFIX + name + ".cost", "1");
-    long max = number(PREFIX + name + ".max", maxText);
-    long cost = number(PREFIX + name + ".cost", costText);
-    String algorithmKey = PREFIX + name + ".algorithm";
-    Algorithm algorithm = algorithm(algorithmKey, config.get(algorithmKey, "sliding_window"));
-    // the checks and messages of @RateLimit, naming the configuration key instead of the method
+    String kindKey = prefix + "kind";
+    String kindText = config.get(kindKey, "rate");
+    boolean concurrency =
+        switch (kindText.strip().toLowerCase(Locale.ROOT)) {
+          case "rate" -> false;
+          case "concurrency" -> true;
+          default ->
+              throw invalid(
+                  kindKey,
+                  kindText,
+                  "use rate (requests per window, the default) or concurrency (requests in flight"
+                      + " at once)");
+        };
+    String maxText = required(config, prefix + "max");
+    String key = required(config, prefix + "key");
+    long max = number(prefix + "max", maxText);
+    String unless = config.get(prefix + "unless", "");
+    String optionalKey = prefix + "optional";
+    boolean optional = bool(optionalKey, config.get(optionalKey, "false"));
     RateLimitPolicy policy =
-        RateLimitPolicy.declared(
-            name,
-            window,
-            max,
-            key,
-            cost,
-            algorithm,
-            (attribute, why) ->
-                switch (attribute) {
-                  case "window" -> invalid(PREFIX + name + ".window", window, why);
-                  case "max" -> invalid(PREFIX + name + ".max", maxText, why);
-                  case "cost" -> invalid(PREFIX + name + ".cost", costText, why);
-                  case "key" -> invalid(PREFIX + name + ".key", key, why);
-                  default -> invalid(LIST_KEY, name, why);
-                });
-    if (!policy.pathParameters().isEmpty()) {
-      throw invalid(
-          PREFIX + name + ".key",
-          policy.key(),
-          "path:"
-              + policy.pathParameters().iterator().next()
-              + " reads a path parameter, and a URL"
-              + " policy has no path parameters; key on query:, header:, apiKey, principal or ip");
+        concurrency
+            ? concurrency(config, name, max, maxText, key, unless, optional)
+            : rate(config, name, max, maxText, key, unless, optional);
+    // the checks and messages of @RateLimit name the method; these name the configuration key
+    checkNoPathParameter(prefix + "key", key);
+    if (!unless.isBlank()) {
+      checkNoPathParameter(prefix + "unless", unless);
     }
-    String methodsKey = PREFIX + name + ".methods";
+    String methodsKey = prefix + "methods";
     Set<String> methods = methods(methodsKey, config.get(methodsKey, ""));
-    return new UrlPolicy(policy, patterns, methods);
+    return new UrlPolicy(policy, patterns, methods, idempotency(config, prefix));
+  }
+
+  private static RateLimitPolicy rate(
+      RateLimitConfig config,
+      String name,
+      long max,
+      String maxText,
+      String key,
+      String unless,
+      boolean optional) {
+    String prefix = PREFIX + name + ".";
+    Optional<String> lease = config.get(prefix + "lease");
+    if (lease.isPresent()) {
+      throw invalid(
+          prefix + "lease",
+          lease.get(),
+          "only a policy of "
+              + prefix
+              + "kind=concurrency has a lease; a rate limit counts requests over its .window");
+    }
+    String window = required(config, prefix + "window");
+    String costText = config.get(prefix + "cost", "1");
+    long cost = number(prefix + "cost", costText);
+    String algorithmKey = prefix + "algorithm";
+    Algorithm algorithm = algorithm(algorithmKey, config.get(algorithmKey, "sliding_window"));
+    String countOn = config.get(prefix + "count-on", "");
+    return RateLimitPolicy.declared(
+        name,
+        window,
+        max,
+        key,
+        cost,
+        algorithm,
+        countOn,
+        unless,
+        optional,
+        (attribute, why) ->
+            switch (attribute) {
+              case "window" -> invalid(prefix + "window", window, why);
+              case "max" -> invalid(prefix + "max", maxText, why);
+              case "cost" -> invalid(prefix + "cost", costText, why);
+              case "key" -> invalid(prefix + "key", key, why);
+              case "countOn" -> invalid(prefix + "count-on", countOn, why);
+              case "unless" -> invalid(prefix + "unless", unless, why);
+              default -> invalid(LIST_KEY, name, why);
+            });
+  }
+
+  private static RateLimitPolicy concurrency(
+      RateLimitConfig config,
+      String name,
+      long max,
+      String maxText,
+      String key,
+      String unless,
+      boolean optional) {
+    String prefix = PREFIX + name + ".";
+    for (String rateOnly : List.of("window", "cost", "algorithm", "count-on")) {
+      Optional<String> value = config.get(prefix + rateOnly);
+      if (value.isPresent()) {
+        throw invalid(
+            prefix + rateOnly,
+            value.get(),
+            "a policy of "
+                + prefix
+                + "kind=concurrency counts the requests in flight, every one until its response"
+                + " completes, and has no "
+                + rateOnly
+                + "; its slots are held for its .lease (30s by default), renewed while a request"
+                + " runs");
+      }
+    }
+    String lease = config.get(prefix + "lease", "30s");
+    return RateLimitPolicy.declaredConcurrency(
+        name,
+        max,
+        key,
+        lease,
+        unless,
+        optional,
+        (attribute, why) ->
+            switch (attribute) {
+              case "max" -> invalid(prefix + "max", maxText, why);
+              case "key" -> invalid(prefix + "key", key, why);
+              case "lease" -> invalid(prefix + "lease", lease, why);
+              case "unless" -> invalid(prefix + "unless", unless, why);
+              default -> invalid(LIST_KEY, name, why);
+            });
+  }
+
+  /**
+   * A URL policy applies to paths, which have no path parameters a {@code path:} part could read.
+   */
+  private static void checkNoPathParameter(String configKey, String expression) {
+    Set<String> names = RateLimitPolicy.of("probe", "1s", 1, expression).pathParameters();
+    if (!names.isEmpty()) {
+      throw invalid(
+          configKey,
+          expression,
+          "path:"
+              + names.iterator().next()
+              + " reads a path parameter, and a URL"
+              + " policy has no path parameters; key on query:, header:, apiKey, bearer, principal"
+              + " or ip");
+    }
+  }
+
+  private static @Nullable Idempotency idempotency(RateLimitConfig config, String prefix) {
+    String windowKey = prefix + "idempotency-window";
+    String headerKey = prefix + "idempotency-header";
+    Optional<String> window = config.get(windowKey);
+    Optional<String> header = config.get(headerKey);
+    if (window.isEmpty()) {
+      if (header.isPresent()) {
+        throw invalid(
+            headerKey,
+            header.get(),
+            "idempotent retries are turned on by "
+                + windowKey
+                + ", such as 24h, the time a key is remembered; set it too, or remove this key");
+      }
+      return null;
+    }
+    Duration parsed;
+    try {
+      parsed = RateLimitPolicy.parseWindow(window.get().strip());
+    } catch (IllegalArgumentException e) {
+      throw invalid(windowKey, window.get(), e.getMessage());
+    }
+    return new Idempotency(parsed, header.orElse(DEFAULT_IDEMPOTENCY_HEADER).strip());
   }
 
   /**
@@ -181,6 +334,20 @@ final class UrlPolicies {
       result.add(policies.get(i).policy());
     }
     return result;
+  }
+
+  /**
+   * Returns the idempotent retries of the first of the policies at {@code indexes} that declares
+   * them, in the order {@code ratelimit.url.policies} lists them, or null when none does.
+   */
+  @Nullable Idempotency idempotency(BitSet indexes) {
+    for (int i = indexes.nextSetBit(0); i >= 0; i = indexes.nextSetBit(i + 1)) {
+      Idempotency idempotency = policies.get(i).idempotency();
+      if (idempotency != null) {
+        return idempotency;
+      }
+    }
+    return null;
   }
 
   boolean isEmpty() {
@@ -222,11 +389,20 @@ final class UrlPolicies {
       throw new IllegalArgumentException(
           String.format(
               Locale.ROOT,
-              "%s is missing; every policy that %s lists needs .pattern, .window, .max and .key",
+              "%s is missing; every policy that %s lists needs .pattern, .max and .key, and a"
+                  + " rate limit (the default .kind) needs .window as well",
               key,
               LIST_KEY));
     }
     return value.get();
+  }
+
+  private static boolean bool(String key, String value) {
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw invalid(key, value, "use true or false");
+    };
   }
 
   private static long number(String key, String value) {
