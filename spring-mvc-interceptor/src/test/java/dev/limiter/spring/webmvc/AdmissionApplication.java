@@ -63,6 +63,7 @@ final class AdmissionApplication {
   @EnableWebMvc
   @Import({
     HeldController.class,
+    MixedController.class,
     AccountController.class,
     OutcomeController.class,
     OpenController.class
