@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,7 +59,9 @@ class AdmissionTest {
   /** Whatever a test did, every admitted request it sent has given back its slots. */
   @AfterEach
   void nothingInFlight() {
-    await(() -> limiter.inFlight() == 0, "every request in flight completed");
+    await(
+        () -> limiter.inFlight() == 0,
+        () -> "every request in flight completed; in flight: " + limiter.inFlight());
   }
 
   static Reply request(String method, String target, String... fields) throws IOException {
@@ -85,11 +88,16 @@ class AdmissionTest {
     return Long.parseLong(reply.values("X-RateLimit-Remaining").get(0));
   }
 
-  /** Waits at most 10 seconds for {@code condition}, checking it every millisecond or so. */
-  static void await(BooleanSupplier condition, String what) {
+  /**
+   * Waits at most 10 seconds for {@code condition}, checking it every millisecond or so; {@code
+   * what} says what was awaited and what there was instead.
+   */
+  static void await(BooleanSupplier condition, Supplier<String> what) {
     long deadline = System.nanoTime() + SECONDS.toNanos(10);
     while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime() < deadline).as("within 10 seconds: " + what).isTrue();
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 10 seconds: " + what.get());
+      }
       Thread.onSpinWait();
       try {
         Thread.sleep(1);
@@ -123,7 +131,7 @@ class AdmissionTest {
     }
     await(
         () -> held.entered.get() >= 3 && replies.stream().filter(Future::isDone).count() >= 13,
-        "3 requests in the handler and 13 answered");
+        () -> "3 in the handler and 13 answered; in the handler: " + held.entered.get());
     List<Reply> refused = done(replies);
     assertThat(refused).hasSize(13);
     assertThat(held.entered.get()).isEqualTo(3);
@@ -143,7 +151,9 @@ class AdmissionTest {
     assertThat(statuses).filteredOn(s -> s == 200).hasSize(3);
     assertThat(statuses).filteredOn(s -> s == 429).hasSize(13);
     assertThat(held.entered.get()).isEqualTo(3);
-    await(() -> limiter.inFlight() == 0, "the 3 slots given back");
+    await(
+        () -> limiter.inFlight() == 0,
+        () -> "the 3 slots given back; in flight: " + limiter.inFlight());
     Reply after = get("/held", "X-API-Key: held-1");
     assertThat(after.status()).isEqualTo(200);
     assertThat(remaining(after)).isEqualTo(2);
@@ -171,10 +181,14 @@ class AdmissionTest {
     assertThat(firstReply.status()).isEqualTo(200);
     assertThat(firstReply.body()).isEqualTo("one");
     assertThat(remaining(firstReply)).isEqualTo(1);
-    await(() -> limiter.inFlight() == 1, "the first slot given back");
+    await(
+        () -> limiter.inFlight() == 1,
+        () -> "the first slot given back; in flight: " + limiter.inFlight());
     two.setResult("two");
     assertThat(second.get(10, SECONDS).body()).isEqualTo("two");
-    await(() -> limiter.inFlight() == 0, "both slots given back");
+    await(
+        () -> limiter.inFlight() == 0,
+        () -> "both slots given back; in flight: " + limiter.inFlight());
     // the asynchronous dispatches took nothing: a new request finds every slot but its own
     Future<Reply> fourth = clients.submit(() -> get("/held-deferred", "X-API-Key: deferred-1"));
     DeferredResult<String> four = held.pending.poll(10, SECONDS);
@@ -263,7 +277,7 @@ class AdmissionTest {
     String other = "X-API-Key: refund-1";
     for (int i = 0; i < 10; i++) {
       Reply refunded = get("/refundable?refund=true", other);
-      assertThat(refunded.body()).isEqualTo("refunded:1");
+      assertThat(refunded.body()).isEqualTo("refunded");
       assertThat(remaining(refunded)).isEqualTo(2);
     }
     for (int i = 0; i < 3; i++) {

@@ -165,7 +165,9 @@ class CompletionTest {
       assertThat(seen.get(target)).as(target).containsOnlyKeys(expected);
       assertThat(seen.get(target).get(expected).sum()).as(target).isEqualTo((long) count);
     }
-    AdmissionTest.await(() -> limiter.inFlight() == 0, "every slot given back");
+    AdmissionTest.await(
+        () -> limiter.inFlight() == 0,
+        () -> "every slot given back; in flight: " + limiter.inFlight() + ", answers: " + seen);
     System.out.printf(
         "CompletionTest: %d requests in %d ms, in flight 0 %d ms after the last answer%n",
         REQUESTS, (sent - started) / 1_000_000, (System.nanoTime() - sent) / 1_000_000);
