@@ -4,8 +4,8 @@
  */
 
 /**
- * The Spring MVC adapter: a handler interceptor that enforces {@code @RateLimit} on controller
- * methods and classes.
+ * The Spring MVC adapter: a handler interceptor that enforces the limiter's annotations ({@code
+ * RateLimit}, {@code ConcurrencyLimit}, {@code IdempotencyKey}) on controller methods and classes.
  */
 // the Spring jars are automatic modules; HandlerInterceptor and the servlet types are in this API
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})

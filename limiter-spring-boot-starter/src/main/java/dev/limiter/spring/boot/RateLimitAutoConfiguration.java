@@ -7,6 +7,8 @@ package dev.limiter.spring.boot;
 import dev.limiter.LimitResolver;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.RateLimiter;
+import dev.limiter.annotation.ConcurrencyLimit;
+import dev.limiter.annotation.IdempotencyKey;
 import dev.limiter.annotation.RateLimit;
 import dev.limiter.http.HttpContract;
 import dev.limiter.http.RejectionHandler;
@@ -27,8 +29,9 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Auto-configures the limiter in a Spring Boot 3 application: adding {@code
- * dev.limiter:limiter-spring-boot-starter} is enough for {@link RateLimit} on
- * {@code @RestController} and {@code @Controller} classes and methods to be enforced.
+ * dev.limiter:limiter-spring-boot-starter} is enough for {@link RateLimit}, {@link
+ * ConcurrencyLimit} and {@link IdempotencyKey} on {@code @RestController} and {@code @Controller}
+ * classes and methods to be enforced.
  *
  * <p>Beans, each replaced by the application's own bean of its type:
  *
@@ -42,11 +45,12 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  *       -Dratelimit.search.max}) are read above them, as everywhere in the limiter. Indexed values
  *       (a YAML list such as {@code trusted-proxies: [10.0.0.0/8, 192.168.1.7]}) are joined with
  *       commas.
- *   <li>{@link RateLimiter}, closed with the context: with the application's {@link RateLimitStore}
- *       bean if it has one (which Spring closes, not the limiter), else the store module on the
- *       class path (Caffeine, which the starter brings; {@code ratelimit.store} names one when
- *       there are several), which the limiter closes; with the application's {@link LimitResolver}
- *       bean if it has one.
+ *   <li>{@link RateLimiter}, closed with the context (which also stops its thread that renews the
+ *       leases of requests in flight): with the application's {@link RateLimitStore} bean if it has
+ *       one (which Spring closes, not the limiter), else the store module on the class path
+ *       (Caffeine, which the starter brings; {@code ratelimit.store} names one when there are
+ *       several), which the limiter closes; with the application's {@link LimitResolver} bean if it
+ *       has one.
  *   <li>{@link HttpContract}: the dialect of {@code ratelimit.headers} ({@code x} by default), and
  *       the application's {@link RejectionHandler} bean, or problem details.
  *   <li>In a servlet web application with Spring MVC, {@link RateLimitInterceptor}, registered for

@@ -4,12 +4,15 @@
  */
 package dev.limiter.spring.webmvc;
 
+import dev.limiter.Admission;
 import dev.limiter.EndpointLimits;
-import dev.limiter.Outcome;
 import dev.limiter.RateLimiter;
+import dev.limiter.annotation.ConcurrencyLimit;
+import dev.limiter.annotation.IdempotencyKey;
 import dev.limiter.annotation.RateLimit;
 import dev.limiter.http.HttpContract;
 import dev.limiter.http.RateLimitResponse;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -25,15 +28,17 @@ import org.springframework.beans.factory.BeanFactoryUtils;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationContextAware;
+import org.springframework.web.context.request.async.WebAsyncUtils;
 import org.springframework.web.method.HandlerMethod;
-import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.AsyncHandlerInterceptor;
 import org.springframework.web.servlet.handler.AbstractHandlerMethodMapping;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 
 /**
- * Enforces {@link RateLimit} on Spring MVC handler methods: the limits on a {@code @Controller} or
- * {@code @RestController} class apply to each of its handler methods, in addition to the method's
- * own, as the JAX-RS feature and the servlet filter apply them.
+ * Enforces {@link RateLimit}, {@link ConcurrencyLimit} and {@link IdempotencyKey} on Spring MVC
+ * handler methods: the limits on a {@code @Controller} or {@code @RestController} class apply to
+ * each of its handler methods, in addition to the method's own, as the JAX-RS feature and the
+ * servlet filter apply them.
  *
  * <p>With Spring Boot, {@code dev.limiter:limiter-spring-boot-starter} declares and registers it.
  * In a plain Spring MVC application, declare it as a bean in the context that holds the controllers
@@ -90,17 +95,48 @@ import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
  *       with 429, one without its key with 400 or 401, one the store cannot decide with 503, with
  *       the contract's header fields and body, and the handler does not run. Requests to handlers
  *       without limits, and to handlers that are not methods (static resources, functional routes),
- *       are left alone and get no rate-limit header fields.
+ *       are left alone and get no rate-limit header fields. A request that no limit applies to (an
+ *       exempt caller, an {@code unless} that resolves, an {@code optional} key that does not) gets
+ *       none either, and takes nothing.
+ * </ul>
+ *
+ * <p>An admitted request holds its {@link Admission} until its response ends, and the interceptor
+ * completes it then, exactly once, with the response's status: that gives back its slots of {@code
+ * ConcurrencyLimit}s and the units of limits whose {@code countOn} the status does not match.
+ *
+ * <ul>
+ *   <li>While the handler runs, {@link Admission#current()} is the request's admission (also the
+ *       request attribute {@value Admission#ATTRIBUTE}), for code that refunds or charges once the
+ *       real cost is known. It is current as well on the thread that runs a {@code Callable} or a
+ *       {@code WebAsyncTask} the handler returned, and during the asynchronous dispatch that writes
+ *       an asynchronous result; code that completes a {@code DeferredResult} or {@code
+ *       CompletableFuture} on a thread of its own keeps the reference the handler took. It is
+ *       cleared when the dispatch (or the {@code Callable}) ends.
+ *   <li>A handler that returns, or whose exception Spring's exception handling resolves
+ *       ({@code @ExceptionHandler}, {@code ResponseStatusException}), completes with the response's
+ *       status once Spring has answered (written the body or view, or sent the error). An exception
+ *       that escapes it completes with 500, which the container then answers, unless the response
+ *       was committed already: then with the status the client received.
+ *   <li>A handler that goes asynchronous ({@code Callable}, {@code DeferredResult}, {@code
+ *       CompletableFuture}, {@code WebAsyncTask}, {@code ResponseBodyEmitter}, {@code
+ *       StreamingResponseBody}) completes when the asynchronous dispatch that writes its result
+ *       ends, including Spring's answer to a timeout; when the container ends the asynchronous
+ *       cycle without one, on its {@code onComplete}; and on its {@code onError} (a client that
+ *       went away), with 500 unless the response was committed.
  * </ul>
  *
  * <p>A request is decided once: a later dispatch of it (the asynchronous dispatch of a {@code
- * Callable} or {@code DeferredResult}, a forward) passes. The interceptor does not close the
- * limiter; close it with the context, as {@code destroyMethod = "close"} does above.
+ * Callable} or {@code DeferredResult}, a forward, an error page) passes without taking anything.
+ * Limits apply inside the {@code DispatcherServlet}: a response that a filter before it writes
+ * (Spring Security's 401, for one) never reaches the interceptor and is not counted. The
+ * interceptor does not close the limiter; close it with the context, as {@code destroyMethod =
+ * "close"} does above, which also stops the limiter's thread that renews the leases of requests in
+ * flight.
  *
  * <p>Thread-safe.
  */
 public final class RateLimitInterceptor
-    implements HandlerInterceptor, ApplicationContextAware, SmartInitializingSingleton {
+    implements AsyncHandlerInterceptor, ApplicationContextAware, SmartInitializingSingleton {
 
   private static final String DECIDED = RateLimitInterceptor.class.getName() + ".decided";
 
@@ -171,7 +207,9 @@ public final class RateLimitInterceptor
 
   /**
    * Decides a request to a limited handler method: lets it go on with the rate-limit header fields
-   * set on the response, or answers it with the refusal.
+   * set on the response and its {@link Admission} {@linkplain Admission#current() current} for the
+   * handler, or answers it with the refusal. A later dispatch of the same request passes; an
+   * asynchronous one makes the admission current again for the handling of the result.
    *
    * @param request the request
    * @param response the response
@@ -184,22 +222,81 @@ public final class RateLimitInterceptor
   @Override
   public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
       throws IOException {
-    if (!(handler instanceof HandlerMethod method) || request.getAttribute(DECIDED) != null) {
+    if (!(handler instanceof HandlerMethod method)) {
+      return true;
+    }
+    Object decided = request.getAttribute(DECIDED);
+    if (decided != null) {
+      if (decided instanceof Passage passage
+          && request.getDispatcherType() == DispatcherType.ASYNC) {
+        Admission.setCurrent(passage.admission());
+      }
       return true;
     }
     EndpointLimits limits = limitsFor(method);
     if (limits.isEmpty()) {
       return true;
     }
-    request.setAttribute(DECIDED, true);
-    Outcome outcome = limiter.check(limits, new SpringRequestView(request));
-    RateLimitResponse answer = contract.respond(outcome, request.getHeader("Origin") != null);
-    if (answer.proceed()) {
-      answer.applyHeaders(response::setHeader, response::addHeader);
-      return true;
+    request.setAttribute(DECIDED, true); // decided once, even if deciding fails
+    Admission admission = limiter.admit(limits, new SpringRequestView(request));
+    RateLimitResponse answer =
+        contract.respond(admission.outcome(), request.getHeader("Origin") != null);
+    if (!answer.proceed()) {
+      admission.complete(answer.status()); // a refusal holds nothing; this keeps it so
+      reject(response, answer);
+      return false;
     }
-    reject(response, answer);
-    return false;
+    Passage passage = new Passage(admission, handler, request.getDispatcherType(), response);
+    request.setAttribute(DECIDED, passage);
+    request.setAttribute(Admission.ATTRIBUTE, admission);
+    WebAsyncUtils.getAsyncManager(request).registerCallableInterceptor(DECIDED, passage);
+    answer.applyHeaders(response::setHeader, response::addHeader);
+    Admission.setCurrent(admission);
+    return true;
+  }
+
+  /**
+   * Completes the admission of a request whose response ends with this dispatch, with the
+   * response's status, or 500 when {@code ex} escaped Spring's exception handling before the
+   * response was committed (the container then answers 500, whatever status was set); and clears
+   * {@link Admission#current()}. A dispatch whose handler went asynchronous does not end the
+   * response: its asynchronous dispatch does, or the container's completion of it.
+   *
+   * @param request the request
+   * @param response the response
+   * @param handler the handler of this dispatch
+   * @param ex the exception that Spring's exception handling did not resolve, or null
+   */
+  @Override
+  public void afterCompletion(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Object handler,
+      @Nullable Exception ex) {
+    if (request.getAttribute(DECIDED) instanceof Passage passage
+        && passage.endsWith(request, handler)) {
+      Admission.setCurrent(null);
+      passage.admission().complete(Passage.status(response, ex));
+    }
+  }
+
+  /**
+   * Clears {@link Admission#current()} on the request thread when the handler went asynchronous
+   * ({@code Callable}, {@code DeferredResult}, {@code CompletableFuture}, {@code WebAsyncTask},
+   * {@code ResponseBodyEmitter}, {@code StreamingResponseBody}), and listens to the request's
+   * asynchronous cycle so that its admission completes when the response ends.
+   *
+   * @param request the request
+   * @param response the response
+   * @param handler the handler of this dispatch
+   */
+  @Override
+  public void afterConcurrentHandlingStarted(
+      HttpServletRequest request, HttpServletResponse response, Object handler) {
+    if (request.getAttribute(DECIDED) instanceof Passage passage) {
+      Admission.setCurrent(null);
+      passage.wentAsynchronous(request);
+    }
   }
 
   private EndpointLimits limitsFor(HandlerMethod method) {

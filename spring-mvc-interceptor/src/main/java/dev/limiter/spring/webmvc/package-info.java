@@ -4,8 +4,10 @@
  */
 /**
  * Rate limiting for Spring MVC: {@link dev.limiter.spring.webmvc.RateLimitInterceptor} enforces
- * {@link dev.limiter.annotation.RateLimit} on the handler methods of {@code @Controller} and
- * {@code @RestController} classes.
+ * {@link dev.limiter.annotation.RateLimit}, {@link dev.limiter.annotation.ConcurrencyLimit} and
+ * {@link dev.limiter.annotation.IdempotencyKey} on the handler methods of {@code @Controller} and
+ * {@code @RestController} classes, and completes each admitted request's {@link
+ * dev.limiter.Admission} when its response ends.
  */
 @NullMarked
 package dev.limiter.spring.webmvc;
