@@ -73,9 +73,19 @@ public final class Admission {
     this.outcome = outcome;
   }
 
-  /** An admission that took nothing and holds nothing: a rejection, a missing key, an exemption. */
+  /** An admission that took nothing and holds nothing: a rejection, a missing key. */
   static Admission of(Outcome outcome) {
     Admission admission = new Admission(null, null, outcome);
+    admission.completed = true;
+    return admission;
+  }
+
+  /**
+   * The admission of a request that no limit applied to: it took nothing, and a refund or a charge
+   * of one of the endpoint's rate limits changes nothing.
+   */
+  static Admission exempt(EndpointLimits limits, Decision decision) {
+    Admission admission = new Admission(null, limits, decision);
     admission.completed = true;
     return admission;
   }
@@ -147,14 +157,17 @@ public final class Admission {
       return;
     }
     EndpointLimits endpoint = Objects.requireNonNull(limits);
-    for (int i = 0; i < count(); i++) {
-      RateLimitPolicy policy = endpoint.policy(policyIndex(i));
-      if (policy.kind() == LimitKind.CONCURRENCY || !policy.countOn().matches(status)) {
-        giveBack(owner, endpoint, i);
+    try {
+      for (int i = 0; i < count(); i++) {
+        RateLimitPolicy policy = endpoint.policy(policyIndex(i));
+        if (policy.kind() == LimitKind.CONCURRENCY || !policy.countOn().matches(status)) {
+          giveBack(owner, endpoint, i);
+        }
       }
-    }
-    if (leased) {
-      owner.leaseEnded(this);
+    } finally {
+      if (leased) {
+        owner.leaseEnded(this); // whatever the store threw: never renewed again
+      }
     }
   }
 
@@ -181,23 +194,22 @@ public final class Admission {
    * Gives back the units this request took from one rate limit, as {@link #refund()} does for all.
    *
    * @param policy the policy's name
-   * @throws IllegalArgumentException if {@code policy} is not a rate limit of this request
+   * @throws IllegalArgumentException if {@code policy} is not a rate limit of this request's
+   *     endpoint (one that did not apply to this request, being exempt or turned off, gives back
+   *     nothing)
    */
   public void refund(String policy) {
     refundOf(Objects.requireNonNull(policy, "policy"));
   }
 
   private void refundOf(@Nullable String policy) {
-    RateLimiter owner = limiter;
     EndpointLimits endpoint = limits;
-    if (owner == null || endpoint == null) {
-      if (policy != null) {
-        throw notHere(policy);
-      }
-      return;
-    }
     if (policy != null) {
-      index(endpoint, policy);
+      requireRateLimit(endpoint, policy);
+    }
+    RateLimiter owner = limiter;
+    if (owner == null || endpoint == null) {
+      return; // took nothing
     }
     for (int i = 0; i < count(); i++) {
       RateLimitPolicy p = endpoint.policy(policyIndex(i));
@@ -215,9 +227,10 @@ public final class Admission {
    *
    * @param policy the policy's name
    * @param units the units to add, at least 1
-   * @return the units taken, from 0 to {@code units}
-   * @throws IllegalArgumentException if {@code policy} is not a rate limit of this request or
-   *     {@code units} is below 1
+   * @return the units taken, from 0 to {@code units}; 0 when the limit did not apply to this
+   *     request (the caller is exempt, or {@code unless} or {@code optional} turned it off)
+   * @throws IllegalArgumentException if {@code policy} is not a rate limit of this request's
+   *     endpoint, or {@code units} is below 1
    * @throws dev.limiter.spi.StoreException if the store cannot answer; nothing was charged
    */
   public long charge(String policy, long units) {
@@ -225,12 +238,13 @@ public final class Admission {
     if (units < 1) {
       throw new IllegalArgumentException("units to charge must be at least 1, was " + units);
     }
-    RateLimiter owner = limiter;
     EndpointLimits endpoint = limits;
-    if (owner == null || endpoint == null) {
-      throw notHere(policy);
+    requireRateLimit(endpoint, policy);
+    RateLimiter owner = limiter;
+    int index = endpoint == null ? -1 : index(endpoint, policy);
+    if (owner == null || endpoint == null || index < 0) {
+      return 0; // the limit did not apply to this request (exempt, unless, optional)
     }
-    int index = index(endpoint, policy);
     String storeKey;
     long limit;
     synchronized (this) {
@@ -241,39 +255,46 @@ public final class Admission {
     return owner.charge(this, endpoint, index, storeKey, limit, units);
   }
 
-  /** Returns the index of {@code policy} among the limits this request took units from. */
+  /**
+   * Returns the index of {@code policy} among the limits this request took units from, or -1 when
+   * it is a rate limit of the endpoint that took none from this request.
+   */
   private int index(EndpointLimits endpoint, String policy) {
     synchronized (this) {
       for (int i = 0; i < count; i++) {
-        RateLimitPolicy p = endpoint.policy((int) data[i * STRIDE + INDEX]);
+        int index = (int) data[i * STRIDE + INDEX];
+        RateLimitPolicy p = endpoint.policy(index);
         if (p.name().equals(policy) && p.kind() == LimitKind.RATE) {
-          return (int) data[i * STRIDE + INDEX];
+          return index;
         }
       }
     }
-    throw notHere(policy);
+    return -1;
   }
 
-  private IllegalArgumentException notHere(String policy) {
-    return new IllegalArgumentException(
+  /** Throws unless {@code policy} names a rate limit of the endpoint this request went through. */
+  private static void requireRateLimit(@Nullable EndpointLimits endpoint, String policy) {
+    if (endpoint == null) {
+      throw new IllegalArgumentException(
+          "this request was not admitted, so it took nothing to refund or charge (policy \""
+              + policy
+              + "\")");
+    }
+    StringBuilder names = new StringBuilder();
+    for (RateLimitPolicy p : endpoint.policies()) {
+      if (p.kind() != LimitKind.RATE) {
+        continue;
+      }
+      if (p.name().equals(policy)) {
+        return;
+      }
+      names.append(names.length() == 0 ? "" : ", ").append('"').append(p.name()).append('"');
+    }
+    throw new IllegalArgumentException(
         "policy \""
             + policy
-            + "\" took no units from this request; its rate limits that did are "
-            + names());
-  }
-
-  private synchronized String names() {
-    if (limits == null) {
-      return "none (the request was not admitted, or no limit applied)";
-    }
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < count; i++) {
-      RateLimitPolicy p = limits.policy((int) data[i * STRIDE + INDEX]);
-      if (p.kind() == LimitKind.RATE && out.indexOf("\"" + p.name() + "\"") < 0) {
-        out.append(out.length() == 0 ? "" : ", ").append('"').append(p.name()).append('"');
-      }
-    }
-    return out.length() == 0 ? "none" : out.toString();
+            + "\" is not a rate limit of this endpoint; its rate limits are "
+            + (names.length() == 0 ? "none" : names));
   }
 
   private synchronized int firstOf(int index) {

@@ -31,9 +31,10 @@ public final class EndpointLimits {
   private final boolean conditional;
   private final long idempotencyWindowNanos;
   private final @Nullable String idempotencyHeader;
+  private final int idempotentRetries;
 
   EndpointLimits(List<RateLimitPolicy> policies) {
-    this(policies, Exemptions.NONE, new Exemptions[policies.size()], 0, null);
+    this(policies, Exemptions.NONE, new Exemptions[policies.size()], 0, null, 0);
   }
 
   EndpointLimits(
@@ -41,7 +42,8 @@ public final class EndpointLimits {
       Exemptions globalExemptions,
       @Nullable Exemptions[] exemptions,
       long idempotencyWindowNanos,
-      @Nullable String idempotencyHeader) {
+      @Nullable String idempotencyHeader,
+      int idempotentRetries) {
     this.policies = List.copyOf(policies);
     int n = policies.size();
     this.keys = new KeyExpression[n];
@@ -70,12 +72,12 @@ public final class EndpointLimits {
     this.conditional = conditional;
     this.idempotencyWindowNanos = idempotencyWindowNanos;
     this.idempotencyHeader = idempotencyHeader;
+    this.idempotentRetries = idempotentRetries;
   }
 
   /**
-   * Returns these limits with idempotent retries: a request whose {@code header} repeats a value
-   * that an admitted request carried within {@code window}, under the same key of the first limit,
-   * takes nothing from the rate limits, as {@link dev.limiter.annotation.IdempotencyKey} describes.
+   * Returns these limits with idempotent retries, at most {@value #DEFAULT_RETRIES} free retries of
+   * one key, as {@link #withIdempotency(Duration, String, int)} describes.
    *
    * @param window how long a value is remembered, from 1 ms to 3660 days
    * @param header the header that carries the value
@@ -84,6 +86,27 @@ public final class EndpointLimits {
    *     or there is no limit
    */
   public EndpointLimits withIdempotency(Duration window, String header) {
+    return withIdempotency(window, header, DEFAULT_RETRIES);
+  }
+
+  /** The free retries of one idempotency key when none are given: 10. */
+  public static final int DEFAULT_RETRIES = 10;
+
+  /**
+   * Returns these limits with idempotent retries: a request whose {@code header} repeats a value
+   * that an admitted request carried within {@code window}, under the same key of the first limit,
+   * takes nothing from the rate limits, as {@link dev.limiter.annotation.IdempotencyKey} describes;
+   * after {@code maxRetries} such retries of one value within the window, a repeat is charged like
+   * any request, so that one value cannot carry unlimited work past the limits.
+   *
+   * @param window how long a value is remembered, from 1 ms to 3660 days
+   * @param header the header that carries the value
+   * @param maxRetries free retries of one value within the window, from 1 to 1,000
+   * @return the limits with idempotent retries
+   * @throws IllegalArgumentException if the window is out of range, the header is not a field name,
+   *     {@code maxRetries} is out of range, or there is no limit
+   */
+  public EndpointLimits withIdempotency(Duration window, String header, int maxRetries) {
     Objects.requireNonNull(window, "window");
     Objects.requireNonNull(header, "header");
     if (policies.isEmpty()) {
@@ -102,7 +125,11 @@ public final class EndpointLimits {
               "the idempotency header \"%s\" is not a header name such as Idempotency-Key",
               header));
     }
-    return new EndpointLimits(policies, globalExemptions, exemptions, nanos, header);
+    if (maxRetries < 1 || maxRetries > 1000) {
+      throw new IllegalArgumentException(
+          "the free retries of one idempotency key are from 1 to 1000, were " + maxRetries);
+    }
+    return new EndpointLimits(policies, globalExemptions, exemptions, nanos, header, maxRetries);
   }
 
   private static boolean isTokenChar(int c) {
@@ -154,6 +181,10 @@ public final class EndpointLimits {
 
   long idempotencyWindowNanos() {
     return idempotencyWindowNanos;
+  }
+
+  int idempotentRetries() {
+    return idempotentRetries;
   }
 
   @Nullable String idempotencyHeader() {

@@ -87,13 +87,10 @@ final class PolicyRegistry {
           "@IdempotencyKey", idempotencyPlace, "window", String.valueOf(e.getMessage()));
     }
     try {
-      return limits.withIdempotency(window, idempotency.header());
+      return limits.withIdempotency(window, idempotency.header(), idempotency.maxRetries());
     } catch (IllegalArgumentException e) {
       throw RateLimitPolicy.invalid(
-          "@IdempotencyKey",
-          idempotencyPlace,
-          e.getMessage() != null && e.getMessage().contains("header") ? "header" : "window",
-          e.getMessage());
+          "@IdempotencyKey", idempotencyPlace, attributeOf(e.getMessage()), e.getMessage());
     }
   }
 
@@ -105,6 +102,16 @@ final class PolicyRegistry {
       places.add("code");
     }
     return build(policies, places);
+  }
+
+  /** Which attribute of an {@code @IdempotencyKey} the message of withIdempotency is about. */
+  private static String attributeOf(@Nullable String message) {
+    if (message == null) {
+      return "window";
+    }
+    return message.startsWith("the idempotency header")
+        ? "header"
+        : message.startsWith("the free retries") ? "maxRetries" : "window";
   }
 
   private static RateLimitPolicy checkPath(
@@ -165,7 +172,7 @@ final class PolicyRegistry {
     for (int i = 0; i < exemptions.length; i++) {
       exemptions[i] = Exemptions.read(config, "ratelimit." + policies.get(i).name() + ".exempt.");
     }
-    return new EndpointLimits(policies, globalExemptions, exemptions, 0, null);
+    return new EndpointLimits(policies, globalExemptions, exemptions, 0, null, 0);
   }
 
   private void register(RateLimitPolicy policy, String where) {

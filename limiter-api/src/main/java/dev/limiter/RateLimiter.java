@@ -269,7 +269,9 @@ public final class RateLimiter implements AutoCloseable {
   /**
    * Decides a request whose keys the caller resolved, as {@link #admit(EndpointLimits,
    * RequestView)} does, for limits of any kind: one key per policy, in order, or null for a limit
-   * that does not apply to this request.
+   * that does not apply to this request. Without a request there is no idempotency key and no
+   * caller to exempt: idempotent retries and configured exemptions do not apply here (the {@link
+   * LimitResolver} still does).
    *
    * @param limits the limits
    * @param keys one key per policy, null for a limit that does not apply
@@ -324,7 +326,7 @@ public final class RateLimiter implements AutoCloseable {
       }
     }
     if (applicable == 0) {
-      return Admission.of(Decision.exempt(clock.epochNanos()));
+      return Admission.exempt(limits, Decision.exempt(clock.epochNanos()));
     }
     Admission admission = Admission.taking(this, limits, Decision.exempt(0));
     StepResult result = result();
@@ -366,7 +368,11 @@ public final class RateLimiter implements AutoCloseable {
               .concat(limits.keyPrefix(first))
               .concat(hashedIfLong(keys[first] + '\u0000' + idempotencyKey));
       long window = limits.idempotencyWindowNanos();
-      boolean repeat = allowed ? !remember(marker, window, result) : seen(marker, window, result);
+      int retries = limits.idempotentRetries();
+      boolean repeat =
+          allowed
+              ? !remember(marker, window, result) && retry(marker, window, retries, result)
+              : seen(marker, window, result) && retry(marker, window, retries, result);
       if (repeat) {
         // a retry of an admitted request: it takes nothing from the rate limits
         admission.giveBackAll(true, false);
@@ -438,6 +444,21 @@ public final class RateLimiter implements AutoCloseable {
   }
 
   /** The status of a retry: allowed, and what it took (if anything) back in what remains. */
+  /**
+   * Counts a free retry of a remembered idempotency key, in the same entry as the key itself (one
+   * unit for the admitted request, one per retry); false once the key's free retries are spent, or
+   * when the store cannot answer, so that the request is charged like any other.
+   */
+  private boolean retry(String marker, long windowNanos, int retries, StepResult result) {
+    try {
+      store.apply(
+          marker, Step.acquire(Algorithm.SLIDING_WINDOW, windowNanos, 1L + retries, 1), result);
+      return result.allowed();
+    } catch (StoreException e) {
+      return false;
+    }
+  }
+
   private static LimitStatus admittedAsRetry(LimitStatus status, long cost) {
     return new LimitStatus(
         status.policy(),

@@ -315,6 +315,62 @@ class AdmissionTest {
     assertThat(remaining(limiter.admit(limits, "k"), "daily")).isEqualTo(1);
   }
 
+  @Test
+  void chargesAndRefundsOfALimitThatDidNotApplyChangeNothingAndUnknownNamesFail() {
+    RateLimiter limiter =
+        limiter(
+            Map.of(),
+            (policy, key) -> key.startsWith("internal-") ? LimitResolver.UNLIMITED : policy.max());
+    EndpointLimits limits =
+        limiter.limits(
+            List.of(
+                RateLimitPolicy.of("tokens", "1h", 100, "apiKey"),
+                RateLimitPolicy.of("anonymous", "1m", 3, "ip").withUnless("apiKey")));
+    Admission exempt = limiter.admit(limits, new TestRequest().header("X-API-Key", "internal-1"));
+    assertThat(exempt.charge("tokens", 50)).isZero(); // no 500 for an exempt caller
+    exempt.refund("tokens");
+    exempt.refund();
+    Admission keyed = limiter.admit(limits, new TestRequest().header("X-API-Key", "k"));
+    assertThat(keyed.charge("anonymous", 2)).isZero(); // unless turned it off for this request
+    assertThat(keyed.charge("tokens", 9)).isEqualTo(9);
+    assertThat(
+            remaining(limiter.admit(limits, new TestRequest().header("X-API-Key", "k")), "tokens"))
+        .isEqualTo(89);
+    assertThatThrownBy(() -> exempt.charge("tokenz", 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "policy \"tokenz\" is not a rate limit of this endpoint; its rate limits are"
+                + " \"tokens\", \"anonymous\"");
+    Admission missing = limiter.admit(limits, new TestRequest()); // tokens needs a key
+    assertThat(missing.outcome()).isInstanceOf(MissingKey.class);
+    assertThatThrownBy(() -> missing.charge("tokens", 1)).hasMessageContaining("was not admitted");
+    assertThat(store.keys()).doesNotContain("tokens:internal-1");
+  }
+
+  @Test
+  void aCompletionWhoseStoreThrowsStillEndsTheLease() {
+    AtomicInteger calls = new AtomicInteger();
+    RateLimiter limiter =
+        RateLimiter.builder()
+            .store(
+                (key, step, result) -> {
+                  if (step.release() && calls.incrementAndGet() == 1) {
+                    throw new IllegalStateException("a store bug");
+                  }
+                  store.apply(key, step, result);
+                })
+            .clock(clock)
+            .config(
+                RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build())
+            .build();
+    limiters.add(limiter);
+    EndpointLimits limits =
+        limiter.limits(List.of(RateLimitPolicy.concurrency("runs", 2, "apiKey")));
+    Admission admission = limiter.admit(limits, "k");
+    assertThatThrownBy(() -> admission.complete(200)).hasMessage("a store bug");
+    assertThat(limiter.inFlight()).isZero(); // not renewed for ever
+  }
+
   // ---- idempotent retries
 
   @Test
@@ -341,6 +397,26 @@ class AdmissionTest {
     TestRequest otherKey =
         new TestRequest().header("X-API-Key", "other").header("Idempotency-Key", "c");
     assertThat(remaining(limiter.admit(limits, otherKey), "messages")).isEqualTo(1);
+  }
+
+  @Test
+  void oneIdempotencyKeyGetsItsFreeRetriesAndNoMore() {
+    RateLimiter limiter = limiter();
+    EndpointLimits limits =
+        limiter
+            .limits(List.of(RateLimitPolicy.of("messages", "1h", 1, "apiKey")))
+            .withIdempotency(Duration.ofHours(24), "Idempotency-Key", 3);
+    TestRequest request =
+        new TestRequest().header("X-API-Key", "k").header("Idempotency-Key", "again");
+    assertThat(limiter.admit(limits, request).allowed()).isTrue(); // charged: the limit is spent
+    for (int i = 0; i < 3; i++) {
+      assertThat(limiter.admit(limits, request).allowed()).as("retry " + (i + 1)).isTrue();
+    }
+    for (int i = 0; i < 20; i++) {
+      assertThat(limiter.admit(limits, request).allowed()).as("past the free retries").isFalse();
+    }
+    assertThatThrownBy(() -> limits.withIdempotency(Duration.ofHours(1), "Idempotency-Key", 0))
+        .hasMessageContaining("from 1 to 1000");
   }
 
   @Test

@@ -15,7 +15,7 @@ import java.lang.annotation.Target;
  * annotation, a request whose {@link #header()} repeats a value that an earlier admitted request
  * carried, under the same key of the endpoint's first limit and within {@link #window()}, is
  * admitted without taking units from its rate limits (its limits on requests in flight still
- * apply).
+ * apply), up to {@link #maxRetries()} times.
  *
  * <pre>{@code
  * @POST
@@ -27,8 +27,9 @@ import java.lang.annotation.Target;
  * <p>Only admitted requests are remembered: a request answered {@code 429} leaves nothing behind,
  * so its retry is charged as a new request, and a value no admitted request carried never admits
  * anything. The values are remembered in the limiter's store (each one as a small entry under the
- * policy's key, so what they cost is bounded by the store's size and by the limit itself, and they
- * expire after the window), across a cluster when the store is shared.
+ * policy's key, so what they cost is bounded by the store's size and by the limit itself; each is
+ * remembered for at least the window and at most a tenth longer), across a cluster when the store
+ * is shared.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -49,4 +50,13 @@ public @interface IdempotencyKey {
    * @return the header name
    */
   String header() default "Idempotency-Key";
+
+  /**
+   * Free retries of one idempotency key within {@link #window()}, from 1 to 1,000: past them, a
+   * repeat is charged like a new request, so that one key cannot carry unlimited work past the
+   * limits of an application that does not de-duplicate.
+   *
+   * @return the free retries
+   */
+  int maxRetries() default 10;
 }
