@@ -296,14 +296,20 @@ final class AdmissionServlets {
         return "none";
       }
       return switch (action) {
-        case "refund" -> "refunded " + admission.refund();
-        case "refund-policy" -> "refunded " + admission.refund("credits");
+        case "refund" -> {
+          admission.refund();
+          yield "refunded";
+        }
+        case "refund-policy" -> {
+          admission.refund("credits");
+          yield "refunded";
+        }
         case "charge" -> "charged " + admission.charge("credits", units(request));
-        case "charge-refund" ->
-            "charged "
-                + admission.charge("credits", units(request))
-                + " refunded "
-                + admission.refund();
+        case "charge-refund" -> {
+          long charged = admission.charge("credits", units(request));
+          admission.refund();
+          yield "charged " + charged + " refunded";
+        }
         default -> throw new IllegalArgumentException("unknown action " + action);
       };
     }
