@@ -28,8 +28,8 @@ import java.lang.annotation.Target;
  * so its retry is charged as a new request, and a value no admitted request carried never admits
  * anything. The values are remembered in the limiter's store (each one as a small entry under the
  * policy's key, so what they cost is bounded by the store's size and by the limit itself; each is
- * remembered for at least the window and at most a tenth longer), across a cluster when the store
- * is shared.
+ * remembered for at least the window after the request or free retry that last brought it, and at
+ * most a tenth longer), across a cluster when the store is shared.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
