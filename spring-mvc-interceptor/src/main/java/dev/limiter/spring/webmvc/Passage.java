@@ -73,14 +73,27 @@ final class Passage implements AsyncListener, CallableProcessingInterceptor {
    */
   void wentAsynchronous(HttpServletRequest request) {
     asynchronous = true;
-    if (!request.isAsyncStarted() || !listening.compareAndSet(false, true)) {
-      return; // not started after all, or listening already (a new cycle re-registers below)
+    if (!listening.compareAndSet(false, true)) {
+      return; // listening already (a new cycle re-registers in onStartAsync)
     }
-    try {
-      request.getAsyncContext().addListener(this);
-    } catch (IllegalStateException e) {
-      // the cycle ended meanwhile: its asynchronous dispatch completes the admission
+    boolean added = false;
+    if (request.isAsyncStarted()) {
+      try {
+        request.getAsyncContext().addListener(this);
+        added = true;
+      } catch (IllegalStateException e) {
+        // the cycle ended meanwhile
+      }
+    }
+    if (!added) {
       listening.set(false);
+      // The cycle ended before the listener could be added. Ended with the response committed (a
+      // client that went away after the status line, which the container ends without an
+      // asynchronous dispatch), the status is final: complete with it, or nothing would. Not
+      // committed, the asynchronous dispatch that writes the response follows and completes it.
+      if (response.isCommitted()) {
+        admission.complete(response.getStatus());
+      }
     }
   }
 
