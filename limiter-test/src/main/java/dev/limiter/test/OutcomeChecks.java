@@ -41,6 +41,12 @@ abstract class OutcomeChecks extends EngineChecks {
       AtomicInteger failed = new AtomicInteger();
       AtomicInteger succeeded = new AtomicInteger();
       int rounds = attempts() / THREADS;
+      // one success first, so that a success is among those admitted whatever the threads draw
+      // (five failures in a row would otherwise spend the limit before any success came)
+      Admission first = limiter.admit(limits, Request.from(address));
+      assertThat(first.allowed()).isTrue();
+      succeeded.incrementAndGet();
+      first.complete(200);
       inParallel(
           THREADS,
           thread -> {
