@@ -17,9 +17,10 @@ package dev.limiter;
 public enum Algorithm {
   /**
    * Never admits more than {@code max} units in any interval of length {@code window}. The window
-   * is kept as {@value dev.limiter.spi.Step#SUB_WINDOWS} sub-windows, so memory per key does not
-   * depend on {@code max}; units come back at most one sub-window ({@code window / 10}) late, never
-   * early. The default.
+   * is counted in {@value dev.limiter.spi.Step#SUB_WINDOWS} sub-windows, so units come back at most
+   * one sub-window ({@code window / 50}, 2% of the window) late, never early, whatever {@code max}.
+   * A key's state is 80 bytes while its window holds up to 63 units, and grows with the units it
+   * holds (up to 232 bytes past 65,535), never with {@code max}. The default.
    */
   SLIDING_WINDOW(0),
 

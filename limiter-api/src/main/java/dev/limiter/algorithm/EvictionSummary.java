@@ -92,16 +92,24 @@ public final class EvictionSummary {
     AtomicReferenceArray<long[]> table =
         tables.computeIfAbsent(States.tagOf(state), tag -> new AtomicReferenceArray<>(mask + 1));
     int index = index(key);
-    long[] slot = table.get(index);
-    if (slot == null) {
-      if (table.compareAndSet(index, null, state.clone())) {
-        empty = false;
-        return true;
+    while (true) {
+      long[] slot = table.get(index);
+      if (slot == null) {
+        if (table.compareAndSet(index, null, state.clone())) {
+          break;
+        }
+        continue;
       }
-      slot = table.get(index);
-    }
-    synchronized (slot) {
-      States.absorb(slot, state, nowNanos);
+      synchronized (slot) {
+        if (table.get(index) != slot) {
+          continue; // widened by another add: merge into the array that replaced it
+        }
+        long[] merged = States.absorb(slot, state, nowNanos);
+        if (merged != slot) {
+          table.set(index, merged);
+        }
+        break;
+      }
     }
     empty = false;
     return true;

@@ -49,11 +49,19 @@ public final class States {
    */
   public static long[] prepare(Step step, long @Nullable [] stored) {
     long tag = tag(step);
-    if (stored != null
-        && (step.release() || (stored.length == stateLength(step) && tagOf(stored) == tag))) {
+    if (stored != null && step.release()) {
       return stored;
     }
-    long[] fresh = new long[stateLength(step)];
+    if (stored != null && isStateOf(step, stored)) {
+      return step.algorithm() == Algorithm.SLIDING_WINDOW
+          ? SlidingWindow.widenFor(step, stored)
+          : stored;
+    }
+    long[] fresh =
+        new long
+            [step.algorithm() == Algorithm.SLIDING_WINDOW
+                ? SlidingWindow.freshLength(step)
+                : stateLength(step)];
     fresh[0] = tag;
     int generation;
     do {
@@ -74,7 +82,7 @@ public final class States {
    * @throws IllegalArgumentException if {@code state} was not prepared for this step
    */
   public static void apply(Step step, long[] state, long nowNanos, StepResult result) {
-    boolean prepared = state.length == stateLength(step) && tagOf(state) == tag(step);
+    boolean prepared = isStateOf(step, state);
     if (step.release()
         && (!prepared
             || generationOf(step.algorithm(), state) != (step.generation() & GENERATION_MASK))) {
@@ -102,7 +110,7 @@ public final class States {
   public static long expiryNanos(Step step) {
     long window = step.windowNanos();
     return switch (step.algorithm()) {
-      case SLIDING_WINDOW -> SlidingWindow.SLOTS * SlidingWindow.slotNanos(window);
+      case SLIDING_WINDOW -> SlidingWindow.expiryNanos(window);
       case FIXED_WINDOW -> window;
       case TOKEN_BUCKET ->
           step.limit() == 0 ? window : step.limit() * TokenBucket.intervalNanos(step) + 1;
@@ -125,7 +133,7 @@ public final class States {
     }
     int code = (int) (tag & 3);
     if (code == Algorithm.SLIDING_WINDOW.code()) {
-      return SlidingWindow.SLOTS * SlidingWindow.slotNanos(window);
+      return SlidingWindow.expiryNanos(window);
     } else if (code == Algorithm.FIXED_WINDOW.code()) {
       return window;
     } else if (code == Algorithm.TOKEN_BUCKET.code() && state.length > 2) {
@@ -147,8 +155,11 @@ public final class States {
    * @return whether {@link #prepare} returns {@code state} and the step keeps its expiry
    */
   public static boolean updatesInPlace(Step step, long[] state) {
-    if (state.length != stateLength(step) || tagOf(state) != tag(step)) {
+    if (!isStateOf(step, state)) {
       return false;
+    }
+    if (step.algorithm() == Algorithm.SLIDING_WINDOW) {
+      return SlidingWindow.fits(step, state);
     }
     return step.algorithm() != Algorithm.TOKEN_BUCKET
         || step.limit() == 0
@@ -208,7 +219,7 @@ public final class States {
       return false;
     }
     int code = (int) (tag & 3);
-    if (code == Algorithm.SLIDING_WINDOW.code() && state.length == SlidingWindow.STATE_LENGTH) {
+    if (code == Algorithm.SLIDING_WINDOW.code() && SlidingWindow.isStateLength(state.length)) {
       return SlidingWindow.holdsUnits(state, window, nowNanos);
     } else if (code == Algorithm.FIXED_WINDOW.code() && state.length == FixedWindow.STATE_LENGTH) {
       return FixedWindow.holdsUnits(state, window, nowNanos);
@@ -224,21 +235,29 @@ public final class States {
    * conservative merge of {@link EvictionSummary}. Taking the larger count rather than the sum
    * keeps every key's own units however many keys share a slot, and a state that started from the
    * slot and comes back to it adds only what it took since. {@code into} keeps its generation.
+   *
+   * @return {@code into}, or a wider copy of it when a sliding window's counters must grow to hold
+   *     the merged counts
    */
-  static void absorb(long[] into, long[] from, long nowNanos) {
+  static long[] absorb(long[] into, long[] from, long nowNanos) {
     long tag = tagOf(into);
-    if (tag != tagOf(from) || into.length != from.length) {
+    boolean sliding = (int) (tag & 3) == Algorithm.SLIDING_WINDOW.code();
+    if (tag != tagOf(from)
+        || (sliding
+            ? !SlidingWindow.isStateLength(into.length) || !SlidingWindow.isStateLength(from.length)
+            : into.length != from.length)) {
       throw new IllegalArgumentException("states of different algorithms or windows do not merge");
     }
     long window = tag >>> 2;
     int code = (int) (tag & 3);
-    if (code == Algorithm.SLIDING_WINDOW.code()) {
-      SlidingWindow.absorb(into, from);
+    if (sliding) {
+      return SlidingWindow.absorb(into, from);
     } else if (code == Algorithm.FIXED_WINDOW.code()) {
       FixedWindow.absorb(into, from, window, nowNanos);
     } else {
       TokenBucket.absorb(into, from);
     }
+    return into;
   }
 
   /** Gives {@code state}, a copy of another of {@code algorithm}, a generation of its own. */
@@ -290,11 +309,21 @@ public final class States {
     }
   }
 
+  /** Whether {@code state} is a state of the step's algorithm and window, of a length it uses. */
+  private static boolean isStateOf(Step step, long[] state) {
+    boolean length =
+        switch (step.algorithm()) {
+          case SLIDING_WINDOW -> SlidingWindow.isStateLength(state.length);
+          case FIXED_WINDOW -> state.length == FixedWindow.STATE_LENGTH;
+          case TOKEN_BUCKET -> state.length == TokenBucket.STATE_LENGTH;
+        };
+    return length && tagOf(state) == tag(step);
+  }
+
+  /** The length of a state of a fixed window or a token bucket. */
   private static int stateLength(Step step) {
-    return switch (step.algorithm()) {
-      case SLIDING_WINDOW -> SlidingWindow.STATE_LENGTH;
-      case FIXED_WINDOW -> FixedWindow.STATE_LENGTH;
-      case TOKEN_BUCKET -> TokenBucket.STATE_LENGTH;
-    };
+    return step.algorithm() == Algorithm.FIXED_WINDOW
+        ? FixedWindow.STATE_LENGTH
+        : TokenBucket.STATE_LENGTH;
   }
 }

@@ -52,7 +52,7 @@ public record Step(
   public static final long MAX_LIMIT = Integer.MAX_VALUE;
 
   /** The number of sub-windows a {@link Algorithm#SLIDING_WINDOW} window is counted in. */
-  public static final int SUB_WINDOWS = 10;
+  public static final int SUB_WINDOWS = 50;
 
   /** The shortest window, one millisecond. */
   public static final long MIN_WINDOW_NANOS = 1_000_000L;

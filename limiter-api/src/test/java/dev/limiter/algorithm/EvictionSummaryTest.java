@@ -120,6 +120,30 @@ class EvictionSummaryTest {
   }
 
   @Test
+  void slidingWindowsWhoseMergedCountsOutgrowTheirCountersAreWidened() {
+    EvictionSummary summary = new EvictionSummary(1);
+    long minute = 60 * SECOND;
+    long slot = SlidingWindow.slotNanos(minute);
+    Step forty = Step.acquire(Algorithm.SLIDING_WINDOW, minute, 1_000, 40);
+    long[] first = forty.prepare(null);
+    forty.applyTo(first, T0);
+    long[] second = forty.prepare(null);
+    forty.applyTo(second, T0 + 5 * slot);
+    assertThat(first).as("40 units fit 6-bit counters").hasSize(8);
+    summary.add("a", first, T0 + 5 * slot);
+    summary.add("b", second, T0 + 5 * slot);
+
+    Step one = Step.acquire(Algorithm.SLIDING_WINDOW, minute, 1_000, 1);
+    long[] start = summary.stateFor("a", one, T0 + 5 * slot);
+    assertThat(start).as("80 units do not fit 6-bit counters").hasSize(9);
+    KeyState restarted = new KeyState(start);
+    assertThat(restarted.apply(one, T0 + 6 * slot).remaining()).isEqualTo(1_000 - 81);
+    long firstBack = T0 + SlidingWindow.SLOTS * slot;
+    assertThat(restarted.probe(one, firstBack - 1).remaining()).isEqualTo(1_000 - 82);
+    assertThat(restarted.probe(one, firstBack).remaining()).isEqualTo(1_000 - 42);
+  }
+
+  @Test
   void rejectsASizeOutOfRange() {
     assertThatIllegalArgumentException().isThrownBy(() -> new EvictionSummary(0));
     assertThat(EvictionSummary.slotsFor(10)).isEqualTo(64);

@@ -25,6 +25,14 @@ final class KeyState {
     return state;
   }
 
+  /** The state as it is now; fails before the first step. */
+  long[] state() {
+    if (state == null) {
+      throw new IllegalStateException("no step was applied yet");
+    }
+    return state;
+  }
+
   /** Applies {@code step} at {@code nowNanos} and keeps the new state. */
   StepResult apply(Step step, long nowNanos) {
     long[] prepared = step.prepare(state);

@@ -40,7 +40,7 @@ class SlidingWindowTest {
 
   @ParameterizedTest
   @MethodSource("windowsAndOffsets")
-  void aUnitComesBackElevenSubWindowsAfterItsSubWindowStarted(long window, long offset) {
+  void aUnitComesBackFiftyOneSubWindowsAfterItsSubWindowStarted(long window, long offset) {
     long slot = SlidingWindow.slotNanos(window);
     long slotStart = Math.floorDiv(T0, slot) * slot;
     long taken = slotStart + offset;
@@ -56,6 +56,9 @@ class SlidingWindowTest {
         .as("never early, at most one sub-window late")
         .isGreaterThan(window)
         .isLessThanOrEqualTo((Step.SUB_WINDOWS + 1) * slot);
+    assertThat(rejected.retryAfterNanos() - window)
+        .as("at most 2% of the window late (plus the rounding of sub-windows up to the ns)")
+        .isLessThanOrEqualTo(window / 50 + Step.SUB_WINDOWS);
     assertThat(key.probe(step, taken + window).allowed())
         .as("the unit is in [t, t + window]")
         .isFalse();
@@ -65,9 +68,9 @@ class SlidingWindowTest {
 
   @Test
   void unitsComeBackSubWindowBySubWindow() {
-    long slot = SlidingWindow.slotNanos(SECOND); // 100 ms
+    long slot = SlidingWindow.slotNanos(SECOND); // 20 ms
     KeyState key = new KeyState();
-    long limit = 66; // 1 + 2 + ... + 11
+    long limit = (long) SlidingWindow.SLOTS * (SlidingWindow.SLOTS + 1) / 2; // 1 + 2 + ... + 51
     for (int i = 0; i < Step.SUB_WINDOWS + 1; i++) {
       StepResult taken =
           key.apply(Step.acquire(SLIDING_WINDOW, SECOND, limit, i + 1), T0 + i * slot);
@@ -85,7 +88,7 @@ class SlidingWindowTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 1, 2, 9, 10})
+  @ValueSource(ints = {0, 1, 2, 9, 10, 49, 50})
   void countersUpToTheLargestLimitDoNotDisturbTheirNeighbours(int firstIndex) {
     long slot = SlidingWindow.slotNanos(SECOND);
     long start =
@@ -121,7 +124,9 @@ class SlidingWindowTest {
             Step.release(SLIDING_WINDOW, SECOND, 2, 1, early.stampNanos(), early.generation()),
             T0 + 5 * slot);
     assertThat(released.remaining()).isEqualTo(1);
-    assertThat(released.resetAfterNanos()).as("only the later unit is left").isEqualTo(11 * slot);
+    assertThat(released.resetAfterNanos())
+        .as("only the later unit is left")
+        .isEqualTo(SlidingWindow.SLOTS * slot);
     assertThat(key.apply(step, T0 + 5 * slot).allowed()).isTrue();
     assertThat(key.apply(step, T0 + 5 * slot).allowed()).isFalse();
   }
@@ -137,9 +142,71 @@ class SlidingWindowTest {
     assertThat(rejected.allowed()).isFalse();
     assertThat(rejected.retryAfterNanos())
         .as("the same instant as seen from T0")
-        .isEqualTo(HOUR + 1_100_000_000L);
-    assertThat(key.apply(step, T0 + 1_100_000_000L - 1).allowed()).isFalse();
-    assertThat(key.probe(Step.acquire(SLIDING_WINDOW, SECOND, 3, 3), T0 + 1_100_000_000L).allowed())
+        .isEqualTo(HOUR + SlidingWindow.SLOTS * SlidingWindow.slotNanos(SECOND));
+    assertThat(key.apply(step, T0 + 1_020_000_000L - 1).allowed()).isFalse();
+    assertThat(key.probe(Step.acquire(SLIDING_WINDOW, SECOND, 3, 3), T0 + 1_020_000_000L).allowed())
         .isTrue();
+  }
+
+  @Test
+  void aRollingHourComesBackAtMostSeventyTwoSecondsLate() {
+    Step step = Step.acquire(SLIDING_WINDOW, HOUR, 1000, 1000);
+    KeyState key = new KeyState();
+    assertThat(key.apply(step, T0 + 1).allowed()).isTrue();
+    StepResult rejected = key.apply(Step.acquire(SLIDING_WINDOW, HOUR, 1000, 1), T0 + 1);
+    assertThat(rejected.retryAfterNanos()).isEqualTo(HOUR + 72 * SECOND - 1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {63, 255, 4_095, 65_535, Step.MAX_LIMIT})
+  void theStateWidensWhenItsSumWouldNotFitAndKeepsEveryCount(long width) {
+    long slot = SlidingWindow.slotNanos(SECOND);
+    long limit = Step.MAX_LIMIT;
+    KeyState key = new KeyState();
+    StepResult first = key.apply(Step.acquire(SLIDING_WINDOW, SECOND, limit, 3), T0);
+    int before = key.state().length;
+    assertThat(before).as("a new state is the narrowest").isEqualTo(8);
+    long upTo = Math.min(width, limit - 10);
+    key.apply(Step.acquire(SLIDING_WINDOW, SECOND, limit, upTo - 3), T0 + 7 * slot);
+    int filled = key.state().length;
+    Step next = Step.acquire(SLIDING_WINDOW, SECOND, limit, 1);
+    assertThat(States.updatesInPlace(next, key.state()))
+        .as("one more unit fits the width of a sum of %d", upTo)
+        .isEqualTo(width == Step.MAX_LIMIT || upTo < width);
+    StepResult one = key.apply(next, T0 + 49 * slot);
+    assertThat(one.remaining()).isEqualTo(limit - upTo - 1);
+    if (width < Step.MAX_LIMIT) {
+      assertThat(key.state().length).as("wider than %d", filled).isGreaterThan(filled);
+    }
+    assertThat(one.generation()).as("widening keeps the generation").isEqualTo(first.generation());
+    StepResult released =
+        key.apply(
+            Step.release(SLIDING_WINDOW, SECOND, limit, 3, first.stampNanos(), first.generation()),
+            T0 + 49 * slot);
+    assertThat(released.remaining()).isEqualTo(limit - upTo + 2);
+    long back = T0 + SlidingWindow.SLOTS * slot;
+    // each probe takes its own unit
+    assertThat(key.probe(next, back).remaining())
+        .as("nothing left to give back in the first sub-window")
+        .isEqualTo(limit - upTo + 1);
+    assertThat(key.probe(next, back + 7 * slot).remaining())
+        .as("the second acquire leaves with its sub-window")
+        .isEqualTo(limit - 2);
+    assertThat(key.probe(next, back + 49 * slot).remaining()).isEqualTo(limit - 1);
+  }
+
+  @Test
+  void stateLengthsFollowTheUnitsHeldNotTheLimit() {
+    long[] lengths = new long[5];
+    long[] sums = {63, 255, 4_095, 65_535, 65_536};
+    for (int i = 0; i < sums.length; i++) {
+      KeyState key = new KeyState();
+      key.apply(Step.acquire(SLIDING_WINDOW, HOUR, Step.MAX_LIMIT, sums[i]), T0);
+      lengths[i] = key.state().length;
+    }
+    assertThat(lengths).containsExactly(8, 9, 13, 16, 28);
+    KeyState idle = new KeyState();
+    idle.apply(Step.acquire(SLIDING_WINDOW, HOUR, Step.MAX_LIMIT, 1), T0);
+    assertThat(idle.state()).as("a high limit alone does not widen").hasSize(8);
   }
 }

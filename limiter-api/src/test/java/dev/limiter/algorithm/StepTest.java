@@ -164,8 +164,8 @@ class StepTest {
   @ParameterizedTest
   @CsvSource({
     // algorithm, window, limit, expiry
-    "SLIDING_WINDOW, 1000000000, 5, 1100000000", // 11 sub-windows of 100 ms
-    "SLIDING_WINDOW, 1000000007, 5, 1100000011", // sub-windows rounded up to 100000001 ns
+    "SLIDING_WINDOW, 1000000000, 5, 1020000000", // 51 sub-windows of 20 ms
+    "SLIDING_WINDOW, 1000000007, 5, 1020000051", // sub-windows rounded up to 20000001 ns
     "FIXED_WINDOW, 86400000000000, 5, 86400000000000",
     "TOKEN_BUCKET, 1000000000, 4, 1000000001", // a full bucket of 4 x 250 ms, then 1 ns
     "TOKEN_BUCKET, 1000000000, 3, 1000000003", // 3 x 333333334 ns, then 1 ns
