@@ -20,7 +20,7 @@ public enum Algorithm {
    * is counted in {@value dev.limiter.spi.Step#SUB_WINDOWS} sub-windows, so units come back at most
    * one sub-window ({@code window / 50}, 2% of the window) late, never early, whatever {@code max}.
    * A key's state is 80 bytes while its window holds up to 63 units, and grows with the units it
-   * holds (up to 232 bytes past 65,535), never with {@code max}. The default.
+   * holds (248 bytes past 65,535), never with {@code max}. The default.
    */
   SLIDING_WINDOW(0),
 

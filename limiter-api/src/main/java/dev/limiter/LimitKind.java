@@ -17,8 +17,8 @@ public enum LimitKind {
    * Requests in flight ({@link dev.limiter.annotation.ConcurrencyLimit}): a unit counts from the
    * decision until the response completes. The policy's window is the lease: a unit held by a node
    * that stopped without completing its request (it crashed, it was killed) returns after at most
-   * the lease and a tenth of it, and a node renews the leases of its requests still in flight every
-   * second, before a third of the lease has passed.
+   * the lease and a fiftieth of it, and a node renews the leases of its requests still in flight
+   * every second, before a third of the lease has passed.
    */
   CONCURRENCY
 }

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  * keys, so they share no counter, and the clock only ever moves forward. Only {@link
  * #linksCountAnonymousCallersPerAddressAndKeyedCallersPerKey} counts anonymous callers.
  *
- * <p>Sliding windows count in ten sub-windows, so a unit comes back at most a tenth of the window
- * late: a test that needs exact numbers first aligns the clock to the window's sub-windows.
+ * <p>Sliding windows count in fifty sub-windows, so a unit comes back at most a fiftieth of the
+ * window late: a test that needs exact numbers first aligns the clock to the window's sub-windows.
  */
 class DemoEndpointsTest {
 
@@ -111,8 +111,9 @@ class DemoEndpointsTest {
   void helloCountsDownFromFourToZeroThenAnswers429WithProblemDetails() throws Exception {
     demo.alignTo(Duration.ofMinutes(1));
     long now = demo.nowSeconds();
-    // the window (60 s) plus at most one of its ten sub-windows (6 s), here exactly one
-    long reset = now + 66;
+    // the window (60 s) plus at most one of its fifty sub-windows (1.2 s), here exactly one,
+    // rounded up to the second
+    long reset = now + 62;
 
     for (int remaining = 4; remaining >= 0; remaining--) {
       HttpResponse<String> response = hello("hello-1");
@@ -121,7 +122,7 @@ class DemoEndpointsTest {
       assertThat(response.body()).isEqualTo("{\"message\":\"hello\"}");
       assertThat(number(response, "X-RateLimit-Reset")).isEqualTo(reset);
       assertThat(field(response, "RateLimit-Policy")).isEqualTo("\"hello\";q=5;w=60");
-      assertThat(field(response, "RateLimit")).isEqualTo("\"hello\";r=" + remaining + ";t=66");
+      assertThat(field(response, "RateLimit")).isEqualTo("\"hello\";r=" + remaining + ";t=62");
       assertThat(response.headers().firstValue("Retry-After")).isEmpty();
       assertThat(response.headers().firstValue("Cache-Control")).isEmpty();
       assertThat(response.headers().firstValue("Access-Control-Expose-Headers")).isEmpty();
@@ -195,7 +196,7 @@ class DemoEndpointsTest {
     assertThat(first.body()).isEqualTo("{\"query\":\"demo\",\"hits\":[]}");
     assertThat(field(first, "RateLimit-Policy"))
         .isEqualTo("\"search-burst\";q=2;w=1, \"search\";q=10;w=60");
-    // a second, plus at most one of its ten sub-windows, rounded up
+    // a second, plus at most one of its fifty sub-windows, rounded up
     assertThat(field(first, "RateLimit")).isEqualTo("\"search-burst\";r=1;t=2");
     assertAllowed(search(key), "search-burst", 2, 0);
 
@@ -205,7 +206,7 @@ class DemoEndpointsTest {
         .isEqualTo("\"search-burst\";q=2;w=1, \"search\";q=10;w=60");
     assertThat(field(burst, "RateLimit")).isEqualTo("\"search-burst\";r=0;t=2");
 
-    // pairs 1.1 s apart: the burst's units come back a second plus one 100 ms sub-window later
+    // pairs 1.1 s apart: the burst's units come back a second plus one 20 ms sub-window later
     for (int pair = 1; pair < 4; pair++) {
       demo.clock().advance(Duration.ofMillis(1100));
       assertAllowed(search(key), "search-burst", 2, 1);
@@ -224,14 +225,16 @@ class DemoEndpointsTest {
     // both limits refuse: the longest wait is reported, both are listed
     HttpResponse<String> both = search(key);
     long retryBoth = assertRejected(both, "search", 10, 0, "search-burst", "search");
-    assertThat(retryBoth).isEqualTo(start + 66 - demo.nowSeconds());
+    // "search" took its units at 0, 1.1, 2.2, 3.3 and 4.4 s, in its 1.2 s sub-windows 0 to 3: the
+    // four of sub-window 0 come back at 61.2 s, the last two at 64.8 s; it is now 4.4 s
+    assertThat(retryBoth).isEqualTo(57); // 61.2 - 4.4, rounded up
 
     demo.clock().advance(Duration.ofMillis(1100));
     HttpResponse<String> eleventh = search(key);
     long retryAfter = assertRejected(eleventh, "search", 10, 0, "search");
-    // the ten units were taken in the minute's first sub-window, so they return together
-    assertThat(number(eleventh, "X-RateLimit-Reset")).isEqualTo(start + 66);
-    assertThat(retryAfter).isEqualTo(start + 66 - demo.nowSeconds());
+    // every unit is back at 64.8 s, the first four at 61.2 s; it is now 5.5 s
+    assertThat(number(eleventh, "X-RateLimit-Reset")).isEqualTo(start + 65);
+    assertThat(retryAfter).isEqualTo(56); // 61.2 - 5.5, rounded up
 
     demo.clock().advance(Duration.ofSeconds(retryAfter));
     assertAllowed(search(key), "search-burst", 2, 1);
@@ -376,8 +379,8 @@ class DemoEndpointsTest {
     HttpResponse<String> rejected = demo.post("/api/reports", "X-API-Key", key);
 
     long retryAfter = assertRejected(rejected, "credits", 20, 0, "credits");
-    // an hour plus at most one six-minute sub-window
-    assertThat(retryAfter).isBetween(3600L, 3960L);
+    // an hour plus at most one 72-second sub-window
+    assertThat(retryAfter).isBetween(3600L, 3672L);
   }
 
   @Test

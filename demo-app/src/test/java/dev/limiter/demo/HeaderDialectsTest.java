@@ -23,11 +23,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code --headers x|ietf|draft6|both|none}: one demo server per dialect, each checked through both
  * adapters, field by field and in wire order, for an allowed request, a rejected one and a browser
  * request. Every server's clock stands still at {@link TestDemo#START}, a whole minute, so a
- * one-minute limit's quota is back in exactly 66 seconds (the window and one sub-window).
+ * one-minute limit's quota is back in exactly 61.2 seconds (the window and one 1.2 s sub-window),
+ * rounded up to 62.
  */
 class HeaderDialectsTest {
 
-  private static final long RESET = TestDemo.START.getEpochSecond() + 66;
+  private static final long RESET = TestDemo.START.getEpochSecond() + 62;
   private static final Map<HeaderDialect, TestDemo> SERVERS = new EnumMap<>(HeaderDialect.class);
 
   @BeforeAll
@@ -97,15 +98,15 @@ class HeaderDialectsTest {
     }
     if (dialect == HeaderDialect.IETF || dialect == HeaderDialect.BOTH) {
       add(fields, names, "RateLimit-Policy", "\"" + policy + "\";q=5;w=60");
-      add(fields, names, "RateLimit", "\"" + policy + "\";r=" + remaining + ";t=66");
+      add(fields, names, "RateLimit", "\"" + policy + "\";r=" + remaining + ";t=62");
     }
     if (dialect == HeaderDialect.DRAFT6) {
       add(fields, names, "RateLimit-Limit", "5");
       add(fields, names, "RateLimit-Remaining", Long.toString(remaining));
-      add(fields, names, "RateLimit-Reset", "66");
+      add(fields, names, "RateLimit-Reset", "62");
     }
     if (rejected) {
-      add(fields, names, "Retry-After", "66");
+      add(fields, names, "Retry-After", "62");
     }
     if (browser && dialect != HeaderDialect.NONE) {
       fields.add("Access-Control-Expose-Headers: " + String.join(", ", names));

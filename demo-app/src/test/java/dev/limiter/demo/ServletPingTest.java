@@ -70,7 +70,7 @@ class ServletPingTest {
         demo.get("/servlet/ping", "X-API-Key", "ping-1", "X-Forwarded-For", "203.0.113.9");
 
     assertThat(rejected.statusCode()).isEqualTo(429);
-    assertThat(field(rejected, "Retry-After")).isEqualTo("66");
+    assertThat(field(rejected, "Retry-After")).isEqualTo("62");
     assertThat(field(rejected, "Cache-Control")).isEqualTo("no-store");
     assertThat(field(rejected, "Content-Type")).isEqualTo("application/problem+json");
     assertThat(field(rejected, "X-RateLimit-Remaining")).isEqualTo("0");

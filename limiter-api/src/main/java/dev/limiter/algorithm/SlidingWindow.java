@@ -20,11 +20,11 @@ import dev.limiter.spi.StepResult;
  * early.
  *
  * <p>State: {@code [tag, newest slot, fields packed in the longs that follow]}: the ring's {@code N
- * + 1} counters and, in the narrower layouts, their running total, all of one width; the high half
- * of the last long holds the generation. The width follows what the ring holds, not the limit: a
- * new state starts with 6-bit counters (eight longs, 80 bytes, up to 63 units in the window), and a
- * step that would take the sum past what its width holds first moves the counts, unchanged, into a
- * wider layout (8, 12, 16 and 32 bits: 9, 13, 16 and 28 longs). Only the slot grid decides when
+ * + 1} counters and their running total (so a decision never sums the ring), all of one width, and
+ * the generation in the high half of a long. The width follows what the ring holds, not the limit:
+ * a new state starts with 6-bit counters (eight longs, 80 bytes, up to 63 units in the window), and
+ * a step that would take the sum past what its width holds first moves the counts, unchanged, into
+ * a wider layout (8, 12, 16 and 32 bits: 9, 13, 16 and 29 longs). Only the slot grid decides when
  * units come back, and every layout has the same one, so a wider layout is the same state. The
  * layout is known from the array's length alone.
  */
@@ -36,14 +36,10 @@ final class SlidingWindow {
   private static final int TOTAL = SLOTS;
 
   private static final Layout[] LAYOUTS = {
-    new Layout(6, 8, true),
-    new Layout(8, 9, true),
-    new Layout(12, 13, true),
-    new Layout(16, 16, true),
-    new Layout(32, 28, false)
+    new Layout(6, 8), new Layout(8, 9), new Layout(12, 13), new Layout(16, 16), new Layout(32, 29)
   };
 
-  private static final Layout[] BY_LENGTH = new Layout[29];
+  private static final Layout[] BY_LENGTH = new Layout[30];
 
   static {
     for (Layout layout : LAYOUTS) {
@@ -55,22 +51,26 @@ final class SlidingWindow {
 
   /**
    * How the fields of one state length are packed: {@code 64 / width} per long from the third long
-   * on, fields 0 to {@code N} the ring, field {@code N + 1} the total when {@link #storesTotal}.
+   * on, fields 0 to {@code N} the ring, field {@code N + 1} their total; in the 32-bit layout,
+   * whose total may pass 32 bits when states are merged, the total is the whole last long. The
+   * generation is the high half of the long after the fields.
    */
   private static final class Layout {
     final int length;
-    final boolean storesTotal;
     final long mask;
     final long capacity;
+    final int generationWord;
+    private final boolean wideTotal;
     private final byte[] word;
     private final byte[] shift;
 
-    Layout(int width, int length, boolean storesTotal) {
+    Layout(int width, int length) {
       this.length = length;
-      this.storesTotal = storesTotal;
-      this.mask = width == 64 ? -1 : (1L << width) - 1;
-      this.capacity = storesTotal ? mask : Long.MAX_VALUE; // the widest sums in a long
-      int fields = storesTotal ? SLOTS + 1 : SLOTS;
+      this.mask = (1L << width) - 1;
+      this.wideTotal = width == 32;
+      this.capacity = wideTotal ? Long.MAX_VALUE : mask;
+      this.generationWord = wideTotal ? length - 2 : length - 1;
+      int fields = wideTotal ? SLOTS : SLOTS + 1;
       int perWord = 64 / width;
       this.word = new byte[fields];
       this.shift = new byte[fields];
@@ -79,8 +79,8 @@ final class SlidingWindow {
         shift[i] = (byte) ((i % perWord) * width);
       }
       int last = word[fields - 1];
-      if (last > length - 1 || (last == length - 1 && shift[fields - 1] + width > 32)) {
-        throw new AssertionError("the generation needs the high half of the last long");
+      if (last > generationWord || (last == generationWord && shift[fields - 1] + width > 32)) {
+        throw new AssertionError("the generation needs the high half of its long");
       }
     }
 
@@ -95,20 +95,19 @@ final class SlidingWindow {
     }
 
     long total(long[] state) {
-      if (storesTotal) {
-        return get(state, TOTAL);
+      return wideTotal ? state[length - 1] : get(state, TOTAL);
+    }
+
+    void setTotal(long[] state, long total) {
+      if (wideTotal) {
+        state[length - 1] = total;
+      } else {
+        set(state, TOTAL, total);
       }
-      long total = 0;
-      for (int i = 0; i < SLOTS; i++) {
-        total += get(state, i);
-      }
-      return total;
     }
 
     void addTotal(long[] state, long delta) {
-      if (storesTotal) {
-        set(state, TOTAL, get(state, TOTAL) + delta);
-      }
+      setTotal(state, total(state) + delta);
     }
   }
 
@@ -174,9 +173,7 @@ final class SlidingWindow {
       to.set(wider, i, count);
       total += count;
     }
-    if (to.storesTotal) {
-      to.set(wider, TOTAL, total);
-    }
+    to.setTotal(wider, total);
     setGeneration(wider, generation(state));
     return wider;
   }
@@ -350,19 +347,17 @@ final class SlidingWindow {
       layout.set(target, index, count);
       total += count;
     }
-    if (layout.storesTotal) {
-      layout.set(target, TOTAL, total);
-    }
+    layout.setTotal(target, total);
     return target;
   }
 
   static long generation(long[] state) {
-    return state[state.length - 1] >>> 32;
+    return state[BY_LENGTH[state.length].generationWord] >>> 32;
   }
 
   static void setGeneration(long[] state, long generation) {
-    int last = state.length - 1;
-    state[last] = (state[last] & 0xFFFF_FFFFL) | generation << 32;
+    int word = BY_LENGTH[state.length].generationWord;
+    state[word] = (state[word] & 0xFFFF_FFFFL) | generation << 32;
   }
 
   private static int index(long slot) {

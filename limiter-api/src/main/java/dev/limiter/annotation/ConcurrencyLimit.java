@@ -30,8 +30,9 @@ import java.lang.annotation.Target;
  * takes nothing from any.
  *
  * <p>Across a cluster the slots are leases in the shared store: a member that stops with requests
- * in flight gives their slots back after at most {@link #lease()} and a tenth of it, and a member
- * renews the leases of its requests still running every second, so a long request keeps its slot.
+ * in flight gives their slots back after at most {@link #lease()} and a fiftieth of it, and a
+ * member renews the leases of its requests still running every second, so a long request keeps its
+ * slot.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -13,6 +13,7 @@ import dev.limiter.LimitKind;
 import dev.limiter.LimitStatus;
 import dev.limiter.RateLimitPolicy;
 import dev.limiter.RateLimiter;
+import dev.limiter.spi.Step;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Limits on requests in flight through the engine: never more slots held than the limit, each given
  * back once at completion, a rejection by either kind of limit taking nothing from the other, and
- * the lease: a slot that its limiter stopped renewing comes back after the lease and a tenth, one
+ * the lease: a slot that its limiter stopped renewing comes back after the lease and a fiftieth, one
  * it renews is kept. Run as {@link StoreCompatibilityKit}'s {@code InFlight} group.
  */
 abstract class InFlightChecks extends EngineChecks {
@@ -158,7 +159,7 @@ abstract class InFlightChecks extends EngineChecks {
   }
 
   @Test
-  void theSlotsOfALimiterThatStoppedComeBackAfterTheLeaseAndATenth() {
+  void theSlotsOfALimiterThatStoppedComeBackAfterTheLeaseAndAFiftieth() {
     List<Admission> running = new ArrayList<>();
     try (RateLimiter stopped = limiter()) {
       EndpointLimits held = stopped.limits(List.of(RUNS));
@@ -170,15 +171,15 @@ abstract class InFlightChecks extends EngineChecks {
 
     try (RateLimiter other = limiter()) {
       EndpointLimits limits = other.limits(List.of(RUNS));
-      Duration back = LEASE.plus(LEASE.dividedBy(10)); // START is on a sub-window boundary
+      Duration back = LEASE.plus(LEASE.dividedBy(Step.SUB_WINDOWS)); // START: a sub-window boundary
       clock().advance(LEASE);
       assertThat(other.admit(limits, "k").allowed()).as("at the lease").isFalse();
       clock().set(StoreCompatibilityKit.START.plus(back).minusNanos(1));
-      assertThat(other.admit(limits, "k").allowed()).as("1 ns before lease + a tenth").isFalse();
+      assertThat(other.admit(limits, "k").allowed()).as("1 ns before lease + a fiftieth").isFalse();
       clock().advanceNanos(1);
       Admission admitted = other.admit(limits, "k");
       assertThat(decision(admitted))
-          .as("at lease + a tenth every slot is back")
+          .as("at lease + a fiftieth every slot is back")
           .returns(true, Decision::allowed)
           .returns(2L, Decision::remaining);
       admitted.complete(200);
