@@ -35,13 +35,15 @@ class ReadmeExampleTest {
       Decision decision = limiter.acquire(hourly, "account-42");
       assertThat(decision.allowed()).isTrue();
       assertThat(decision.remaining()).isEqualTo(999);
-      assertThat(decision.resetAfter()).isEqualTo(Duration.ofMinutes(66));
+      assertThat(decision.resetAfter())
+          .isEqualTo(Duration.ofSeconds(3_672)); // an hour and one 72 s sub-window
       for (int i = 0; i < 999; i++) {
         limiter.acquire(hourly, "account-42");
       }
       Decision spent = limiter.acquire(hourly, "account-42");
       assertThat(spent.allowed()).isFalse();
-      assertThat(spent.retryAfter()).isEqualTo(Duration.ofMinutes(66));
+      assertThat(spent.retryAfter())
+          .isEqualTo(Duration.ofSeconds(3_672)); // an hour and one 72 s sub-window
       assertThat(limiter.acquire(hourly, "account-43").allowed()).isTrue();
     }
   }

@@ -35,21 +35,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Leases of a limit on requests in flight across real members, each with its own limiter on one
  * shared map and one {@link ManualClock} (the owners' clock, which decides, and the limiters'): the
- * slots of a member killed with requests in flight stay taken until the lease and a tenth have
+ * slots of a member killed with requests in flight stay taken until the lease and a fiftieth have
  * passed on the store's clock and then come back, none is granted twice while the member dies under
  * load, and a member that renews keeps its slots across many leases. Each test starts its own
  * three-member cluster (backup count 1), since most take a member away.
  */
 class LeaseTest {
 
-  /** On a whole hour, so on a boundary of the lease's 3 s sub-windows. */
+  /** On a whole hour, so on a boundary of the lease's 600 ms sub-windows. */
   private static final Instant START = Instant.parse("2026-03-02T09:00:00Z");
 
   private static final RateLimitPolicy RUNS = RateLimitPolicy.concurrency("runs", 3, "apiKey");
   private static final Duration LEASE = RUNS.window();
 
-  /** When the slots taken at {@link #START} are back: the lease and a tenth (30 s to 33 s). */
-  private static final Instant BACK = START.plus(LEASE).plus(LEASE.dividedBy(10));
+  /** When the slots taken at {@link #START} are back: the lease and a fiftieth (30 s to 30.6 s). */
+  private static final Instant BACK = START.plus(LEASE).plus(LEASE.dividedBy(Step.SUB_WINDOWS));
 
   private final ManualClock clock = ManualClock.at(START);
 
@@ -144,7 +144,7 @@ class LeaseTest {
       clock.set(START.plus(LEASE));
       assertThat(b.admitted(key)).as("at the lease").isFalse();
       clock.set(BACK.minusNanos(1));
-      assertThat(b.admitted(key)).as("1 ns before the lease and a tenth").isFalse();
+      assertThat(b.admitted(key)).as("1 ns before the lease and a fiftieth").isFalse();
       assertThat(c.admitted(key)).isFalse();
 
       clock.set(BACK);
@@ -153,7 +153,7 @@ class LeaseTest {
         after.add(node.admit(key));
       }
       assertThat(after)
-          .as("at the lease and a tenth: all three slots")
+          .as("at the lease and a fiftieth: all three slots")
           .allMatch(Admission::allowed);
       assertThat(remaining(after.get(2))).isZero();
       assertThat(c.admitted(key)).as("and no fourth").isFalse();

@@ -28,8 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Limits on requests in flight through the engine: never more slots held than the limit, each given
  * back once at completion, a rejection by either kind of limit taking nothing from the other, and
- * the lease: a slot that its limiter stopped renewing comes back after the lease and a fiftieth, one
- * it renews is kept. Run as {@link StoreCompatibilityKit}'s {@code InFlight} group.
+ * the lease: a slot that its limiter stopped renewing comes back after the lease and a fiftieth,
+ * one it renews is kept. Run as {@link StoreCompatibilityKit}'s {@code InFlight} group.
  */
 abstract class InFlightChecks extends EngineChecks {
 

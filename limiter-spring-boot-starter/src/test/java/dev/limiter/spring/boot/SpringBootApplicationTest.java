@@ -155,7 +155,7 @@ class SpringBootApplicationTest {
         .startsWith("{\"type\":\"https://limiter.dev/problems/rate-limited\"")
         .contains("\"violated_policies\":[\"overridden\"]");
     long retryAfter = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
-    assertThat(retryAfter).isBetween(3600L, 3960L);
+    assertThat(retryAfter).isBetween(3600L, 3672L);
   }
 
   @Test
