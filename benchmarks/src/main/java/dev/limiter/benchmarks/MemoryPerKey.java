@@ -36,7 +36,9 @@ import java.util.function.Consumer;
  * the worst keys a client can send, through the engine (policy {@code bench}): {@code
  * engine-sliding-64} and {@code engine-sliding-32-utf16} (the longest keys kept as sent: 64 bytes,
  * in Latin-1 or in characters of two bytes) and {@code engine-sliding-250} (250 characters, kept as
- * their 44-character digest). Prints one line: {@code subject bytes-per-key}.
+ * their 44-character digest). {@code caffeine-sliding-holding-N} (N = 63, 255, 4095, 65535, 65536):
+ * the sliding window with each key holding N units instead of one, at the top of each width of its
+ * counters. Prints one line: {@code subject bytes-per-key}.
  */
 public final class MemoryPerKey {
 
@@ -90,6 +92,18 @@ public final class MemoryPerKey {
         yield key -> engine.decide(key, holder);
       }
       case "caffeine-sliding" -> store(Algorithm.SLIDING_WINDOW);
+      case "caffeine-sliding-holding-63",
+          "caffeine-sliding-holding-255",
+          "caffeine-sliding-holding-4095",
+          "caffeine-sliding-holding-65535",
+          "caffeine-sliding-holding-65536" -> {
+        long units = Long.parseLong(subject.substring(subject.lastIndexOf('-') + 1));
+        CaffeineStore store = CaffeineStore.builder().maximumSize(Limiters.MAXIMUM_SIZE).build();
+        Step step =
+            Step.acquire(
+                Algorithm.SLIDING_WINDOW, Limiters.WINDOW.toNanos(), Limiters.LIMIT, units);
+        yield key -> store.apply(key, step);
+      }
       case "caffeine-fixed" -> store(Algorithm.FIXED_WINDOW);
       case "caffeine-token" -> store(Algorithm.TOKEN_BUCKET);
       case "compute-sliding" -> {
