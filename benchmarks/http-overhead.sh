@@ -155,6 +155,10 @@ for endpoint in "${ENDPOINTS[@]}"; do run "$endpoint" "$WARMUP" >/dev/null; done
 idle_before=$(cpu_ticks)
 sleep 2
 IDLE_MS=$(( ( $(cpu_ticks) - idle_before ) * 1000 / TICKS / 2 ))
+if (( IDLE_MS > 50 )); then
+  echo "warning: the server burned $IDLE_MS ms/s idle after the warm-up (a JIT compiler still at work?);" \
+    "its CPU per request includes that work" >&2
+fi
 
 declare -A RATES CPU
 COUNT=${#ENDPOINTS[@]}
