@@ -5,9 +5,10 @@
 #   mvn -B -q package -DskipTests      # once, at the repository root
 #   benchmarks/run.sh [--quick]
 #
-# Full: about 7 minutes on 2 cores; --quick: under 2 minutes, fewer subjects and shorter runs (for a
-# smoke check, not for figures). Every forked JVM gets -Xms equal to -Xmx and -XX:+AlwaysPreTouch.
-# The HTTP part needs wrk (apt-get install -y wrk); without it that part is skipped and says so.
+# Full: about 22 minutes on 2 cores, 17 of them the HTTP part (four header dialects on two servers);
+# --quick: a few minutes, fewer subjects and shorter runs (for a smoke check, not for figures). Every
+# forked JVM gets -Xms equal to -Xmx and -XX:+AlwaysPreTouch. The HTTP part needs wrk (apt-get
+# install -y wrk); without it that part is skipped and says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,11 +69,18 @@ fi
 
 echo "== HTTP overhead (wrk)"
 if command -v wrk >/dev/null; then
-  if ((QUICK)); then
-    benchmarks/http-overhead.sh --quick | tee "$OUT/http.md"
-  else # the library's default header fields, then none: the decision alone
-    { HEADERS=x benchmarks/http-overhead.sh; echo; HEADERS=none benchmarks/http-overhead.sh; } | tee "$OUT/http.md"
-  fi
+  # every header dialect on the demo (JAX-RS) and on the peer server (our servlet filter beside
+  # Bucket4j's); --quick: the library's default dialect on each, as a smoke check
+  if ((QUICK)); then DIALECTS=(x); HTTP_ARGS=(--quick); else DIALECTS=(none x ietf both); HTTP_ARGS=(); fi
+  for dialect in "${DIALECTS[@]}"; do
+    for target in demo peer; do
+      echo "### $target server, header dialect $dialect"
+      echo
+      HEADERS=$dialect TARGET=$target benchmarks/http-overhead.sh "${HTTP_ARGS[@]}" \
+        || echo "failed: HEADERS=$dialect TARGET=$target benchmarks/http-overhead.sh ${HTTP_ARGS[*]}"
+      echo
+    done
+  done | tee "$OUT/http.md"
 else
   echo "skipped: wrk is not installed (apt-get install -y wrk)" | tee "$OUT/http.md"
 fi

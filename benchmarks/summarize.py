@@ -115,6 +115,6 @@ if cluster:
 # ---------------------------------------------------------------- http
 http_path = os.path.join(run, "http.md")
 if os.path.exists(http_path):
-    print("## HTTP overhead (demo server under wrk on loopback)\n")
+    print("## HTTP overhead (wrk on loopback: the demo server, the peer server)\n")
     print(open(http_path).read().strip())
     print()
