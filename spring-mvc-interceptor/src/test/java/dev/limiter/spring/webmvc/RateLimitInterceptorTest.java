@@ -125,7 +125,8 @@ class RateLimitInterceptorTest {
     get("/compare", "X-API-Key: fields-1");
     Reply refused = get("/compare", "X-API-Key: fields-1");
     assertThat(refused.status()).isEqualTo(429);
-    // a sliding window gives units back up to a sub-window late: between 60 and 62 seconds (61.2, rounded up)
+    // a sliding window gives units back up to a sub-window late: between 60 and 62 seconds (61.2,
+    // rounded up)
     assertThat(refused.values("Retry-After")).hasSize(1);
     int retryAfter = Integer.parseInt(refused.values("Retry-After").get(0));
     assertThat(retryAfter).isBetween(60, 62);
