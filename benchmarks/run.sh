@@ -54,10 +54,15 @@ fi
 echo "== memory per idle key"
 HEAP=(-Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+UseG1GC)
 if ((QUICK)); then SUBJECTS=(caffeine-sliding bucket4j-caffeine); else
-  SUBJECTS=(raw-caffeine caffeine-sliding caffeine-fixed caffeine-token compute-sliding bucket4j-caffeine); fi
+  SUBJECTS=(raw-caffeine caffeine-sliding caffeine-fixed caffeine-token compute-sliding bucket4j-caffeine
+    caffeine-sliding-holding-63 caffeine-sliding-holding-255 caffeine-sliding-holding-4095
+    caffeine-sliding-holding-65535 caffeine-sliding-holding-65536); fi
 for subject in "${SUBJECTS[@]}"; do
   java "${HEAP[@]}" -cp "$JAR" dev.limiter.benchmarks.MemoryPerKey "$subject"
 done | tee "$OUT/memory.txt"
+
+echo "== sliding-window lateness"
+java -cp "$JAR" dev.limiter.benchmarks.SlidingWindowLateness | tee "$OUT/lateness.md"
 
 echo "== cluster decisions (JMH)"
 if ((QUICK)); then

@@ -93,6 +93,13 @@ if os.path.exists(memory_path):
         print(f"| {name} | {value:.0f} | {fmt(value / peer) if peer else '-'} |")
     print()
 
+# ---------------------------------------------------------------- lateness
+lateness_path = os.path.join(run, "lateness.md")
+if os.path.exists(lateness_path):
+    print("## Sliding-window lateness against an exact log, per limit\n")
+    print(open(lateness_path).read().strip())
+    print()
+
 # ---------------------------------------------------------------- cluster
 cluster = load("cluster.json")
 if cluster:
