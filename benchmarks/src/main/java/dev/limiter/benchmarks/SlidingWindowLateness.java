@@ -46,8 +46,8 @@ public final class SlidingWindowLateness {
    */
   public static void main(String[] args) {
     System.out.println(
-        "| max | windows | rejections compared | mean late, % of window | most late, % of window"
-            + " | never early | state longs, largest |");
+        "| max | windows | rejections compared | mean late, percent of window | most late, percent"
+            + " of window | never early | state longs, largest |");
     System.out.println("|---:|---|---:|---:|---:|---|---:|");
     for (long max : LIMITS) {
       long compared = 0;

@@ -21,12 +21,12 @@ import dev.limiter.spi.StepResult;
  *
  * <p>State: {@code [tag, newest slot, fields packed in the longs that follow]}: the ring's {@code N
  * + 1} counters and their running total (so a decision never sums the ring), all of one width, and
- * the generation in the high half of a long. The width follows what the ring holds, not the limit:
- * a new state starts with 6-bit counters (eight longs, 80 bytes, up to 63 units in the window), and
- * a step that would take the sum past what its width holds first moves the counts, unchanged, into
- * a wider layout (8, 12, 16 and 32 bits: 9, 13, 16 and 29 longs). Only the slot grid decides when
- * units come back, and every layout has the same one, so a wider layout is the same state. The
- * layout is known from the array's length alone.
+ * the generation in the high half of a long. The width follows what the ring holds, not the limit
+ * alone: a new state starts with 6-bit counters (eight longs, 80 bytes, up to 63 units in the
+ * window), and a step that could take the sum past what its width holds (which needs a limit above
+ * it) first moves the counts, unchanged, into a wider layout (8, 12, 16 and 32 bits: 9, 13, 16 and
+ * 29 longs). Only the slot grid decides when units come back, and every layout has the same one, so
+ * a wider layout is the same state. The layout is known from the array's length alone.
  */
 final class SlidingWindow {
 
@@ -148,10 +148,15 @@ final class SlidingWindow {
   }
 
   /**
-   * The sum a state may hold after {@code step}: what it holds plus the cost, if it can take it.
+   * The largest sum a state may hold after {@code step}, from what it holds before its ring moves:
+   * an acquire is admitted only if the sum after it fits the limit, so never more than the larger
+   * of that and the limit. A state whose limit fits its width never widens.
    */
   private static long taken(Step step, long held) {
-    return step.release() || step.cost() > step.limit() ? held : held + step.cost();
+    if (step.release() || step.cost() > step.limit()) {
+      return held;
+    }
+    return Math.max(held, Math.min(held + step.cost(), step.limit()));
   }
 
   private static Layout layoutFor(long units) {

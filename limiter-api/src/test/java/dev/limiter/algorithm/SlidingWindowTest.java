@@ -208,5 +208,17 @@ class SlidingWindowTest {
     KeyState idle = new KeyState();
     idle.apply(Step.acquire(SLIDING_WINDOW, HOUR, Step.MAX_LIMIT, 1), T0);
     assertThat(idle.state()).as("a high limit alone does not widen").hasSize(8);
+
+    KeyState full = new KeyState();
+    Step step = Step.acquire(SLIDING_WINDOW, HOUR, 63, 1);
+    long slot = SlidingWindow.slotNanos(HOUR);
+    for (int i = 0; i < 63; i++) {
+      full.apply(step, T0 + i % 50 * slot);
+    }
+    assertThat(States.updatesInPlace(step, full.state()))
+        .as("a limit that fits 6 bits never needs more, however full the ring")
+        .isTrue();
+    assertThat(full.apply(step, T0 + 51 * slot).allowed()).isTrue();
+    assertThat(full.state()).hasSize(8);
   }
 }
