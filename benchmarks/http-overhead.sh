@@ -18,6 +18,7 @@
 # apart, so their median is the figure the VM's swings between rounds move least.
 #
 #   HEADERS=x|ietf|draft6|both|none TARGET=demo|peer benchmarks/http-overhead.sh [--quick]
+#   HTTP_ROUNDS=N (default 10) and HTTP_WARMUP=S (seconds per endpoint, default 8) shorten or lengthen a run.
 #
 # after: mvn -B -q package -DskipTests. HEADERS is the header dialect of the limited endpoints
 # (default x, the library's). Needs wrk (Debian/Ubuntu: apt-get install -y wrk). wrk and the server
@@ -33,7 +34,7 @@ case "${1:-}" in
 esac
 THREADS=${WRK_THREADS:-1}
 CONNECTIONS=${WRK_CONNECTIONS:-16}
-if (( QUICK )); then ROUNDS=2; DURATION=3; WARMUP=5; else ROUNDS=10; DURATION=4; WARMUP=8; fi
+if (( QUICK )); then ROUNDS=2; DURATION=3; WARMUP=5; else ROUNDS=${HTTP_ROUNDS:-10}; DURATION=4; WARMUP=${HTTP_WARMUP:-8}; fi
 PORT=${HTTP_PORT:-18080}
 HEAP=(-Xms512m -Xmx512m -XX:+AlwaysPreTouch)
 DIALECT=${HEADERS:-x}
