@@ -130,15 +130,15 @@ class DemoEndpointsTest {
 
     HttpResponse<String> rejected = hello("hello-1");
 
-    assertThat(assertRejected(rejected, "hello", 5, 0, "hello")).isEqualTo(66);
+    assertThat(assertRejected(rejected, "hello", 5, 0, "hello")).isEqualTo(62);
     assertThat(number(rejected, "X-RateLimit-Reset")).isEqualTo(reset);
     assertThat(field(rejected, "RateLimit-Policy")).isEqualTo("\"hello\";q=5;w=60");
-    assertThat(field(rejected, "RateLimit")).isEqualTo("\"hello\";r=0;t=66");
+    assertThat(field(rejected, "RateLimit")).isEqualTo("\"hello\";r=0;t=62");
     assertThat(rejected.body())
         .isEqualTo(
             "{\"type\":\"https://limiter.dev/problems/rate-limited\",\"title\":\"Too Many"
-                + " Requests\",\"status\":429,\"detail\":\"Rate limit 'hello' exceeded; retry in 66"
-                + " seconds.\",\"policy\":\"hello\",\"limit\":5,\"retry_after\":66,"
+                + " Requests\",\"status\":429,\"detail\":\"Rate limit 'hello' exceeded; retry in 62"
+                + " seconds.\",\"policy\":\"hello\",\"limit\":5,\"retry_after\":62,"
                 + "\"violated_policies\":[\"hello\"]}");
     // another key has its own counter
     assertAllowed(hello("hello-2"), "hello", 5, 4);
@@ -150,21 +150,21 @@ class DemoEndpointsTest {
     for (int i = 0; i < 5; i++) {
       assertThat(hello("back-1").statusCode()).isEqualTo(200);
     }
-    assertThat(number(hello("back-1"), "Retry-After")).isEqualTo(66);
+    assertThat(number(hello("back-1"), "Retry-After")).isEqualTo(62); // 61.2 s, rounded up
 
     demo.clock().advance(Duration.ofSeconds(60));
     // never early: a full window later the units are still counted, and Retry-After says for how
     // long
     HttpResponse<String> late = hello("back-1");
-    assertThat(assertRejected(late, "hello", 5, 0, "hello")).isEqualTo(6);
+    assertThat(assertRejected(late, "hello", 5, 0, "hello")).isEqualTo(2); // 1.2 s, rounded up
 
-    demo.clock().advance(Duration.ofSeconds(6).minusNanos(1));
+    demo.clock().advance(Duration.ofMillis(1_200).minusNanos(1));
     assertThat(hello("back-1").statusCode()).isEqualTo(429);
 
     demo.clock().advanceNanos(1);
     HttpResponse<String> back = hello("back-1");
     assertAllowed(back, "hello", 5, 4);
-    assertThat(number(back, "X-RateLimit-Reset")).isEqualTo(demo.nowSeconds() + 66);
+    assertThat(number(back, "X-RateLimit-Reset")).isEqualTo(demo.nowSeconds() + 62);
   }
 
   @Test

@@ -73,7 +73,7 @@ class HeaderDialectsTest {
       RawHttp.Reply rejected = demo.raw(head);
       assertThat(rejected.status()).isEqualTo(429);
       assertThat(rejected.values("Cache-Control")).containsExactly("no-store");
-      assertThat(rejected.body()).isEqualTo(TestDemo.rateLimitedBody(policy, 5, 66, policy));
+      assertThat(rejected.body()).isEqualTo(TestDemo.rateLimitedBody(policy, 5, 62, policy));
       assertThat(limiterFieldLines(rejected))
           .as(policy)
           .isEqualTo(expected(dialect, policy, 0, true, false));

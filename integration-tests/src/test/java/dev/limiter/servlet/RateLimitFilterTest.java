@@ -127,7 +127,7 @@ class RateLimitFilterTest {
     assertThat(header(first, "X-RateLimit-Remaining")).isEqualTo("1");
     assertThat(header(first, "X-RateLimit-Policy")).isEqualTo("class-limited");
     assertThat(Long.parseLong(header(first, "X-RateLimit-Reset")))
-        .isBetween(now, now + 66); // a sliding window returns units up to 1/10 window late
+        .isBetween(now, now + 62); // a sliding window returns units up to 1/50 window late
     assertThat(header(second, "X-RateLimit-Remaining")).isEqualTo("0");
     assertThat(first.headers().firstValue("Access-Control-Expose-Headers")).isEmpty();
   }
