@@ -12,6 +12,7 @@ import dev.limiter.EndpointLimits;
 import dev.limiter.RateLimiter;
 import dev.limiter.http.HttpContract;
 import dev.limiter.http.RateLimitResponse;
+import dev.limiter.jaxrs.internal.JerseyServlet;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -45,20 +46,27 @@ final class EndpointFilter implements ContainerRequestFilter, ContainerResponseF
   private final RateLimiter limiter;
   private final Function<ContainerRequestContext, EndpointLimits> limits;
   private final HttpContract contract;
+  private final boolean servletApi;
 
-  /** Enforces {@code limits}, known at deployment. */
-  EndpointFilter(RateLimiter limiter, EndpointLimits limits, HttpContract contract) {
-    this(limiter, request -> limits, contract);
+  /**
+   * Enforces {@code limits}, known at deployment; {@code servletApi} says whether the servlet API
+   * is on the class path, so that {@link JerseyServlet} may be loaded.
+   */
+  EndpointFilter(
+      RateLimiter limiter, EndpointLimits limits, HttpContract contract, boolean servletApi) {
+    this(limiter, request -> limits, contract, servletApi);
   }
 
   /** Enforces the limits {@code limits} finds for each request, none when they are empty. */
   EndpointFilter(
       RateLimiter limiter,
       Function<ContainerRequestContext, EndpointLimits> limits,
-      HttpContract contract) {
+      HttpContract contract,
+      boolean servletApi) {
     this.limiter = limiter;
     this.limits = limits;
     this.contract = contract;
+    this.servletApi = servletApi;
   }
 
   @Override
@@ -68,7 +76,7 @@ final class EndpointFilter implements ContainerRequestFilter, ContainerResponseF
       return;
     }
     Admission admission =
-        limiter.admit(endpoint, new JaxrsRequest(request, remoteAddress(request)));
+        limiter.admit(endpoint, new JaxrsRequest(request, remoteAddress(request, servletApi)));
     if (!admission.completed()) {
       // before anything that could throw: from here on, whatever ends the request completes it
       request.setProperty(ADMISSION_PROPERTY, admission);
@@ -113,6 +121,9 @@ final class EndpointFilter implements ContainerRequestFilter, ContainerResponseF
     }
     request.removeProperty(RESPONSE_PROPERTY);
     MultivaluedMap<String, Object> headers = response.getHeaders();
+    if (servletApi && JerseyServlet.setHeaders(request, headers, allowed)) {
+      return; // on the servlet response already: Jersey neither converts nor copies them
+    }
     allowed.applyHeaders(headers::putSingle, headers::add);
   }
 
@@ -129,9 +140,17 @@ final class EndpointFilter implements ContainerRequestFilter, ContainerResponseF
 
   /**
    * Returns the address of the socket peer, or an empty string when the runtime does not say, in
-   * which case keys on {@code ip} do not resolve and the request is answered with a 400.
+   * which case keys on {@code ip} do not resolve and the request is answered with a 400: read from
+   * the servlet request on Jersey's servlet container, else as {@link
+   * dev.limiter.jaxrs.internal.ServletAddressFilter} handed it on.
    */
-  private static String remoteAddress(ContainerRequestContext request) {
+  private static String remoteAddress(ContainerRequestContext request, boolean servletApi) {
+    if (servletApi) {
+      String address = JerseyServlet.remoteAddress(request);
+      if (address != null) {
+        return address;
+      }
+    }
     return request.getProperty(ADDRESS_PROPERTY) instanceof String address ? address : "";
   }
 }

@@ -222,7 +222,11 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
       // that implements it, and the @RateLimit there, are known only when a request is matched
       addressFilters.register(context, PRIORITY - 1);
       context.register(
-          new EndpointFilter(engine, new ImplementationLimits(engine, type, method), contract),
+          new EndpointFilter(
+              engine,
+              new ImplementationLimits(engine, type, method),
+              contract,
+              addressFilters.servletApi()),
           Map.of(ContainerRequestFilter.class, PRIORITY, ContainerResponseFilter.class, PRIORITY));
       return;
     }
@@ -234,7 +238,7 @@ public final class RateLimitFeature implements DynamicFeature, Feature {
     }
     addressFilters.register(context, PRIORITY - 1);
     context.register(
-        new EndpointFilter(engine, limits, contract),
+        new EndpointFilter(engine, limits, contract, addressFilters.servletApi()),
         Map.of(ContainerRequestFilter.class, PRIORITY, ContainerResponseFilter.class, PRIORITY));
   }
 

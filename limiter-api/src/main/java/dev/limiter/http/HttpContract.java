@@ -11,7 +11,7 @@ import dev.limiter.MissingKey;
 import dev.limiter.Outcome;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.StoreUnavailable;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -177,22 +177,22 @@ public final class HttpContract {
    */
   public RateLimitResponse respond(Outcome outcome, boolean browser) {
     Objects.requireNonNull(outcome, "outcome");
-    Map<String, String> headers = new RateLimitResponse.CheckedFields();
+    RateLimitResponse.CheckedFields headers = new RateLimitResponse.CheckedFields();
     if (outcome instanceof MissingKey missing) {
       Rejection rejection =
           Objects.requireNonNull(
               handler.missingKey(missing), "RejectionHandler.missingKey returned null");
-      headers.put(CACHE_CONTROL, NO_STORE);
+      headers.add(CACHE_CONTROL, NO_STORE);
       return RateLimitResponse.refuse(rejection, headers);
     }
     if (outcome instanceof StoreUnavailable unavailable) {
       Rejection rejection =
           Objects.requireNonNull(
               handler.unavailable(unavailable), "RejectionHandler.unavailable returned null");
-      headers.put(RETRY_AFTER, Long.toString(unavailable.retryAfterSeconds()));
-      headers.put(CACHE_CONTROL, NO_STORE);
+      headers.add(RETRY_AFTER, Long.toString(unavailable.retryAfterSeconds()));
+      headers.add(CACHE_CONTROL, NO_STORE);
       if (browser && dialect != HeaderDialect.NONE) {
-        headers.put(EXPOSE, RETRY_AFTER);
+        headers.add(EXPOSE, RETRY_AFTER);
       }
       return RateLimitResponse.refuse(rejection, headers);
     }
@@ -203,30 +203,30 @@ public final class HttpContract {
     putDialectFields(decision, headers);
     if (decision.allowed()) {
       if (browser && exposeAllowed != null) {
-        headers.put(EXPOSE, exposeAllowed);
+        headers.add(EXPOSE, exposeAllowed);
       }
       return RateLimitResponse.allow(headers);
     }
     Rejection rejection =
         Objects.requireNonNull(
             handler.rejected(decision), "RejectionHandler.rejected returned null");
-    headers.put(RETRY_AFTER, Long.toString(decision.retryAfterSeconds()));
-    headers.put(CACHE_CONTROL, NO_STORE);
+    headers.add(RETRY_AFTER, Long.toString(decision.retryAfterSeconds()));
+    headers.add(CACHE_CONTROL, NO_STORE);
     if (browser && exposeRejected != null) {
-      headers.put(EXPOSE, exposeRejected);
+      headers.add(EXPOSE, exposeRejected);
     }
     return RateLimitResponse.refuse(rejection, headers);
   }
 
-  private void putDialectFields(Decision decision, Map<String, String> headers) {
+  private void putDialectFields(Decision decision, RateLimitResponse.CheckedFields headers) {
     LimitStatus reported = Objects.requireNonNull(decision.reported(), "reported");
     switch (dialect) {
       case X -> putX(decision, headers);
       case IETF -> putIetf(decision, headers);
       case DRAFT6 -> {
-        headers.put(DRAFT6_LIMIT, Long.toString(reported.limit()));
-        headers.put(DRAFT6_REMAINING, Long.toString(reported.remaining()));
-        headers.put(DRAFT6_RESET, Long.toString(Seconds.resetDelta(decision)));
+        headers.add(DRAFT6_LIMIT, Long.toString(reported.limit()));
+        headers.add(DRAFT6_REMAINING, Long.toString(reported.remaining()));
+        headers.add(DRAFT6_RESET, Long.toString(Seconds.resetDelta(decision)));
       }
       case BOTH -> {
         putX(decision, headers);
@@ -236,33 +236,102 @@ public final class HttpContract {
     }
   }
 
-  private static void putX(Decision decision, Map<String, String> headers) {
+  private void putX(Decision decision, RateLimitResponse.CheckedFields headers) {
     LimitStatus reported = Objects.requireNonNull(decision.reported(), "reported");
-    headers.put(X_LIMIT, Long.toString(reported.limit()));
-    headers.put(X_REMAINING, Long.toString(reported.remaining()));
-    headers.put(X_RESET, Long.toString(Seconds.resetEpoch(decision)));
-    headers.put(X_POLICY, HttpText.requireFieldValue(X_POLICY, reported.policy()));
+    Rendered constant = rendered(reported);
+    headers.add(X_LIMIT, constant.limit);
+    headers.add(X_REMAINING, Long.toString(reported.remaining()));
+    headers.add(X_RESET, Long.toString(Seconds.resetEpoch(decision)));
+    headers.add(X_POLICY, Objects.requireNonNull(constant.fieldValue));
   }
 
-  private static void putIetf(Decision decision, Map<String, String> headers) {
-    StringBuilder policies = new StringBuilder(32 * decision.limits().size());
-    for (LimitStatus status : decision.limits()) {
-      if (policies.length() > 0) {
-        policies.append(", ");
+  private void putIetf(Decision decision, RateLimitResponse.CheckedFields headers) {
+    List<LimitStatus> limits = decision.limits();
+    if (limits.size() == 1) {
+      headers.add(IETF_POLICY, Objects.requireNonNull(rendered(limits.get(0)).policyItem));
+    } else {
+      StringBuilder policies = new StringBuilder(32 * limits.size());
+      for (int i = 0; i < limits.size(); i++) {
+        if (i > 0) {
+          policies.append(", ");
+        }
+        policies.append(rendered(limits.get(i)).policyItem);
       }
-      HttpText.appendSfString(policies, status.policy()).append(";q=").append(status.limit());
-      if (status.kind() == LimitKind.CONCURRENCY) {
-        policies.append(";qu=\"concurrent-requests\""); // in flight: no window
-      } else {
-        policies.append(";w=").append(Seconds.window(status));
-      }
+      headers.add(IETF_POLICY, policies.toString());
     }
-    headers.put(IETF_POLICY, policies.toString());
     LimitStatus reported = Objects.requireNonNull(decision.reported(), "reported");
-    StringBuilder limit = HttpText.appendSfString(new StringBuilder(32), reported.policy());
+    String name = Objects.requireNonNull(rendered(reported).sfString);
+    StringBuilder limit = new StringBuilder(name.length() + 32).append(name);
     limit.append(";r=").append(reported.remaining());
     limit.append(";t=").append(Seconds.resetDelta(decision));
-    headers.put(IETF_LIMIT, limit.toString());
+    headers.add(IETF_LIMIT, limit.toString());
+  }
+
+  /**
+   * Returns the text of {@code status} that does not change from one request to the next while its
+   * policy, limit, window and kind stay: rendered once and kept in a small table with one slot per
+   * hash, replaced when another limit lands on the slot. Entries are immutable, so a racing reader
+   * sees one whole or none.
+   */
+  private Rendered rendered(LimitStatus status) {
+    int slot =
+        (status.policy().hashCode() * 31 + Long.hashCode(status.limit())) & (RENDERED_SLOTS - 1);
+    Rendered known = rendered[slot];
+    if (known != null && known.renders(status)) {
+      return known;
+    }
+    Rendered made = new Rendered(status, dialect);
+    rendered[slot] = made;
+    return made;
+  }
+
+  private static final int RENDERED_SLOTS = 64;
+
+  private final Rendered[] rendered = new Rendered[RENDERED_SLOTS];
+
+  /** The constant text of one limit's fields in one dialect. */
+  private static final class Rendered {
+    final String policy;
+    final long limitValue;
+    final long windowNanos;
+    final LimitKind kind;
+    final String limit;
+    final @Nullable String fieldValue;
+    final @Nullable String sfString;
+    final @Nullable String policyItem;
+
+    Rendered(LimitStatus status, HeaderDialect dialect) {
+      policy = status.policy();
+      limitValue = status.limit();
+      windowNanos = status.windowNanos();
+      kind = status.kind();
+      limit = Long.toString(limitValue);
+      boolean x = dialect == HeaderDialect.X || dialect == HeaderDialect.BOTH;
+      boolean ietf = dialect == HeaderDialect.IETF || dialect == HeaderDialect.BOTH;
+      fieldValue = x ? HttpText.requireFieldValue(X_POLICY, policy) : null;
+      if (ietf) {
+        sfString =
+            HttpText.appendSfString(new StringBuilder(policy.length() + 2), policy).toString();
+        StringBuilder item = new StringBuilder(sfString.length() + 32).append(sfString);
+        item.append(";q=").append(limitValue);
+        if (kind == LimitKind.CONCURRENCY) {
+          item.append(";qu=\"concurrent-requests\""); // in flight: no window
+        } else {
+          item.append(";w=").append(Seconds.window(status));
+        }
+        policyItem = item.toString();
+      } else {
+        sfString = null;
+        policyItem = null;
+      }
+    }
+
+    boolean renders(LimitStatus status) {
+      return limitValue == status.limit()
+          && windowNanos == status.windowNanos()
+          && kind == status.kind()
+          && policy.equals(status.policy());
+    }
   }
 
   /**

@@ -4,11 +4,16 @@
  */
 package dev.limiter.http;
 
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
@@ -100,6 +105,13 @@ public record RateLimitResponse(
   public void applyHeaders(BiConsumer<String, String> set, BiConsumer<String, String> add) {
     Objects.requireNonNull(set, "set");
     Objects.requireNonNull(add, "add");
+    if (headers instanceof CheckedFields fields) {
+      for (int i = 0; i < fields.size; i++) {
+        String name = fields.names[i];
+        (name.equalsIgnoreCase(EXPOSE) ? add : set).accept(name, fields.values[i]);
+      }
+      return;
+    }
     for (Map.Entry<String, String> field : headers.entrySet()) {
       String name = field.getKey();
       if (name.equalsIgnoreCase(EXPOSE)) {
@@ -113,17 +125,79 @@ public record RateLimitResponse(
   /**
    * Header fields that {@link HttpContract} built and checked as it went: names from its own
    * constants, values of digits or checked when they hold a policy name. Taken as they are, without
-   * a copy; nothing else can make one.
+   * a copy; nothing else can make one. Two arrays in the order the fields were added, unmodifiable
+   * once handed to a response, so that the fields of a request cost two small arrays rather than a
+   * hash table and an entry per field.
    */
-  static final class CheckedFields extends LinkedHashMap<String, String> {
-    private static final long serialVersionUID = 1L;
+  static final class CheckedFields extends AbstractMap<String, String> {
+    private static final int MOST = 12; // more than the contract ever writes on one response
 
-    CheckedFields() {
-      super(16);
+    private final String[] names = new String[MOST];
+    private final String[] values = new String[MOST];
+    private int size;
+
+    CheckedFields() {}
+
+    /** Adds a field whose name no earlier field has; only {@link HttpContract} calls this. */
+    void add(String name, String value) {
+      names[size] = name;
+      values[size] = value;
+      size++;
     }
 
     Map<String, String> view() {
-      return Collections.unmodifiableMap(this);
+      return this;
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public @Nullable String get(@Nullable Object key) {
+      for (int i = 0; i < size; i++) {
+        if (names[i].equals(key)) {
+          return values[i];
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public boolean containsKey(@Nullable Object key) {
+      return get(key) != null;
+    }
+
+    @Override
+    public Set<Map.Entry<String, String>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public Iterator<Map.Entry<String, String>> iterator() {
+          return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+              return next < size;
+            }
+
+            @Override
+            public Map.Entry<String, String> next() {
+              if (next >= size) {
+                throw new NoSuchElementException();
+              }
+              int i = next++;
+              return new AbstractMap.SimpleImmutableEntry<>(names[i], values[i]);
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return size;
+        }
+      };
     }
   }
 

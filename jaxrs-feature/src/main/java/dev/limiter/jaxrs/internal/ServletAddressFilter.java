@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * with a public constructor, because runtimes such as RESTEasy create the classes registered with
  * them through public constructors only; the package is opened to them, not exported. Outside a
  * servlet container nothing is injected, no address is handed on, and keys on {@code ip} do not
- * resolve.
+ * resolve. On Jersey's servlet container the rate-limit filter reads the address through {@link
+ * JerseyServlet}, and this filter does nothing.
  */
 public final class ServletAddressFilter implements ContainerRequestFilter {
 
@@ -40,6 +41,9 @@ public final class ServletAddressFilter implements ContainerRequestFilter {
    */
   @Override
   public void filter(ContainerRequestContext request) {
+    if (JerseyServlet.readsServletRequest(request)) {
+      return; // the rate-limit filter reads the address itself, without the injected proxy
+    }
     HttpServletRequest servlet = servletRequest;
     String address = RequestView.peerAddress(servlet == null ? null : servlet.getRemoteAddr());
     if (address.isEmpty()) {
