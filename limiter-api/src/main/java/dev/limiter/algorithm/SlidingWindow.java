@@ -220,7 +220,8 @@ final class SlidingWindow {
       layout.set(state, index, layout.get(state, index) + cost);
       layout.addTotal(state, cost);
       used += cost;
-      result(true, limit, used, 0, resetAfter(layout, state, current, slotNanos, now), now, out);
+      // the current slot now holds units, so it is the newest that does: it leaves last
+      result(true, limit, used, 0, Math.max(0, (current + SLOTS) * slotNanos - now), now, out);
       return;
     }
     long needed = used + cost - limit;
