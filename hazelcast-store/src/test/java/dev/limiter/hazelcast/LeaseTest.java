@@ -122,7 +122,7 @@ class LeaseTest {
 
   @ParameterizedTest(name = "the key''s owner is killed: {0}")
   @ValueSource(booleans = {true, false})
-  void theSlotsOfAKilledMemberComeBackAfterTheLeaseAndATenthAndNotBefore(boolean ownerKilled) {
+  void theSlotsOfAKilledMemberComeBackAfterTheLeaseAndAFiftiethAndNotBefore(boolean ownerKilled) {
     try (HazelcastTestCluster cluster = HazelcastTestCluster.start(3)) {
       cluster.install(clock);
       String mapName = HazelcastTestCluster.newMapName();
