@@ -186,6 +186,28 @@ final class SlidingWindow {
   static void apply(Step step, long[] state, long now, StepResult out) {
     Layout layout = BY_LENGTH[state.length];
     long slotNanos = slotNanos(step.windowNanos());
+    long newest = state[1];
+    long into = now - newest * slotNanos;
+    long cost = step.cost();
+    if (into >= 0 && into < slotNanos && !step.release()) {
+      // most steps: an acquire in the newest slot, so the ring does not move; kept small enough
+      // for the compiler to inline into the store (the whole method was not)
+      long used = layout.total(state);
+      long limit = step.limit();
+      if (cost <= limit - used && used + cost <= layout.capacity) {
+        int index = index(newest);
+        layout.set(state, index, layout.get(state, index) + cost);
+        layout.setTotal(state, used + cost);
+        out.set(true, limit, limit - used - cost, (newest + SLOTS) * slotNanos - now, 0, now);
+        return;
+      }
+    }
+    applyMoving(layout, step, state, now, slotNanos, out);
+  }
+
+  /** {@link #apply} for the steps its first lines do not take: out of line. */
+  private static void applyMoving(
+      Layout layout, Step step, long[] state, long now, long slotNanos, StepResult out) {
     long current = advance(layout, state, slotOf(state, now, slotNanos));
     long used = layout.total(state);
     long limit = step.limit();
