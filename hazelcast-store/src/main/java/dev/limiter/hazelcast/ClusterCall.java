@@ -95,10 +95,15 @@ final class ClusterCall implements RateLimitStore {
    */
   @Override
   public void apply(String key, Step step, StepResult result) {
-    StepProcessor processor =
-        new StepProcessor(step, ceilSeconds(step.expiryNanos()) + marginSeconds);
     long start = System.nanoTime();
     Object owner = domainOf(key);
+    StepProcessor processor = processorFor(step, owner);
+    if (processor == null) {
+      // a release while no member owns the key: whichever will may have applied it already
+      result.set(false, step.limit(), 0, 0, 0, 0);
+      result.setGeneration(0);
+      return;
+    }
     if (health.size() > MAX_OWNERS) {
       health.clear(); // members come and go; a forgotten one counts as answering for maxWait
     }
@@ -126,6 +131,21 @@ final class ClusterCall implements RateLimitStore {
     }
     owners.answeredAt = System.nanoTime();
     StepProcessor.decode(answer, result);
+  }
+
+  /**
+   * Returns the processor that applies {@code step} for a key that {@code owner} (its {@link
+   * #domainOf}) owns: a release is fenced to that member (see {@link StepProcessor}), so none when
+   * the key has no owner now.
+   */
+  @Nullable StepProcessor processorFor(Step step, Object owner) {
+    long ttlSeconds = ceilSeconds(step.expiryNanos()) + marginSeconds;
+    if (!step.release()) {
+      return new StepProcessor(step, ttlSeconds, null);
+    }
+    return owner instanceof Owner member
+        ? new StepProcessor(step, ttlSeconds, member.uuid())
+        : null;
   }
 
   /**

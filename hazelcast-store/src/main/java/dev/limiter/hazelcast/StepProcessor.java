@@ -4,6 +4,7 @@
  */
 package dev.limiter.hazelcast;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
@@ -18,6 +19,7 @@ import dev.limiter.spi.StepResult;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -31,8 +33,19 @@ import org.jspecify.annotations.Nullable;
  * what the owner decided rather than deciding again on their own clocks; an unchanged state (a
  * rejection that moved nothing) is neither written nor backed up.
  *
- * <p>Wire form (about 38 bytes): algorithm, window, limit, cost, release, stamp, generation, TTL.
- * The answer is the result's seven numbers.
+ * <p>A release is applied at most once. Hazelcast sends an operation again when the member it went
+ * to leaves before answering, and that member may have applied it and backed it up first: a release
+ * applied twice gives back units another request holds, which admits more than the limit. So a
+ * release names the member its caller saw owning the key (its fence). Run on another member, it is
+ * applied only while the named one is still in the cluster: Hazelcast sends an operation on from a
+ * live member only when that member refused it unapplied (a partition migrating or moved); from a
+ * member that left, it may have been applied there, and the release gives nothing back. Its units
+ * then run out with the window or lease, which is stricter, never looser. An acquire sent twice
+ * takes twice: stricter too, so acquires carry no fence.
+ *
+ * <p>Wire form (42 bytes): algorithm, window, limit, cost, release, stamp, generation, TTL; a
+ * fenced release (its own class id, so a member of a version before fences refuses it rather than
+ * apply it unfenced) adds the member's UUID as two longs. The answer is the result's seven numbers.
  */
 final class StepProcessor
     implements EntryProcessor<String, long[], long[]>,
@@ -41,18 +54,34 @@ final class StepProcessor
 
   private static final long serialVersionUID = 1L;
 
+  private final int classId;
   private @Nullable Step step;
   private long ttlSeconds;
+  private @Nullable UUID fence;
 
   private transient @Nullable HazelcastInstance instance;
   private transient long @Nullable [] written;
 
-  /** For deserialization. */
-  StepProcessor() {}
+  /** For deserialization of {@code classId}'s form. */
+  StepProcessor(int classId) {
+    this.classId = classId;
+  }
 
-  StepProcessor(Step step, long ttlSeconds) {
+  /**
+   * A processor for {@code step}.
+   *
+   * @param fence for a release, the member that must apply it (see the class comment); null for an
+   *     acquire
+   */
+  StepProcessor(Step step, long ttlSeconds, @Nullable UUID fence) {
+    if (step.release() != (fence != null)) {
+      throw new IllegalArgumentException("a release and only a release names its member");
+    }
+    this.classId =
+        fence == null ? StepProcessorFactory.STEP_PROCESSOR : StepProcessorFactory.FENCED_RELEASE;
     this.step = step;
     this.ttlSeconds = ttlSeconds;
+    this.fence = fence;
   }
 
   @Override
@@ -66,6 +95,11 @@ final class StepProcessor
     Step step = requireStep();
     written = null;
     long now = clock().epochNanos();
+    UUID member = fence;
+    if (member != null && !member.equals(localMember()) && !inCluster(member)) {
+      // sent on after the member it named left, which may have applied it already
+      return new long[] {0, step.limit(), 0, 0, 0, now, 0}; // nothing given back
+    }
     long[] state = step.prepare(entry.getValue());
     long[] before = state.clone(); // a fresh state that the step leaves as it is needs no entry
     StepResult result = step.applyTo(state, now);
@@ -81,6 +115,24 @@ final class StepProcessor
   public @Nullable EntryProcessor<String, long[], long[]> getBackupProcessor() {
     long[] state = written;
     return state == null ? null : new StateWrite(state, ttlSeconds);
+  }
+
+  private @Nullable UUID localMember() {
+    HazelcastInstance member = instance;
+    return member == null ? null : member.getCluster().getLocalMember().getUuid();
+  }
+
+  private boolean inCluster(UUID uuid) {
+    HazelcastInstance member = instance;
+    if (member == null) {
+      return false;
+    }
+    for (Member each : member.getCluster().getMembers()) {
+      if (each.getUuid().equals(uuid)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The owner's clock: the one installed in the member's user context, else the system clock. */
@@ -132,7 +184,7 @@ final class StepProcessor
 
   @Override
   public int getClassId() {
-    return StepProcessorFactory.STEP_PROCESSOR;
+    return classId;
   }
 
   @Override
@@ -146,6 +198,11 @@ final class StepProcessor
     out.writeLong(current.stampNanos());
     out.writeLong(current.generation());
     out.writeLong(ttlSeconds);
+    UUID member = fence;
+    if (member != null) {
+      out.writeLong(member.getMostSignificantBits());
+      out.writeLong(member.getLeastSignificantBits());
+    }
   }
 
   @Override
@@ -162,7 +219,15 @@ final class StepProcessor
     boolean release = in.readBoolean();
     long stampNanos = in.readLong();
     long generation = in.readLong();
-    step = new Step(algorithm, windowNanos, limit, cost, release, stampNanos, generation);
     ttlSeconds = in.readLong();
+    if (classId == StepProcessorFactory.FENCED_RELEASE) {
+      fence = new UUID(in.readLong(), in.readLong());
+    }
+    if (release != (fence != null)) {
+      throw new IOException(
+          (release ? "a release without" : "an acquire with")
+              + " a member to apply it; are all members on the same limiter version?");
+    }
+    step = new Step(algorithm, windowNanos, limit, cost, release, stampNanos, generation);
   }
 }

@@ -44,6 +44,7 @@ public final class StepProcessorFactory implements DataSerializableFactory {
 
   static final int STEP_PROCESSOR = 1;
   static final int STATE_WRITE = 2;
+  static final int FENCED_RELEASE = 3;
 
   /** Creates the factory; called by Hazelcast when it is named in configuration. */
   public StepProcessorFactory() {}
@@ -57,7 +58,7 @@ public final class StepProcessorFactory implements DataSerializableFactory {
   @Override
   public @Nullable IdentifiedDataSerializable create(int typeId) {
     return switch (typeId) {
-      case STEP_PROCESSOR -> new StepProcessor();
+      case STEP_PROCESSOR, FENCED_RELEASE -> new StepProcessor(typeId);
       case STATE_WRITE -> new StateWrite();
       default -> null;
     };
