@@ -145,10 +145,11 @@ public final class States {
   /**
    * Returns whether {@code step} can update {@code state} in place without changing {@link
    * #expiryNanosOf(long[]) how long the state must be kept}, which is then at least the step's
-   * {@link Step#expiryNanos()}: the state was prepared for the step's algorithm and window, and for
-   * a token bucket, last updated for the step's limit. A store that sets a key's expiry from its
-   * state and then updates it without a write (as the Caffeine store's fast path does) takes
-   * another path when this is false.
+   * {@link Step#expiryNanos()}: the state was prepared for the step's algorithm and window; for a
+   * token bucket, last updated for the step's limit; for a sliding window, its counters are wide
+   * enough for what the step may take (else {@link #prepare} returns a wider copy). A store that
+   * sets a key's expiry from its state and then updates it without a write (as the Caffeine store's
+   * fast path does) takes another path when this is false.
    *
    * @param step the step
    * @param state a state kept for a key
