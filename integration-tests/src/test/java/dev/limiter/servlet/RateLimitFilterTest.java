@@ -6,6 +6,7 @@ package dev.limiter.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.limiter.Admission;
 import dev.limiter.ManualClock;
 import dev.limiter.RateLimitConfig;
 import dev.limiter.RateLimiter;
@@ -20,13 +21,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The filter added in code ({@code new RateLimitFilter(limiter, contract)}) in a real Jetty 12 and
@@ -45,7 +50,40 @@ class RateLimitFilterTest {
   /** A limiter whose store cannot answer and refuses, as a store in FAIL_CLOSED mode does. */
   private static RateLimiter unavailable;
 
+  /** Limiters with two URL policies, and with 66 (past what a 64-bit mask of matches holds). */
+  private static RateLimiter twoPolicies;
+
+  private static RateLimiter manyPolicies;
+
   private static TestServer server;
+
+  /**
+   * URL policies {@code plain} on {@code /plain/*} (3 a minute) and {@code pdf} on {@code *.pdf}
+   * (1), after {@code unmatched} others.
+   */
+  private static RateLimitConfig urlPolicies(int unmatched) {
+    RateLimitConfig.Builder config =
+        RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of());
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < unmatched; i++) {
+      names.add("other" + i);
+      config.set("ratelimit.url.other" + i + ".pattern", "/never/" + i);
+      config.set("ratelimit.url.other" + i + ".window", "1m");
+      config.set("ratelimit.url.other" + i + ".max", "1");
+      config.set("ratelimit.url.other" + i + ".key", "ip");
+    }
+    names.add("plain");
+    config.set("ratelimit.url.plain.pattern", "/plain/*");
+    config.set("ratelimit.url.plain.max", "3");
+    names.add("pdf");
+    config.set("ratelimit.url.pdf.pattern", "*.pdf");
+    config.set("ratelimit.url.pdf.max", "1");
+    for (String name : List.of("plain", "pdf")) {
+      config.set("ratelimit.url." + name + ".window", "1m");
+      config.set("ratelimit.url." + name + ".key", "apiKey");
+    }
+    return config.set("ratelimit.url.policies", String.join(",", names)).build();
+  }
 
   @BeforeParameterizedClassInvocation
   static void start(Container container) throws Exception {
@@ -82,14 +120,22 @@ class RateLimitFilterTest {
           http.setHeader("X-RateLimit-Limit", "999");
           chain.doFilter(request, response);
         };
+    Filter admittedBefore =
+        (request, response, chain) -> {
+          // what an adapter that decided before a forward leaves on the request
+          request.setAttribute(Admission.ATTRIBUTE, limiter.admit(limiter.limits(List.of())));
+          chain.doFilter(request, response);
+        };
     Webapp root =
         Webapp.at("/")
             .filter("committing", committing, "/committed/*")
+            .filter("admitted-before", admittedBefore, "/admitted/*")
             .filter("cors", cors, "/cors/*")
             .filter("rate-limit", new RateLimitFilter(limiter, HttpContract.from(config)), "/*")
             .servlet(TestServlets.ClassLimited.class, "/class")
             .servlet(TestServlets.ClassLimited.class, "/committed/*")
             .servlet(TestServlets.ClassLimited.class, "/cors/*")
+            .servlet(TestServlets.ClassLimited.class, "/admitted/*")
             .servlet(new TestServlets.ClassLimited(), "/instance")
             .servlet(TestServlets.MethodLimited.class, "/method")
             .asyncServlet(TestServlets.Async.class, "/async")
@@ -97,11 +143,30 @@ class RateLimitFilterTest {
             .servlet(TestServlets.Plain.class, "/files/*")
             .servlet(TestServlets.Plain.class, "/plain/*")
             .servlet(TestServlets.Plain.class, "/health");
+    twoPolicies =
+        RateLimiter.builder()
+            .store(CaffeineStore.builder().clock(CLOCK).build())
+            .config(urlPolicies(0))
+            .build();
+    manyPolicies =
+        RateLimiter.builder()
+            .store(CaffeineStore.builder().clock(CLOCK).build())
+            .config(urlPolicies(64))
+            .build();
+    Webapp two =
+        Webapp.at("/two")
+            .filter("rate-limit", new RateLimitFilter(twoPolicies, HttpContract.from(config)), "/*")
+            .servlet(TestServlets.Plain.class, "/plain/*");
+    Webapp many =
+        Webapp.at("/many")
+            .filter(
+                "rate-limit", new RateLimitFilter(manyPolicies, HttpContract.from(config)), "/*")
+            .servlet(TestServlets.Plain.class, "/plain/*");
     Webapp down =
         Webapp.at("/down")
             .filter("rate-limit", new RateLimitFilter(unavailable, HttpContract.from(config)), "/*")
             .servlet(TestServlets.ClassLimited.class, "/class");
-    server = container.start(root, down);
+    server = container.start(root, down, two, many);
   }
 
   @AfterParameterizedClassInvocation
@@ -111,7 +176,50 @@ class RateLimitFilterTest {
     } finally {
       limiter.close();
       unavailable.close();
+      twoPolicies.close();
+      manyPolicies.close();
     }
+  }
+
+  @Test
+  void aRequestThatCarriesAnAdmissionAlreadyIsNotDecidedAgain() throws Exception {
+    for (int i = 0; i < 3; i++) { // the servlet's limit is 2
+      HttpResponse<String> response = server.get("/admitted/x", "X-API-Key", "admitted-before");
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("X-RateLimit-Limit")).isEmpty();
+    }
+    assertThat(server.get("/class", "X-API-Key", "admitted-before").statusCode())
+        .as("the same key, not counted by the requests before")
+        .isEqualTo(200);
+  }
+
+  /**
+   * One servlet whose requests match different sets of URL policies in turn: each request gets the
+   * limits of its own set, with two policies and with 66, where the filter keys its cache
+   * differently.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"/two", "/many"})
+  void eachRequestGetsTheLimitsOfTheUrlPoliciesItMatches(String context) throws Exception {
+    HttpResponse<String> plain = server.get(context + "/plain/a", "X-API-Key", "sets");
+    HttpResponse<String> pdf = server.get(context + "/plain/b.pdf", "X-API-Key", "sets");
+    HttpResponse<String> plainAgain = server.get(context + "/plain/c", "X-API-Key", "sets");
+    HttpResponse<String> pdfAgain = server.get(context + "/plain/d.pdf", "X-API-Key", "sets");
+    HttpResponse<String> other = server.get(context + "/plain/e.txt", "X-API-Key", "sets");
+
+    assertThat(plain.statusCode()).isEqualTo(200);
+    assertThat(header(plain, "X-RateLimit-Policy")).isEqualTo("plain");
+    assertThat(header(plain, "X-RateLimit-Remaining")).isEqualTo("2");
+    assertThat(pdf.statusCode()).isEqualTo(200);
+    assertThat(header(pdf, "X-RateLimit-Policy")).isEqualTo("pdf");
+    assertThat(header(pdf, "X-RateLimit-Remaining")).isEqualTo("0");
+    assertThat(plainAgain.statusCode()).isEqualTo(200);
+    assertThat(header(plainAgain, "X-RateLimit-Policy")).isEqualTo("plain");
+    assertThat(header(plainAgain, "X-RateLimit-Remaining")).isEqualTo("0");
+    assertThat(pdfAgain.statusCode()).isEqualTo(429);
+    assertThat(other.statusCode()).isEqualTo(429);
+    assertThat(other.body()).contains("plain");
   }
 
   @Test

@@ -51,13 +51,34 @@ final class Endpoints {
    */
   private record Annotated(EndpointLimits limits, @Nullable IdempotencyKey idempotency) {}
 
-  private record Combined(ServletMethod endpoint, BitSet urlPolicies) {}
+  /**
+   * One servlet and HTTP method: its own limits, and its limits with each set of URL policies that
+   * matched a request, keyed by the set as a {@code Long} mask (up to 64 policies) or a {@link
+   * BitSet}; the last set seen is kept beside them, so a request to the same endpoint as the one
+   * before looks up nothing and allocates nothing.
+   */
+  private static final class Endpoint {
+    final Annotated own;
+    final Map<Object, EndpointLimits> combined = new ConcurrentHashMap<>();
+    volatile @Nullable Matched last;
+
+    Endpoint(Annotated own) {
+      this.own = own;
+    }
+  }
+
+  private record Matched(long urlPolicies, EndpointLimits limits) {}
 
   private final RateLimiter limiter;
   private final ServletContext context;
   private final UrlPolicies urlPolicies;
   private final Map<ServletMethod, Annotated> annotated = new ConcurrentHashMap<>();
-  private final Map<Combined, EndpointLimits> combined = new ConcurrentHashMap<>();
+
+  /**
+   * Each servlet's endpoints by {@link #methodIndex}, filled as requests come; servlet names come
+   * from the container's registrations, never from a request.
+   */
+  private final Map<String, @Nullable Endpoint[]> servlets = new ConcurrentHashMap<>();
 
   Endpoints(RateLimiter limiter, ServletContext context, UrlPolicies urlPolicies) {
     this.limiter = limiter;
@@ -94,18 +115,61 @@ final class Endpoints {
    */
   EndpointLimits limitsFor(HttpServletRequest request) {
     String method = request.getMethod();
-    ServletMethod endpoint =
-        new ServletMethod(servletName(request), METHODS.contains(method) ? method : OTHER_METHOD);
-    Annotated own = annotated(endpoint);
+    Endpoint endpoint = endpoint(servletName(request), methodIndex(method));
+    Annotated own = endpoint.own;
     if (urlPolicies.isEmpty()) {
       return own.limits();
     }
-    BitSet matching = urlPolicies.matching(path(request), method);
-    if (matching == null) {
+    String path = path(request);
+    if (urlPolicies.size() > Long.SIZE) {
+      BitSet matching = urlPolicies.matching(path, method);
+      return matching == null
+          ? own.limits()
+          : endpoint.combined.computeIfAbsent(matching, key -> combine(own, (BitSet) key));
+    }
+    long mask = urlPolicies.mask(path, method);
+    if (mask == 0) {
       return own.limits();
     }
-    return combined.computeIfAbsent(
-        new Combined(endpoint, matching), key -> combine(own, key.urlPolicies()));
+    Matched last = endpoint.last;
+    if (last != null && last.urlPolicies() == mask) {
+      return last.limits();
+    }
+    EndpointLimits limits =
+        endpoint.combined.computeIfAbsent(
+            mask, key -> combine(own, BitSet.valueOf(new long[] {(Long) key})));
+    endpoint.last = new Matched(mask, limits);
+    return limits;
+  }
+
+  private Endpoint endpoint(String servlet, int methodIndex) {
+    @Nullable Endpoint[] endpoints = servlets.get(servlet);
+    if (endpoints == null) {
+      endpoints = servlets.computeIfAbsent(servlet, name -> new Endpoint[METHODS.size() + 1]);
+    }
+    Endpoint endpoint = endpoints[methodIndex];
+    if (endpoint == null) {
+      // two threads may both build it: equal, and either one serves (its fields are final)
+      String method = methodIndex < METHODS.size() ? METHODS.get(methodIndex) : OTHER_METHOD;
+      endpoint = new Endpoint(annotated(new ServletMethod(servlet, method)));
+      endpoints[methodIndex] = endpoint;
+    }
+    return endpoint;
+  }
+
+  /** The index of {@code method} in {@link #METHODS}, or its size for any other method. */
+  static int methodIndex(String method) {
+    return switch (method) {
+      case "GET" -> 0;
+      case "HEAD" -> 1;
+      case "POST" -> 2;
+      case "PUT" -> 3;
+      case "DELETE" -> 4;
+      case "OPTIONS" -> 5;
+      case "TRACE" -> 6;
+      case "PATCH" -> 7;
+      default -> METHODS.size();
+    };
   }
 
   /**

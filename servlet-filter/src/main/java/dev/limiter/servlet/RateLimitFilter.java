@@ -165,7 +165,10 @@ import org.jspecify.annotations.Nullable;
  * limit turned off by {@code unless} or skipped as {@code optional}) gets none. A rejected request
  * gets the contract's status, headers and body and goes no further down the chain. If an earlier
  * filter already committed the response, a rejection writes nothing. The filter decides each
- * request once: later dispatches of the same request (forward, include, async, error) pass through.
+ * request once: later dispatches of the same request (forward, include, async, error) pass through,
+ * as does a request that already carries an admission of this library (in {@value
+ * Admission#ATTRIBUTE}, say from a Spring MVC interceptor before a forward), so that it counts
+ * once.
  *
  * <h2>Completion and the admission</h2>
  *
@@ -300,7 +303,8 @@ public final class RateLimitFilter implements Filter {
       chain.doFilter(request, response);
       return;
     }
-    if (request.getAttribute(DECIDED) != null) {
+    if (request.getAttribute(Admission.ATTRIBUTE) != null
+        || request.getAttribute(DECIDED) != null) {
       passOnDecided(http, response, chain);
       return;
     }
@@ -311,14 +315,17 @@ public final class RateLimitFilter implements Filter {
       throw new ServletException(
           "RateLimitFilter was not initialized: the container must call init");
     }
-    request.setAttribute(DECIDED, true);
+    // one attribute marks a request decided, so a later dispatch passes on: the admission of an
+    // admitted one, which the filter keeps anyway, else this marker (an attribute costs a map)
     EndpointLimits limits;
     try {
       limits = found.limitsFor(http);
     } catch (IllegalArgumentException e) {
+      request.setAttribute(DECIDED, true); // the error page's dispatch is not decided again
       throw new ServletException("RateLimitFilter: " + e.getMessage(), e);
     }
     if (limits.isEmpty()) {
+      request.setAttribute(DECIDED, true);
       chain.doFilter(request, response);
       return;
     }
@@ -327,6 +334,7 @@ public final class RateLimitFilter implements Filter {
         answers.respond(admission.outcome(), http.getHeader("Origin") != null);
     if (!answer.proceed()) {
       admission.complete(answer.status()); // a refused request holds nothing: this changes nothing
+      request.setAttribute(DECIDED, true);
       reject(httpResponse, answer);
       return;
     }

@@ -328,6 +328,30 @@ final class UrlPolicies {
     return matches;
   }
 
+  /**
+   * Returns the policies that apply to a request as a mask, bit {@code i} for the {@code i}th
+   * policy; 0 when none does. Only for up to 64 policies ({@link #size()}).
+   *
+   * @param path the path within the context
+   * @param method the HTTP method
+   */
+  long mask(String path, String method) {
+    if (policies.size() > Long.SIZE) {
+      throw new IllegalStateException("a mask holds 64 policies, not " + policies.size());
+    }
+    long matches = 0;
+    for (int i = 0; i < policies.size(); i++) {
+      if (policies.get(i).matches(path, method)) {
+        matches |= 1L << i;
+      }
+    }
+    return matches;
+  }
+
+  int size() {
+    return policies.size();
+  }
+
   List<RateLimitPolicy> policies(BitSet indexes) {
     List<RateLimitPolicy> result = new ArrayList<>(indexes.cardinality());
     for (int i = indexes.nextSetBit(0); i >= 0; i = indexes.nextSetBit(i + 1)) {

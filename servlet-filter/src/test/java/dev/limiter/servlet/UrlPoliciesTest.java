@@ -92,6 +92,18 @@ class UrlPoliciesTest {
     assertThat(policies.matching("/attach", "GET")).isNull(); // uploads is for POST and PUT only
     assertThat(policies.matching("/attach/x", "PUT")).isNull(); // an exact pattern
     assertThat(policies.matching("/other", "POST")).isNull();
+    for (String[] request :
+        new String[][] {
+          {"/upload/a.pdf", "POST"},
+          {"/upload/a.pdf", "GET"},
+          {"/attach", "PUT"},
+          {"/other", "POST"}
+        }) {
+      BitSet matching = policies.matching(request[0], request[1]);
+      assertThat(BitSet.valueOf(new long[] {policies.mask(request[0], request[1])}))
+          .as("the mask of %s %s", request[1], request[0])
+          .isEqualTo(matching == null ? new BitSet() : matching);
+    }
   }
 
   @Test
