@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Listeners called in order, each guarded: what one throws is caught, counted and logged at {@code
+ * Listeners called in order, each guarded: what one throws (an exception, or a linkage error: a
+ * listener built against a library that is not there) is caught, counted and logged at {@code
  * WARNING} at most once per {@value #LOG_INTERVAL_NANOS} nanoseconds (a minute) per listener, by
  * the clock, and the next listener is called. The logger is {@code dev.limiter.RateLimitListener}.
  * Thread-safe.
@@ -50,7 +51,7 @@ final class GuardedListeners implements RateLimitListener {
   }
 
   /** Counts a throw of listener {@code i} and logs it if its interval has passed. */
-  private void threw(int i, String event, RuntimeException e) {
+  private void threw(int i, String event, Throwable e) {
     unreported.incrementAndGet(i);
     long now = clock.epochNanos();
     long next = nextReportAt.get(i);
@@ -77,7 +78,7 @@ final class GuardedListeners implements RateLimitListener {
     for (int i = 0; i < listeners.length; i++) {
       try {
         listeners[i].admitted(policy, status, key);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         threw(i, "admitted", e);
       }
     }
@@ -88,7 +89,7 @@ final class GuardedListeners implements RateLimitListener {
     for (int i = 0; i < listeners.length; i++) {
       try {
         listeners[i].rejected(policy, status, key);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         threw(i, "rejected", e);
       }
     }
@@ -99,7 +100,7 @@ final class GuardedListeners implements RateLimitListener {
     for (int i = 0; i < listeners.length; i++) {
       try {
         listeners[i].missingKey(policy, missing);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         threw(i, "missingKey", e);
       }
     }
@@ -110,7 +111,7 @@ final class GuardedListeners implements RateLimitListener {
     for (int i = 0; i < listeners.length; i++) {
       try {
         listeners[i].exempt(policy, key);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         threw(i, "exempt", e);
       }
     }
@@ -122,7 +123,7 @@ final class GuardedListeners implements RateLimitListener {
     for (int i = 0; i < listeners.length; i++) {
       try {
         listeners[i].storeUnavailable(policy, unavailable, cause);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         threw(i, "storeUnavailable", e);
       }
     }
@@ -133,7 +134,7 @@ final class GuardedListeners implements RateLimitListener {
     for (int i = 0; i < listeners.length; i++) {
       try {
         listeners[i].refunded(policy, units, returned);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         threw(i, "refunded", e);
       }
     }
@@ -144,7 +145,7 @@ final class GuardedListeners implements RateLimitListener {
     for (int i = 0; i < listeners.length; i++) {
       try {
         listeners[i].charged(policy, requested, charged);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         threw(i, "charged", e);
       }
     }
@@ -155,7 +156,7 @@ final class GuardedListeners implements RateLimitListener {
     for (int i = 0; i < listeners.length; i++) {
       try {
         listeners[i].storeFailed(store, failure);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         threw(i, "storeFailed", e);
       }
     }
@@ -166,7 +167,7 @@ final class GuardedListeners implements RateLimitListener {
     for (int i = 0; i < listeners.length; i++) {
       try {
         listeners[i].failureModeAnswered(store, mode, storeKey);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         threw(i, "failureModeAnswered", e);
       }
     }
@@ -177,7 +178,7 @@ final class GuardedListeners implements RateLimitListener {
     for (int i = 0; i < listeners.length; i++) {
       try {
         listeners[i].circuitOpened(store, domain, failure);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         threw(i, "circuitOpened", e);
       }
     }
@@ -188,7 +189,7 @@ final class GuardedListeners implements RateLimitListener {
     for (int i = 0; i < listeners.length; i++) {
       try {
         listeners[i].circuitClosed(store, domain, failures);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         threw(i, "circuitClosed", e);
       }
     }

@@ -36,9 +36,10 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>Listeners are called synchronously, on the thread that decides the request, while it waits:
  *       they must be fast (count, record, hand off; never block, never call a store).
- *   <li>They must not throw. One that does never breaks a request: what it throws is caught and
- *       logged at {@code WARNING} (logger {@code dev.limiter.RateLimitListener}) at most once a
- *       minute per listener, and the request goes on as if it had returned.
+ *   <li>They must not throw. One that does never breaks a request: what it throws (an exception, or
+ *       a linkage error such as a missing class of a metrics library) is caught and logged at
+ *       {@code WARNING} (logger {@code dev.limiter.RateLimitListener}) at most once a minute per
+ *       listener, and the request goes on as if it had returned.
  *   <li>Keys are passed so that a listener can sample or audit them; metrics must never tag by key,
  *       which is chosen by clients and unbounded. Tag by the policy's name, which is bounded by the
  *       application's code and configuration.
@@ -139,8 +140,9 @@ public interface RateLimitListener {
    * @param store the wrapped store's name
    * @param mode what answered: {@link FailureMode#FAIL_OPEN}, {@link FailureMode#FAIL_CLOSED} or
    *     {@link FailureMode#LOCAL_FALLBACK}
-   * @param storeKey the store key: the policy's name, a colon and the key (or its digest); never a
-   *     metric tag
+   * @param storeKey the store key: the policy's name, a colon and the key (or its digest), or for a
+   *     remembered idempotency key a marker that starts with {@code ~idempotency:}; never a metric
+   *     tag
    */
   default void failureModeAnswered(String store, FailureMode mode, String storeKey) {}
 

@@ -541,6 +541,25 @@ class RateLimitListenerTest {
   }
 
   @Test
+  void aListenerWhoseLibraryIsMissingNeverBreaksADecision() {
+    RateLimitListener unlinked =
+        new RateLimitListener() {
+          @Override
+          public void admitted(RateLimitPolicy policy, LimitStatus status, String key) {
+            throw new NoClassDefFoundError("io/micrometer/core/instrument/MeterRegistry");
+          }
+        };
+    RateLimiter limiter = limiter(builder(Map.of()).listener(unlinked).listener(events));
+    EndpointLimits limits =
+        limiter.limits(List.of(RateLimitPolicy.of("search", "1m", 3, "apiKey")));
+    assertThat(limiter.admit(limits, withKey("k")).allowed()).isTrue();
+    assertThat(limiter.acquire(limits, "k").allowed()).isTrue();
+    assertThat(events.taken()).hasSize(2);
+    assertThat(warnings()).hasSize(1);
+    assertThat(warnings().get(0).getThrown()).isInstanceOf(NoClassDefFoundError.class);
+  }
+
+  @Test
   void aThrowingListenerOfTheFailoverStoreNeverBreaksItsAnswer() {
     Throwing throwing = new Throwing();
     RateLimiter limiter =
