@@ -7,11 +7,11 @@
  * The engine, the annotations, the HTTP mapping and the store SPI of the rate limiter; the JDK is
  * its only dependency.
  *
- * <p>Exported: {@code dev.limiter} (the engine and its answers), {@code dev.limiter.annotation},
- * {@code dev.limiter.http} (what adapters write), {@code dev.limiter.spi} (the store contract) and
- * {@code dev.limiter.failover} (failure modes around any store). {@code dev.limiter.algorithm}, the
- * state layout a store that keeps states in place needs, is exported only to the stores of this
- * project.
+ * <p>Exported: {@code dev.limiter} (the engine, its answers and its listener), {@code
+ * dev.limiter.annotation}, {@code dev.limiter.http} (what adapters write), {@code dev.limiter.spi}
+ * (the store contract) and {@code dev.limiter.failover} (failure modes around any store). {@code
+ * dev.limiter.algorithm}, the state layout a store that keeps states in place needs, is exported
+ * only to the stores of this project.
  */
 @SuppressWarnings("module") // the qualified export names modules built after this one
 module dev.limiter {

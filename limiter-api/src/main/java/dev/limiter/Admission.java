@@ -161,7 +161,7 @@ public final class Admission {
       for (int i = 0; i < count(); i++) {
         RateLimitPolicy policy = endpoint.policy(policyIndex(i));
         if (policy.kind() == LimitKind.CONCURRENCY || !policy.countOn().matches(status)) {
-          giveBack(owner, endpoint, i);
+          giveBack(owner, endpoint, i, null);
         }
       }
     } finally {
@@ -214,7 +214,7 @@ public final class Admission {
     for (int i = 0; i < count(); i++) {
       RateLimitPolicy p = endpoint.policy(policyIndex(i));
       if (p.kind() == LimitKind.RATE && (policy == null || p.name().equals(policy))) {
-        giveBack(owner, endpoint, i);
+        giveBack(owner, endpoint, i, owner.listener());
       }
     }
   }
@@ -306,8 +306,12 @@ public final class Admission {
     throw new IllegalStateException("no acquire recorded for limit " + index);
   }
 
-  /** Gives back acquire {@code i} if it is still held. */
-  private void giveBack(RateLimiter owner, EndpointLimits endpoint, int i) {
+  /**
+   * Gives back acquire {@code i} if it is still held, and reports it to {@code refunds} unless that
+   * is null (a refund by application code, not the engine's own give-back).
+   */
+  private void giveBack(
+      RateLimiter owner, EndpointLimits endpoint, int i, @Nullable RateLimitListener refunds) {
     String storeKey;
     long limit;
     long amount;
@@ -324,7 +328,11 @@ public final class Admission {
       stamp = data[i * STRIDE + STAMP];
       generation = data[i * STRIDE + GENERATION];
     }
-    owner.release(endpoint, policyIndex(i), storeKey, limit, amount, stamp, generation);
+    int index = policyIndex(i);
+    boolean returned = owner.release(endpoint, index, storeKey, limit, amount, stamp, generation);
+    if (refunds != null) {
+      refunds.refunded(endpoint.policy(index), amount, returned);
+    }
   }
 
   // ---- the engine's side
@@ -373,7 +381,7 @@ public final class Admission {
     for (int i = 0; i < count(); i++) {
       LimitKind kind = endpoint.policy(policyIndex(i)).kind();
       if (kind == LimitKind.RATE ? rate : concurrency) {
-        giveBack(owner, endpoint, i);
+        giveBack(owner, endpoint, i, null);
       }
     }
   }

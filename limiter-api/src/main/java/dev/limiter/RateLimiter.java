@@ -85,6 +85,10 @@ public final class RateLimiter implements AutoCloseable {
   private final ClientAddress clientAddress;
   private final PolicyRegistry policies;
   private final Clock clock;
+
+  /** The builder's listeners, guarded; null when none is registered, so that none costs a thing. */
+  private final @Nullable RateLimitListener listener;
+
   private final Set<Admission> leased = ConcurrentHashMap.newKeySet();
   private final Object renewalLock = new Object();
   private @Nullable ScheduledExecutorService renewal;
@@ -99,6 +103,8 @@ public final class RateLimiter implements AutoCloseable {
     this.apiKeyHeader = config.get("ratelimit.api-key-header", "X-API-Key");
     this.clientAddress = ClientAddress.from(config);
     this.clock = builder.clock;
+    this.listener =
+        builder.listeners.isEmpty() ? null : new GuardedListeners(builder.listeners, clock);
   }
 
   /**
@@ -212,7 +218,7 @@ public final class RateLimiter implements AutoCloseable {
         if (key == null) {
           MissingKey missing =
               limits.key(i).missing(limits.policy(i).name(), request, apiKeyHeader, clientAddress);
-          return Objects.requireNonNull(missing, "a key that does not resolve has a missing part");
+          return missing(limits.policy(i), missing);
         }
         keys[i] = key;
       }
@@ -241,6 +247,9 @@ public final class RateLimiter implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       if (limits.conditional()) {
         if (limits.exempts(i, request, apiKeyHeader, clientAddress)) {
+          if (listener != null) {
+            listener.exempt(limits.policy(i), null);
+          }
           continue;
         }
         KeyExpression unless = limits.unless(i);
@@ -255,8 +264,7 @@ public final class RateLimiter implements AutoCloseable {
         }
         MissingKey missing =
             limits.key(i).missing(limits.policy(i).name(), request, apiKeyHeader, clientAddress);
-        return Admission.of(
-            Objects.requireNonNull(missing, "a key that does not resolve has a missing part"));
+        return Admission.of(missing(limits.policy(i), missing));
       }
       keys[i] = key;
     }
@@ -294,6 +302,53 @@ public final class RateLimiter implements AutoCloseable {
     return admitResolved(limits, copy, null);
   }
 
+  /** Reports a missing key to the listener, if any, and returns it. */
+  private MissingKey missing(RateLimitPolicy policy, @Nullable MissingKey missing) {
+    Objects.requireNonNull(missing, "a key that does not resolve has a missing part");
+    if (listener != null) {
+      listener.missingKey(policy, missing);
+    }
+    return missing;
+  }
+
+  /** Reports a store that could not decide to the listener, if any, and returns the answer. */
+  private StoreUnavailable unavailable(RateLimitPolicy policy, StoreException e) {
+    StoreUnavailable unavailable = new StoreUnavailable(policy.name(), e.retryAfter());
+    if (listener != null) {
+      listener.storeUnavailable(policy, unavailable, e);
+    }
+    return unavailable;
+  }
+
+  /**
+   * Reports a decision to {@code listener}: each applying limit admitted, or each rejecting one
+   * rejected. Called only when a listener is registered.
+   */
+  private static void report(
+      RateLimitListener listener,
+      EndpointLimits limits,
+      @Nullable String[] keys,
+      @Nullable LimitStatus[] statuses,
+      boolean allowed) {
+    for (int i = 0; i < statuses.length; i++) {
+      LimitStatus status = statuses[i];
+      String key = keys[i];
+      if (status == null || key == null) {
+        continue;
+      }
+      if (allowed) {
+        listener.admitted(limits.policy(i), status, key);
+      } else if (!status.allowed()) {
+        listener.rejected(limits.policy(i), status, key);
+      }
+    }
+  }
+
+  /** The listener the engine reports to, or null when none is registered; for {@link Admission}. */
+  @Nullable RateLimitListener listener() {
+    return listener;
+  }
+
   private static void requireNoCompletion(EndpointLimits limits) {
     if (limits.completes()) {
       throw new IllegalArgumentException(
@@ -319,6 +374,9 @@ public final class RateLimiter implements AutoCloseable {
         long limit = limit(limits.policy(i), key);
         if (limit == LimitResolver.UNLIMITED) {
           keys[i] = null;
+          if (listener != null) {
+            listener.exempt(limits.policy(i), key);
+          }
         } else {
           applied[i] = limit;
           applicable++;
@@ -346,7 +404,7 @@ public final class RateLimiter implements AutoCloseable {
         store.apply(storeKey, limits.acquireStep(i, applied[i]), result);
       } catch (StoreException e) {
         admission.giveBackAll(true, true);
-        return Admission.of(new StoreUnavailable(policy.name(), e.retryAfter()));
+        return Admission.of(unavailable(policy, e));
       }
       statuses[i] = status(limits, i, result);
       if (result.allowed()) {
@@ -402,6 +460,9 @@ public final class RateLimiter implements AutoCloseable {
       applying = List.of(some);
     }
     Decision decision = Decision.of(allowed, applying, epochNanos);
+    if (listener != null) {
+      report(listener, limits, keys, statuses, allowed);
+    }
     if (!allowed) {
       return Admission.of(decision);
     }
@@ -522,7 +583,10 @@ public final class RateLimiter implements AutoCloseable {
       RateLimitPolicy policy = limits.policy(i);
       long limit = limit(policy, keys[i]);
       if (limit == LimitResolver.UNLIMITED) {
-        continue; // exempt: not counted, not reported
+        if (listener != null) {
+          listener.exempt(policy, keys[i]);
+        }
+        continue; // exempt: not counted, not in the decision
       }
       Step step = limits.acquireStep(i, limit);
       try {
@@ -530,9 +594,12 @@ public final class RateLimiter implements AutoCloseable {
       } catch (StoreException e) {
         giveBack(limits, keys, taken, statuses, result, i);
         if (rethrow) {
+          if (listener != null) {
+            unavailable(policy, e); // reported, though acquire() throws rather than answers it
+          }
           throw e;
         }
-        return new StoreUnavailable(policy.name(), e.retryAfter());
+        return unavailable(policy, e);
       }
       taken[3 * i] = limit;
       taken[3 * i + 1] = result.stampNanos();
@@ -543,6 +610,9 @@ public final class RateLimiter implements AutoCloseable {
     }
     if (!allowed) {
       giveBack(limits, keys, taken, statuses, result, n);
+    }
+    if (listener != null) {
+      report(listener, limits, keys, statuses, allowed);
     }
     List<LimitStatus> applying = new ArrayList<>(n);
     for (LimitStatus status : statuses) {
@@ -560,6 +630,9 @@ public final class RateLimiter implements AutoCloseable {
     RateLimitPolicy policy = limits.policy(0);
     long limit = limit(policy, key);
     if (limit == LimitResolver.UNLIMITED) {
+      if (listener != null) {
+        listener.exempt(policy, key);
+      }
       return Decision.exempt(clock.epochNanos());
     }
     StepResult result = result();
@@ -567,11 +640,22 @@ public final class RateLimiter implements AutoCloseable {
       store.apply(storeKey(limits, 0, key), limits.acquireStep(0, limit), result);
     } catch (StoreException e) {
       if (rethrow) {
+        if (listener != null) {
+          unavailable(policy, e); // reported, though acquire() throws rather than answers it
+        }
         throw e;
       }
-      return new StoreUnavailable(policy.name(), e.retryAfter());
+      return unavailable(policy, e);
     }
-    return Decision.of(result.allowed(), List.of(status(limits, 0, result)), result.stampNanos());
+    LimitStatus status = status(limits, 0, result);
+    if (listener != null) {
+      if (result.allowed()) {
+        listener.admitted(policy, status, key);
+      } else {
+        listener.rejected(policy, status, key);
+      }
+    }
+    return Decision.of(result.allowed(), List.of(status), result.stampNanos());
   }
 
   private long limit(RateLimitPolicy policy, String key) {
@@ -662,11 +746,11 @@ public final class RateLimiter implements AutoCloseable {
     if (!result.allowed()) {
       asked = Math.min(asked, result.remaining());
       if (asked == 0) {
-        return 0;
+        return charged(policy, units, 0);
       }
       store.apply(storeKey, Step.acquire(policy.algorithm(), windowNanos, limit, asked), result);
       if (!result.allowed()) {
-        return 0; // taken by others meanwhile: the key is spent
+        return charged(policy, units, 0); // taken by others meanwhile: the key is spent
       }
     }
     admission.record(
@@ -677,7 +761,15 @@ public final class RateLimiter implements AutoCloseable {
         result.stampNanos(),
         result.generation(),
         clock.epochNanos());
-    return asked;
+    return charged(policy, units, asked);
+  }
+
+  /** Reports a charge to the listener, if any, and returns the units charged. */
+  private long charged(RateLimitPolicy policy, long requested, long charged) {
+    if (listener != null) {
+      listener.charged(policy, requested, charged);
+    }
+    return charged;
   }
 
   /**
@@ -888,12 +980,29 @@ public final class RateLimiter implements AutoCloseable {
     private @Nullable RateLimitConfig config;
     private LimitResolver limitResolver = LimitResolver.policyMax();
     private Clock clock = Clock.system();
+    private final List<RateLimitListener> listeners = new ArrayList<>();
 
     private Builder() {}
 
     /**
-     * Uses this clock to time the renewal of leases held by requests in flight (the stores keep
-     * their own clocks for decisions).
+     * Adds a listener that hears every decision of the limiter: admitted, rejected, missing keys,
+     * exempt callers, a store that cannot decide, refunds and charges. Several may be added; they
+     * are called in the order added, each guarded, so that one that throws is logged at most once a
+     * minute (by the builder's {@link #clock(Clock) clock}) and never breaks a request. See {@link
+     * RateLimitListener} for the contract. To hear a {@link dev.limiter.failover.FailoverStore}'s
+     * failures and circuit, register the listener on its builder as well.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(RateLimitListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Uses this clock to time the renewal of leases held by requests in flight and the reports of
+     * listeners that throw (the stores keep their own clocks for decisions).
      *
      * @param clock the clock, the system clock by default
      * @return this builder

@@ -66,11 +66,15 @@ final class Circuit {
     probing.set(false);
   }
 
-  /** Counts a failed call at {@code now}. */
-  void failed(StoreException e, long now) {
+  /**
+   * Counts a failed call at {@code now}.
+   *
+   * @return whether this failure opened the circuit (the {@code failureThreshold}-th in a row)
+   */
+  boolean failed(StoreException e, long now) {
     lastFailure = e;
     lastFailureAt = now;
-    consecutiveFailures.incrementAndGet();
+    return consecutiveFailures.incrementAndGet() == failureThreshold;
   }
 
   /**

@@ -5,12 +5,15 @@
 package dev.limiter.failover;
 
 import dev.limiter.Clock;
+import dev.limiter.RateLimitListener;
 import dev.limiter.algorithm.States;
 import dev.limiter.spi.RateLimitStore;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;
 import dev.limiter.spi.StoreException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
@@ -85,6 +88,9 @@ public final class FailoverStore implements RateLimitStore {
   private final FailureLog log;
   private final LocalFallback local;
 
+  /** The builder's listeners, guarded; null when none is registered, so that none costs a thing. */
+  private final @Nullable RateLimitListener listener;
+
   private FailoverStore(Builder builder, RateLimitStore primary) {
     this.primary = primary;
     this.mode = builder.mode;
@@ -102,6 +108,8 @@ public final class FailoverStore implements RateLimitStore {
                 : null,
             builder.fallbackNodes,
             clock);
+    this.listener =
+        builder.listeners.isEmpty() ? null : RateLimitListener.of(clock, builder.listeners);
   }
 
   /**
@@ -170,6 +178,9 @@ public final class FailoverStore implements RateLimitStore {
       int streak = circuit.succeeded();
       if (streak != 0) {
         log.recovered(circuit, streak);
+        if (listener != null) {
+          listener.circuitClosed(name, circuit.name(), streak);
+        }
       }
     }
   }
@@ -178,7 +189,13 @@ public final class FailoverStore implements RateLimitStore {
   private long failed(Circuit circuit, StoreException e) {
     long now = clock.epochNanos();
     log.failed(e);
-    circuit.failed(e, now);
+    boolean opened = circuit.failed(e, now);
+    if (listener != null) {
+      listener.storeFailed(name, e);
+      if (opened) {
+        listener.circuitOpened(name, circuit.name(), e);
+      }
+    }
     return now;
   }
 
@@ -207,6 +224,9 @@ public final class FailoverStore implements RateLimitStore {
 
   private void fallback(String key, Step step, Circuit circuit, long now, StepResult result) {
     log.fallback(now);
+    if (listener != null) {
+      listener.failureModeAnswered(name, mode, key);
+    }
     switch (mode) {
       case FAIL_OPEN -> {
         step.applyTo(step.prepare(null), now, result);
@@ -292,9 +312,27 @@ public final class FailoverStore implements RateLimitStore {
     private int fallbackMaximumSize = DEFAULT_FALLBACK_MAXIMUM_SIZE;
     private @Nullable Function<String, ? extends @Nullable Object> domainOf;
     private IntSupplier fallbackNodes = () -> 1;
+    private final List<RateLimitListener> listeners = new ArrayList<>();
 
     private Builder(@Nullable RateLimitStore primary) {
       this.primary = primary;
+    }
+
+    /**
+     * Adds a listener that hears what this store does when the store it wraps cannot answer: {@link
+     * RateLimitListener#storeFailed failed calls}, {@link RateLimitListener#failureModeAnswered the
+     * failure mode's answers}, and the circuit {@link RateLimitListener#circuitOpened opening} and
+     * {@link RateLimitListener#circuitClosed closing}. Several may be added; each is guarded as
+     * {@link RateLimitListener} says, its failures logged at most once a minute by this builder's
+     * {@link #clock(Clock) clock}. The engine's events (decisions, refunds) come from {@link
+     * dev.limiter.RateLimiter.Builder#listener}, where the same listener may be registered too.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(RateLimitListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
     }
 
     /**
@@ -309,7 +347,8 @@ public final class FailoverStore implements RateLimitStore {
     }
 
     /**
-     * Sets the clock for the breaker's intervals, the log interval and the local fallback.
+     * Sets the clock for the breaker's intervals, the log interval (the store's and its listeners')
+     * and the local fallback.
      *
      * @param clock the clock
      * @return this builder
