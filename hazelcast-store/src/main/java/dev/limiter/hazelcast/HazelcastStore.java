@@ -10,6 +10,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.limiter.Clock;
+import dev.limiter.RateLimitListener;
 import dev.limiter.failover.FailoverStore;
 import dev.limiter.failover.FailureMode;
 import dev.limiter.spi.RateLimitStore;
@@ -438,6 +439,20 @@ public final class HazelcastStore implements RateLimitStore {
      */
     public Builder failureMode(FailureMode failureMode) {
       failover.mode(Objects.requireNonNull(failureMode, "failureMode"));
+      return this;
+    }
+
+    /**
+     * Adds a listener that hears the store's failure handling: failed calls to the cluster, the
+     * failure mode's answers, and each member's circuit opening and closing (the circuit's domain
+     * is the member), as {@link FailoverStore.Builder#listener} does. Register it on the {@link
+     * dev.limiter.RateLimiter.Builder#listener limiter} as well for the decisions.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(RateLimitListener listener) {
+      failover.listener(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

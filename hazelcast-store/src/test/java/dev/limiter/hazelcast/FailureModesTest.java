@@ -11,6 +11,7 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import dev.limiter.Algorithm;
 import dev.limiter.ManualClock;
+import dev.limiter.RateLimitListener;
 import dev.limiter.failover.FailureMode;
 import dev.limiter.spi.Step;
 import dev.limiter.spi.StepResult;
@@ -19,7 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
@@ -97,6 +100,45 @@ class FailureModesTest {
     assertThat(store.failures()).isEqualTo(3);
     assertThat(store.fallbacks()).isEqualTo(10);
     assertThat(store.circuitOpen()).isTrue();
+  }
+
+  @Test
+  void aListenerHearsTheFailuresTheFailureModeAndTheCircuit() {
+    List<String> heard = new CopyOnWriteArrayList<>();
+    RateLimitListener listener =
+        new RateLimitListener() {
+          @Override
+          public void storeFailed(String store, StoreException failure) {
+            heard.add("failed");
+          }
+
+          @Override
+          public void failureModeAnswered(String store, FailureMode mode, String storeKey) {
+            heard.add(mode + " " + storeKey);
+          }
+
+          @Override
+          public void circuitOpened(String store, String domain, StoreException failure) {
+            heard.add("opened");
+          }
+        };
+    HazelcastStore store =
+        HazelcastStore.builder()
+            .instance(client)
+            .mapName("test-probe")
+            .failureMode(FailureMode.FAIL_OPEN)
+            .failureThreshold(1)
+            .timeout(BUDGET)
+            .clock(clock)
+            .listener(listener)
+            .build();
+
+    store.apply("k", STEP);
+    store.apply("k", STEP);
+
+    assertThat(heard)
+        .as("the first call fails and opens the circuit; the second is answered without a call")
+        .containsExactly("failed", "opened", "FAIL_OPEN k", "FAIL_OPEN k");
   }
 
   @Test
