@@ -8,7 +8,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.limiter.Admission;
 import dev.limiter.Algorithm;
 import dev.limiter.EndpointLimits;
+import dev.limiter.LimitStatus;
 import dev.limiter.RateLimitConfig;
+import dev.limiter.RateLimitListener;
 import dev.limiter.RateLimitPolicy;
 import dev.limiter.RateLimiter;
 import dev.limiter.caffeine.CaffeineStore;
@@ -23,7 +25,10 @@ import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The limiters the local benchmarks compare, configured alike: 2,000,000,000 units per hour (a
@@ -61,8 +66,9 @@ final class Limiters {
    * engine-sliding} (the {@link RateLimiter} engine on our store, one policy), {@code engine-admit}
    * (the same through {@code RateLimiter.admit}, what the HTTP adapters call since issue 13: it
    * also keeps what the request took, for refunds), {@code engine-in-flight} (a limit on requests
-   * in flight: admit, then complete), or {@code bucket4j-caffeine} (Bucket4j's Caffeine proxy
-   * manager, one bucket per key).
+   * in flight: admit, then complete), {@code engine-listener} ({@code engine-sliding} with a {@link
+   * RateLimitListener} that counts decisions by policy and outcome, as a metrics binder does), or
+   * {@code bucket4j-caffeine} (Bucket4j's Caffeine proxy manager, one bucket per key).
    */
   static Decider create(String name) {
     return switch (name) {
@@ -71,7 +77,8 @@ final class Limiters {
       case "caffeine-token" -> store(Algorithm.TOKEN_BUCKET);
       case "caffeine-sliding-value" -> valueStore(Algorithm.SLIDING_WINDOW);
       case "compute-sliding" -> store(new ComputeStore(MAXIMUM_SIZE), Algorithm.SLIDING_WINDOW);
-      case "engine-sliding" -> engine();
+      case "engine-sliding" -> engine(null);
+      case "engine-listener" -> engine(new CountingListener());
       case "engine-admit" -> engineAdmit(false);
       case "engine-in-flight" -> engineAdmit(true);
       case "bucket4j-caffeine" -> bucket4jCaffeine();
@@ -148,11 +155,34 @@ final class Limiters {
     };
   }
 
-  static Decider engine() {
+  /**
+   * Counts decisions by policy and outcome, the way a metrics binder does: a map lookup by the
+   * policy's name and an increment.
+   */
+  static final class CountingListener implements RateLimitListener {
+    private final Map<String, LongAdder> admitted = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
+
+    @Override
+    public void admitted(RateLimitPolicy policy, LimitStatus status, String key) {
+      admitted.computeIfAbsent(policy.name(), name -> new LongAdder()).increment();
+    }
+
+    @Override
+    public void rejected(RateLimitPolicy policy, LimitStatus status, String key) {
+      rejected.computeIfAbsent(policy.name(), name -> new LongAdder()).increment();
+    }
+  }
+
+  static Decider engine(@Nullable RateLimitListener listener) {
     RateLimitStore store = CaffeineStore.builder().maximumSize(MAXIMUM_SIZE).build();
     RateLimitConfig isolated =
         RateLimitConfig.builder().environment(Map.of()).systemProperties(Map.of()).build();
-    RateLimiter limiter = RateLimiter.builder().store(store).config(isolated).build();
+    RateLimiter.Builder builder = RateLimiter.builder().store(store).config(isolated);
+    if (listener != null) {
+      builder.listener(listener);
+    }
+    RateLimiter limiter = builder.build();
     EndpointLimits limits =
         limiter.limits(
             List.of(

@@ -57,6 +57,7 @@ public class LocalDecisionBenchmark {
       "caffeine-fixed",
       "caffeine-token",
       "engine-sliding",
+      "engine-listener",
       "compute-sliding",
       "bucket4j-caffeine"
     })

@@ -87,7 +87,7 @@ public final class MemoryPerKey {
   static Consumer<String> create(String subject) {
     return switch (subject) {
       case "engine-sliding-64", "engine-sliding-32-utf16", "engine-sliding-250" -> {
-        Limiters.Decider engine = Limiters.engine();
+        Limiters.Decider engine = Limiters.engine(null);
         dev.limiter.spi.StepResult holder = new dev.limiter.spi.StepResult();
         yield key -> engine.decide(key, holder);
       }
