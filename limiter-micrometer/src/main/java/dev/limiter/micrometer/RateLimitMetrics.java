@@ -11,8 +11,6 @@ import dev.limiter.RateLimitPolicy;
 import dev.limiter.StoreUnavailable;
 import dev.limiter.failover.FailureMode;
 import dev.limiter.spi.RateLimitStore;
-import dev.limiter.spi.Step;
-import dev.limiter.spi.StepResult;
 import dev.limiter.spi.StoreException;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
@@ -27,7 +25,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -476,56 +473,6 @@ public final class RateLimitMetrics implements RateLimitListener, MeterBinder {
           .tag("store", store)
           .strongReference(true)
           .register(registry);
-    }
-  }
-
-  /** A store whose calls are timed. */
-  static final class TimedStore implements RateLimitStore {
-    private final RateLimitMetrics metrics;
-    private final RateLimitStore delegate;
-    private final String name;
-    private volatile @Nullable Timer success;
-    private volatile @Nullable Timer failure;
-
-    TimedStore(RateLimitMetrics metrics, RateLimitStore delegate, String name) {
-      this.metrics = metrics;
-      this.delegate = delegate;
-      this.name = name;
-    }
-
-    @Override
-    public void apply(String key, Step step, StepResult result) {
-      Meters bound = metrics.meters();
-      if (bound == null) {
-        delegate.apply(key, step, result);
-        return;
-      }
-      Timer succeeded = success;
-      Timer failed = failure;
-      if (succeeded == null || failed == null) {
-        succeeded = bound.latency(name, "success");
-        failed = bound.latency(name, "failure");
-        success = succeeded;
-        failure = failed;
-      }
-      long start = bound.clock.monotonicTime();
-      try {
-        delegate.apply(key, step, result);
-      } catch (RuntimeException e) {
-        failed.record(bound.clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
-        throw e;
-      }
-      succeeded.record(bound.clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
-    }
-
-    @Override
-    public String toString() {
-      return "timed " + name + " " + delegate;
     }
   }
 }
