@@ -35,6 +35,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -441,5 +445,48 @@ class RateLimitMetricsTest {
     assertThat(later.getMeters()).isEmpty();
     assertThat(limiter.acquire(limits, "k").allowed()).isTrue();
     assertThat(decisions(later, "hello", "allowed")).isEqualTo(1);
+  }
+
+  @Test
+  void aStoreTracksAtMostItsLimitOfOpenDomains() {
+    StoreException down = new StoreException("member down", null);
+    for (int i = 0; i < RateLimitMetrics.MAXIMUM_DOMAINS + 100; i++) {
+      metrics.circuitOpened("cluster", "member-" + i, down);
+    }
+    assertThat(circuitOpen("cluster")).isEqualTo(RateLimitMetrics.MAXIMUM_DOMAINS);
+    metrics.circuitClosed("cluster", "member-0", 3);
+    metrics.circuitClosed("cluster", "member-" + (RateLimitMetrics.MAXIMUM_DOMAINS + 50), 3);
+    assertThat(circuitOpen("cluster")).isEqualTo(RateLimitMetrics.MAXIMUM_DOMAINS - 1);
+  }
+
+  @Test
+  void concurrentDecisionsAreCountedExactly() throws Exception {
+    RateLimitPolicy policy = RateLimitPolicy.of("busy", "1m", 100, "apiKey");
+    int threads = 8;
+    int each = 10_000;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < each; i++) {
+                    metrics.admitted(policy, null, "k"); // the status is not read
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> future : done) {
+        future.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(decisions("busy", "allowed")).isEqualTo(threads * each);
+    assertThat(registry.find("ratelimit.decisions").tag("policy", "busy").counters()).hasSize(5);
   }
 }
