@@ -6,6 +6,7 @@ package dev.limiter.spring.boot;
 
 import dev.limiter.LimitResolver;
 import dev.limiter.RateLimitConfig;
+import dev.limiter.RateLimitListener;
 import dev.limiter.RateLimiter;
 import dev.limiter.annotation.ConcurrencyLimit;
 import dev.limiter.annotation.IdempotencyKey;
@@ -50,7 +51,9 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  *       one (which Spring closes, not the limiter), else the store module on the class path
  *       (Caffeine, which the starter brings; {@code ratelimit.store} names one when there are
  *       several), which the limiter closes; with the application's {@link LimitResolver} bean if it
- *       has one.
+ *       has one; and with every {@link RateLimitListener} bean as a listener, in their order (a
+ *       {@code RateLimitMetrics} bean of {@code limiter-micrometer} counts decisions this way, and
+ *       Spring Boot binds it to the registry as a {@code MeterBinder}).
  *   <li>{@link HttpContract}: the dialect of {@code ratelimit.headers} ({@code x} by default), and
  *       the application's {@link RejectionHandler} bean, or problem details.
  *   <li>In a servlet web application with Spring MVC, {@link RateLimitInterceptor}, registered for
@@ -94,6 +97,7 @@ public class RateLimitAutoConfiguration {
    * @param config the configuration
    * @param store the application's store, if any
    * @param limitResolver the application's per-key limits, if any
+   * @param listeners the application's listeners, if any
    * @return the limiter
    * @throws IllegalStateException if no store, or several and none named, are on the class path, or
    *     a configuration value is invalid
@@ -103,10 +107,12 @@ public class RateLimitAutoConfiguration {
   public RateLimiter rateLimiter(
       RateLimitConfig config,
       ObjectProvider<RateLimitStore> store,
-      ObjectProvider<LimitResolver> limitResolver) {
+      ObjectProvider<LimitResolver> limitResolver,
+      ObjectProvider<RateLimitListener> listeners) {
     RateLimiter.Builder builder = RateLimiter.builder().config(config);
     store.ifAvailable(builder::store);
     limitResolver.ifAvailable(builder::limitResolver);
+    listeners.orderedStream().forEach(builder::listener);
     try {
       return builder.build();
     } catch (IllegalArgumentException | IllegalStateException e) {

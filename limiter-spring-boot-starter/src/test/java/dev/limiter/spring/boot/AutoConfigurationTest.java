@@ -9,7 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.limiter.Decision;
 import dev.limiter.EndpointLimits;
 import dev.limiter.LimitResolver;
+import dev.limiter.LimitStatus;
 import dev.limiter.RateLimitConfig;
+import dev.limiter.RateLimitListener;
 import dev.limiter.RateLimitPolicy;
 import dev.limiter.RateLimiter;
 import dev.limiter.caffeine.CaffeineStore;
@@ -20,11 +22,13 @@ import dev.limiter.http.RejectionHandler;
 import dev.limiter.spring.boot.RecordingStoreProvider.RecordingStore;
 import dev.limiter.spring.webmvc.RateLimitInterceptor;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 /**
  * The auto-configuration's beans, conditions and closing, in real Spring Boot contexts without a
@@ -143,6 +147,59 @@ class AutoConfigurationTest {
             });
     // Spring closes the application's store once; the limiter, which did not create it, does not
     assertThat(store[0].closed.get()).isEqualTo(1);
+  }
+
+  /** Two listeners, each recording what it hears under its own name. */
+  @Configuration(proxyBeanMethods = false)
+  static class ApplicationListeners {
+    static final List<String> HEARD = new CopyOnWriteArrayList<>();
+
+    @Bean
+    @Order(2)
+    RateLimitListener second() {
+      return recording("second");
+    }
+
+    @Bean
+    @Order(1)
+    RateLimitListener first() {
+      return recording("first");
+    }
+
+    private static RateLimitListener recording(String name) {
+      return new RateLimitListener() {
+        @Override
+        public void admitted(RateLimitPolicy policy, LimitStatus status, String key) {
+          HEARD.add(name + " admitted " + policy.name());
+        }
+
+        @Override
+        public void rejected(RateLimitPolicy policy, LimitStatus status, String key) {
+          HEARD.add(name + " rejected " + policy.name());
+        }
+      };
+    }
+  }
+
+  @Test
+  void theApplicationsListenersHearTheLimiterInTheirOrder() {
+    ApplicationListeners.HEARD.clear();
+    runner
+        .withUserConfiguration(ApplicationListeners.class)
+        .run(
+            context -> {
+              RateLimiter limiter = context.getBean(RateLimiter.class);
+              EndpointLimits limits = limits(limiter, 1);
+              limiter.acquire(limits, "k");
+              limiter.acquire(limits, "k");
+            });
+    String policy = "t";
+    assertThat(ApplicationListeners.HEARD)
+        .containsExactly(
+            "first admitted " + policy,
+            "second admitted " + policy,
+            "first rejected " + policy,
+            "second rejected " + policy);
   }
 
   @Configuration(proxyBeanMethods = false)
