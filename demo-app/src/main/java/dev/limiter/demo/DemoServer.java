@@ -15,8 +15,11 @@ import dev.limiter.hazelcast.HazelcastStore;
 import dev.limiter.http.HttpContract;
 import dev.limiter.http.RejectionHandler;
 import dev.limiter.jaxrs.RateLimitFeature;
+import dev.limiter.micrometer.RateLimitMetrics;
 import dev.limiter.servlet.RateLimitFilter;
 import dev.limiter.spi.RateLimitStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -34,8 +37,9 @@ import org.glassfish.jersey.servlet.ServletContainer;
 
 /**
  * The demo server: Jetty 12 serving {@link DemoResource} through Jersey under {@code /api}, {@link
- * PingServlet} at {@code /servlet/ping} behind the servlet filter, and {@link HealthServlet} at
- * {@code /health}; one {@link RateLimiter} for both adapters.
+ * PingServlet} at {@code /servlet/ping} behind the servlet filter, {@link HealthServlet} at {@code
+ * /health}, and {@link MetricsServlet} at {@code /metrics} (the limiter's meters through {@link
+ * RateLimitMetrics}, in the Prometheus text format); one {@link RateLimiter} for both adapters.
  *
  * <pre>
  * java -jar demo-app/target/demo-app.jar [--port N] [--host ADDRESS] [--headers x|ietf|draft6|both|none]
@@ -51,11 +55,14 @@ public final class DemoServer implements AutoCloseable {
   private final Server server;
   private final RateLimitStore store;
   private final RateLimiter limiter;
+  private final PrometheusMeterRegistry registry;
 
-  private DemoServer(Server server, RateLimitStore store, RateLimiter limiter) {
+  private DemoServer(
+      Server server, RateLimitStore store, RateLimiter limiter, PrometheusMeterRegistry registry) {
     this.server = server;
     this.store = store;
     this.limiter = limiter;
+    this.registry = registry;
   }
 
   /**
@@ -116,17 +123,29 @@ public final class DemoServer implements AutoCloseable {
    */
   static DemoServer start(DemoOptions options, Clock clock, RateLimitConfig config)
       throws Exception {
-    RateLimitStore store =
-        options.store().equals("hazelcast")
-            ? hazelcastStore(options, clock)
-            : CaffeineStore.builder()
-                .maximumSize(
-                    config.getLong(
-                        "ratelimit.caffeine.maximum-size", CaffeineStore.DEFAULT_MAXIMUM_SIZE))
-                .clock(clock)
-                .build();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    RateLimitMetrics metrics = RateLimitMetrics.of(registry);
+    RateLimitStore store;
+    if (options.store().equals("hazelcast")) {
+      store = hazelcastStore(options, clock, metrics);
+    } else {
+      CaffeineStore caffeine =
+          CaffeineStore.builder()
+              .maximumSize(
+                  config.getLong(
+                      "ratelimit.caffeine.maximum-size", CaffeineStore.DEFAULT_MAXIMUM_SIZE))
+              .clock(clock)
+              .build();
+      metrics.keysHeld("caffeine", caffeine::estimatedSize);
+      store = caffeine;
+    }
     RateLimiter limiter =
-        RateLimiter.builder().store(store).config(config).limitResolver(new GoldTier()).build();
+        RateLimiter.builder()
+            .store(metrics.timed(store, options.store()))
+            .config(config)
+            .limitResolver(new GoldTier())
+            .listener(metrics)
+            .build();
     HttpContract contract = HttpContract.of(options.headers(), RejectionHandler.problemJson());
 
     Server server = new Server();
@@ -147,6 +166,7 @@ public final class DemoServer implements AutoCloseable {
     context.addServlet(new ServletHolder("api", new ServletContainer(api)), "/api/*");
     context.addServlet(new ServletHolder("ping", PingServlet.class), "/servlet/ping");
     context.addServlet(new ServletHolder("health", HealthServlet.class), "/health");
+    context.addServlet(new ServletHolder("metrics", new MetricsServlet(registry)), "/metrics");
     context.addFilter(
         new FilterHolder(new RateLimitFilter(limiter, contract)),
         "/servlet/*",
@@ -158,9 +178,10 @@ public final class DemoServer implements AutoCloseable {
       server.stop();
       limiter.close();
       store.close();
+      registry.close();
       throw e;
     }
-    return new DemoServer(server, store, limiter);
+    return new DemoServer(server, store, limiter, registry);
   }
 
   /**
@@ -168,7 +189,8 @@ public final class DemoServer implements AutoCloseable {
    * itself by default), bound to loopback unless a member is elsewhere, multicast, auto-detection
    * and phone-home off.
    */
-  private static RateLimitStore hazelcastStore(DemoOptions options, Clock clock) {
+  private static RateLimitStore hazelcastStore(
+      DemoOptions options, Clock clock, RateLimitMetrics metrics) {
     Config config = new Config();
     config.setClusterName("limiter-demo");
     config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -200,6 +222,7 @@ public final class DemoServer implements AutoCloseable {
             .memberConfig(HazelcastStore.configure(config))
             .failureMode(options.onStoreFailure())
             .clock(clock)
+            .listener(metrics)
             .build();
     // the first calls open connections and load classes on the owners, and can overrun the time
     // budget; make them before the first request does, without deciding or writing anything
@@ -231,6 +254,7 @@ public final class DemoServer implements AutoCloseable {
     } finally {
       limiter.close();
       store.close();
+      registry.close();
     }
   }
 }

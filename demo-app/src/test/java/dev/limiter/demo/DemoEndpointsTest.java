@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,41 @@ class DemoEndpointsTest {
       assertThat(limiterFields(response)).isEmpty();
       assertThat(response.headers().firstValue("Cache-Control")).isEmpty();
     }
+  }
+
+  /** The value of the sample {@code name{labels}} in a Prometheus text scrape, or empty. */
+  private static OptionalDouble sample(String scrape, String name, String labels) {
+    String prefix = name + "{" + labels + "} ";
+    return scrape
+        .lines()
+        .filter(line -> line.startsWith(prefix))
+        .mapToDouble(line -> Double.parseDouble(line.substring(prefix.length())))
+        .findFirst();
+  }
+
+  @Test
+  void metricsCountTheDecisionsByPolicyAndOutcomeAndAreNeverLimited() throws Exception {
+    String labels = "outcome=\"rejected\",policy=\"hello\"";
+    double before =
+        sample(demo.get("/metrics").body(), "ratelimit_decisions_total", labels).orElse(0);
+    int rejected = 0;
+    for (int i = 0; i < 7; i++) { // hello allows 5 a minute
+      rejected += hello("metrics-1").statusCode() == 429 ? 1 : 0;
+    }
+
+    HttpResponse<String> metrics = demo.get("/metrics", "X-API-Key", "metrics-1");
+
+    assertThat(rejected).isEqualTo(2);
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
+    assertThat(limiterFields(metrics)).isEmpty();
+    assertThat(sample(metrics.body(), "ratelimit_decisions_total", labels))
+        .hasValue(before + rejected);
+    assertThat(sample(metrics.body(), "ratelimit_keys", "store=\"caffeine\"")).isPresent();
+    assertThat(metrics.body())
+        .contains("ratelimit_store_latency_seconds_count{outcome=\"success\",store=\"caffeine\"}")
+        .doesNotContain("metrics-1"); // never a key
   }
 
   @Test
