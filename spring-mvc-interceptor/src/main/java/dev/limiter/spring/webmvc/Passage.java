@@ -137,10 +137,18 @@ final class Passage implements AsyncListener, CallableProcessingInterceptor {
     Admission.setCurrent(admission);
   }
 
-  /** On the thread that ran a {@code Callable} or a {@code WebAsyncTask}: after it. */
+  /**
+   * On the thread that ran a {@code Callable} or a {@code WebAsyncTask}: after it. A task that
+   * failed after the response was committed (a {@code StreamingResponseBody} whose client hung up
+   * after the status line) ends with the status the client has; complete with it now, since neither
+   * the container nor Spring always ends that cycle.
+   */
   @Override
   public <T> void postProcess(
       NativeWebRequest request, Callable<T> task, @Nullable Object concurrentResult) {
     Admission.setCurrent(null);
+    if (concurrentResult instanceof Throwable && response.isCommitted()) {
+      admission.complete(response.getStatus());
+    }
   }
 }
